@@ -1,0 +1,32 @@
+# Two commands matter: `make run` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DB     ?= warehouse/ogi.duckdb
+SAMPLES ?= samples
+
+.PHONY: run test setup bench clean dev
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ogi synth $(SAMPLES)
+	$(BIN)/ogi load $(SAMPLES) --db $(DB)
+	$(BIN)/ogi report --db $(DB) --out reports
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+dev: $(STAMP)
+	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev
+
+clean:
+	rm -rf $(SAMPLES) reports $(DB) $(DB).wal

@@ -1,0 +1,37 @@
+"""Stages 2–4 — cleaned_text, report_metadata, report_sections.
+
+Each asset runs its warehouse stage over every document still pending for
+the current parser version; the code_version ties Dagster's view of
+staleness to that same version.
+"""
+
+
+import dagster as dg
+
+from orchestration.resources import WarehouseResource
+from transforms import PARSER_VERSION
+from warehouse import loading
+
+
+@dg.asset(group_name="parse", deps=["raw_documents"], code_version=PARSER_VERSION, kinds={"duckdb"})
+def cleaned_text(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Decoded, de-chromed text with tables as rows of cells (HTML, text, PDF, DOCX)."""
+    with warehouse.connect() as con:
+        stats = loading.run_clean(con, progress=warehouse.progress)
+    return dg.MaterializeResult(metadata=stats.as_metadata())
+
+
+@dg.asset(group_name="parse", deps=["cleaned_text"], code_version=PARSER_VERSION, kinds={"duckdb"})
+def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One core.reports row per report: agency, region, level, year, date, kind, format."""
+    with warehouse.connect() as con:
+        stats = loading.run_metadata(con, progress=warehouse.progress)
+    return dg.MaterializeResult(metadata=stats.as_metadata())
+
+
+@dg.asset(group_name="parse", deps=["report_metadata"], code_version=PARSER_VERSION, kinds={"duckdb"})
+def report_sections(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The report's sections by meaning, with offsets into the cleaned text."""
+    with warehouse.connect() as con:
+        stats = loading.run_sections(con, progress=warehouse.progress)
+    return dg.MaterializeResult(metadata=stats.as_metadata())

@@ -1,0 +1,491 @@
+"""Any input file → cleaned text (`ExtractedText`).
+
+The format is sniffed from the bytes, not trusted from the file name:
+crawlers save HTML error pages as ``.pdf``, and text exports as ``.html``.
+PDF and DOCX tables are rendered as " | " rows so that every format reaches
+the table parser in the same shape as the text seeds.
+
+Errors are TransformError with stage ``read`` (the container could not be
+opened), ``decode`` (see decoding.py) or ``clean`` (nothing left).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import PurePath
+
+from transforms.cleaning import clean_text, html_to_text
+from transforms.decoding import decode_bytes
+from transforms.model import ExtractedText, TransformError
+
+_READ = "read"
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc/.xls/.wps, or an encrypted .docx
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_OTHER_BINARY_MAGICS = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"{\\rtf", b"BM",
+    b"II*\x00", b"MM\x00*",
+)
+_PDF_MAGIC_WINDOW = 1024  # the spec lets junk precede %PDF-
+_HTML_SNIFF_RE = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|table|p|div|span|font|center|br|h[1-6])[\s>/]",
+    re.IGNORECASE,
+)
+_HTML_SNIFF_WINDOW = 1024
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+# Zip-bomb limits, checked on the central directory before anything is read.
+_MAX_MEMBER_BYTES = 50 * 1024 * 1024
+_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+_MAX_MEMBERS = 5000
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_W_P, _W_TBL, _W_TR, _W_TC, _W_SDT = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "sdt"
+_W_SDT_CONTENT, _W_CUSTOM_XML = _W + "sdtContent", _W + "customXml"
+_W_T, _W_TAB, _W_BR, _W_CR = _W + "t", _W + "tab", _W + "br", _W + "cr"
+_W_TCPR, _W_TRPR, _W_VAL = _W + "tcPr", _W + "trPr", _W + "val"
+_W_GRID_SPAN, _W_VMERGE, _W_HMERGE = _W + "gridSpan", _W + "vMerge", _W + "hMerge"
+_W_GRID_BEFORE, _W_GRID_AFTER = _W + "gridBefore", _W + "gridAfter"
+_W_DEL, _W_MOVE_FROM = _W + "del", _W + "moveFrom"
+
+_CID_RE = re.compile(r"\(cid:\d+\)")
+_NON_SPACE_RE = re.compile(r"\S")
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—–]\s*\d{1,4}\s*[-—–]"  # - 3 -
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共6页
+    r"|\d{1,4}\s*/\s*\d{1,4})$"  # 3/6
+)
+_CJK_RE = re.compile("[\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d]")
+_LAYOUT_CELL_CHARS = 400
+_MAX_SPAN = 100
+
+
+def extract_text(data: bytes, filename: str) -> ExtractedText:
+    """Read one input file and return its cleaned text and how it was read.
+
+    Raises TransformError: empty_file, binary_content, undecodable,
+    unsupported_format, pdf_no_text_layer, pdf_encrypted, pdf_invalid,
+    docx_invalid, docx_too_large.
+    """
+    if not data or not data.strip():
+        raise TransformError("empty_file", "the file has no content", stage=_READ)
+    ext = PurePath(filename or "").suffix.lower()
+    kind = _sniff(data, ext)
+    if kind == "pdf":
+        raw, encoding = _pdf_text(data), "pdf"
+    elif kind == "docx":
+        raw, encoding = _docx_text(data), "docx"
+    else:
+        try:
+            decoded, encoding = decode_bytes(data, html=kind == "html")
+        except TransformError as err:
+            raise _as_format_error(err, ext) from None
+        raw = _html_text(decoded) if kind == "html" else decoded
+    text = clean_text(raw)
+    if not text.strip():
+        raise TransformError("empty_file", f"no text left after cleaning the {kind}", stage="clean")
+    return ExtractedText(text=text, encoding=encoding, kind=kind)
+
+
+def _sniff(data: bytes, ext: str) -> str:
+    """"pdf", "docx", "html" or "text" from the content; raise for formats
+    we cannot read."""
+    if b"%PDF-" in data[:_PDF_MAGIC_WINDOW]:
+        return "pdf"
+    if data.startswith(_ZIP_MAGICS):
+        return "docx"
+    if data.startswith(_OLE_MAGIC):
+        raise TransformError(
+            "unsupported_format",
+            "an OLE2 file (legacy .doc/.wps/.xls, or a password-protected .docx)",
+            stage=_READ,
+        )
+    if data.startswith(_OTHER_BINARY_MAGICS):
+        raise TransformError("unsupported_format", "an image, archive or RTF file, not a report text", stage=_READ)
+    head = data[:4 * _HTML_SNIFF_WINDOW]
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    head = head.replace(b"\x00", b"").lstrip()[:_HTML_SNIFF_WINDOW]
+    if _HTML_SNIFF_RE.search(head):
+        return "html"
+    return "text"
+
+
+def _as_format_error(err: TransformError, ext: str) -> TransformError:
+    """A .pdf/.docx whose bytes are neither that format nor text is a broken
+    file of that format, which says more than "binary_content"."""
+    if err.code == "binary_content":
+        if ext == ".pdf":
+            return TransformError("pdf_invalid", "named .pdf but has no PDF header", stage=_READ)
+        if ext == ".docx":
+            return TransformError("docx_invalid", "named .docx but is not a zip package", stage=_READ)
+        if ext in (".doc", ".wps", ".xls", ".xlsx", ".ofd", ".zip", ".rar"):
+            return TransformError("unsupported_format", f"{ext} files are not read", stage=_READ)
+    return err
+
+
+def _html_text(html: str) -> str:
+    try:
+        return html_to_text(html)
+    except Exception as exc:  # bs4/lxml on pathological markup; never a crash of the load
+        raise TransformError("html_invalid", f"HTML could not be rendered: {exc!r}", stage="clean") from None
+
+
+# ---------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    """Page text in reading order with each table rendered as " | " rows
+    where it sits on the page. pdfplumber is imported here: it is slow to
+    import and most inputs are not PDFs."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise TransformError("pdf_encrypted", f"the PDF is encrypted: {cause!r}", stage=_READ) from None
+        raise TransformError("pdf_invalid", f"the PDF cannot be opened: {cause!r}", stage=_READ) from None
+    except Exception as exc:  # pdfminer raises many types on broken files
+        raise TransformError("pdf_invalid", f"the PDF cannot be opened: {exc!r}", stage=_READ) from None
+
+    pages: list[str] = []
+    with pdf:
+        try:
+            for number, page in enumerate(pdf.pages, start=1):
+                try:
+                    pages.append(_pdf_page_text(page))
+                except Exception as exc:
+                    raise TransformError(
+                        "pdf_invalid", f"page {number} cannot be read: {exc!r}", stage=_READ
+                    ) from None
+                finally:
+                    page.close()
+        except TransformError:
+            raise
+        except Exception as exc:  # the page tree itself is broken
+            raise TransformError("pdf_invalid", f"the PDF's pages cannot be read: {exc!r}", stage=_READ) from None
+    text = "\n".join(pages)
+    # Glyphs of a font without a Unicode map come out as "(cid:123)": not
+    # text, and digits a number parser must never see.
+    cids = len(_CID_RE.findall(text))
+    if cids:
+        text = _CID_RE.sub("", text)
+    glyphs = len(_NON_SPACE_RE.findall(text))
+    if glyphs == 0 or cids > glyphs:
+        raise TransformError(
+            "pdf_no_text_layer",
+            "no page has a usable text layer (a scan, or fonts without a Unicode map): OCR is not attempted",
+            stage=_READ,
+        )
+    return text
+
+
+def _pdf_page_text(page) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside_tables(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside_tables) if boxes else page
+    items: list[tuple[float, int, str]] = [
+        (line["top"], 0, line["text"])
+        for line in text_page.extract_text_lines(strip=True, return_chars=False)
+    ]
+    for order, table in enumerate(tables, start=1):
+        rows = _pdf_table_rows(_pdf_table_grid(page, table))
+        if rows:
+            items.append((table.bbox[1], order, "\n".join(rows)))
+    items.sort(key=lambda item: (item[0], item[1]))
+    # Running page numbers ("- 3 -", "第3页") at the top or bottom of a page
+    # would otherwise sit between the rows of a table that spans pages.
+    while items and _PAGE_NUMBER_RE.match(items[-1][2]):
+        items.pop()
+    while items and _PAGE_NUMBER_RE.match(items[0][2]):
+        items.pop(0)
+    return "\n".join(text for _, _, text in items)
+
+
+def _pdf_table_grid(page, table) -> list[list[str | None]]:  # noqa: ANN001
+    """`table.extract()`, plus the text of grid positions that no detected
+    cell covers. pdfplumber leaves such positions None like merged ones;
+    they occur where a table continues from the previous page without a top
+    border, and their text ("信息内容") would otherwise be lost."""
+    grid = table.extract()
+    cells = table.cells
+    xs = sorted({cell[0] for cell in cells})
+    right = table.bbox[2]
+    chars = None
+    for i, row in enumerate(table.rows):
+        if i >= len(grid):
+            break
+        for j, cell in enumerate(row.cells):
+            if cell is not None or j >= len(grid[i]):
+                continue
+            region = (xs[j], row.bbox[1], xs[j + 1] if j + 1 < len(xs) else right, row.bbox[3])
+            if any(_overlaps(region, other) for other in cells):
+                continue  # covered by a merged cell: stays empty
+            if chars is None:
+                chars = page.chars
+            inside = [c for c in chars if _center_in(c, region)]
+            if inside:
+                from pdfplumber.utils import extract_text
+
+                grid[i][j] = extract_text(inside)
+    return grid
+
+
+def _overlaps(a: tuple, b: tuple, tolerance: float = 1.0) -> bool:
+    return (
+        min(a[2], b[2]) - max(a[0], b[0]) > tolerance
+        and min(a[3], b[3]) - max(a[1], b[1]) > tolerance
+    )
+
+
+def _center_in(char: dict, box: tuple) -> bool:
+    cx = (char["x0"] + char["x1"]) / 2
+    cy = (char["top"] + char["bottom"]) / 2
+    return box[0] <= cx < box[2] and box[1] <= cy < box[3]
+
+
+def _pdf_table_rows(rows: list[list[str | None]]) -> list[str]:
+    """" | " rows; None (a cell covered by a merge) becomes an empty cell.
+
+    pdfplumber also reports framed prose (a bordered page or text box) as a
+    table whose rows are one cell spanning the width: such a row is a line
+    of text, not a table row, and is emitted without separators.
+    """
+    out = []
+    for row in rows:
+        if not row:
+            continue
+        cells = [_join_cell_lines((cell or "").split("\n")) for cell in row]
+        if not any(cells):
+            continue
+        if len(row) == 1 or all(cell is None for cell in row[1:]):
+            out.append(cells[0])
+        else:
+            out.append(" | ".join(cells))
+    return out
+
+
+def _join_cell_lines(parts: list[str]) -> str:
+    """Join the wrapped lines of one cell: nothing between CJK characters
+    ("本年新" + "收"), a space otherwise (so "3" and "5" never become "35")."""
+    text = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if text and not (_CJK_RE.match(text[-1]) and _CJK_RE.match(part[0])):
+            text += " "
+        text += part
+    return text
+
+
+# ---------------------------------------------------------------------------
+# DOCX
+# ---------------------------------------------------------------------------
+
+
+def _docx_text(data: bytes) -> str:
+    """Body paragraphs and tables in document order. The package is vetted
+    first (sizes from the central directory, no DTDs), so python-docx never
+    inflates a bomb or sees an entity declaration."""
+    _vet_docx(data)
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+    except Exception as exc:  # python-docx/lxml raise many types on broken packages
+        raise TransformError("docx_invalid", f"the DOCX cannot be opened: {exc!r}", stage=_READ) from None
+    lines: list[str] = []
+    _docx_blocks(body, lines)
+    return "\n".join(lines)
+
+
+def _vet_docx(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise TransformError("docx_invalid", f"not a readable zip package: {exc}", stage=_READ) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > _MAX_MEMBERS:
+            raise TransformError("docx_too_large", f"{len(infos)} zip members", stage=_READ)
+        total = 0
+        for info in infos:
+            if info.file_size > _MAX_MEMBER_BYTES:
+                raise TransformError(
+                    "docx_too_large", f"{info.filename} declares {info.file_size} bytes uncompressed",
+                    stage=_READ,
+                )
+            total += info.file_size
+        if total > _MAX_TOTAL_BYTES:
+            raise TransformError("docx_too_large", f"members total {total} bytes uncompressed", stage=_READ)
+        names = {info.filename for info in infos}
+        if "word/document.xml" not in names:
+            raise TransformError(
+                "docx_invalid", "zip package without word/document.xml (not a Word document)", stage=_READ
+            )
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                try:
+                    # Bounded: zipfile stops at the declared size checked above.
+                    xml = archive.read(info)
+                except Exception as exc:
+                    raise TransformError(
+                        "docx_invalid", f"{info.filename} cannot be read: {exc!r}", stage=_READ
+                    ) from None
+                if _declares_dtd(xml):
+                    raise TransformError(
+                        "docx_invalid", f"{info.filename} declares a DTD/entities (refused)", stage=_READ
+                    )
+
+
+def _declares_dtd(xml: bytes) -> bool:
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+        xml = xml.decode("utf-16", "ignore").encode("utf-8")
+    return any(marker in xml for marker in _DTD_MARKERS)
+
+
+def _docx_blocks(parent, lines: list[str]) -> None:  # noqa: ANN001 (lxml element)
+    """Paragraphs and tables under `parent`, in order; content controls
+    (w:sdt) and custom-XML wrappers are looked through."""
+    for child in parent.iterchildren():
+        tag = child.tag
+        if tag == _W_P:
+            lines.append(_docx_paragraph_text(child))
+        elif tag == _W_TBL:
+            _docx_table(child, lines)
+        elif tag == _W_SDT:
+            content = child.find(_W_SDT_CONTENT)
+            if content is not None:
+                _docx_blocks(content, lines)
+        elif tag == _W_CUSTOM_XML:
+            _docx_blocks(child, lines)
+
+
+def _docx_paragraph_text(p) -> str:  # noqa: ANN001
+    """Text of one w:p: w:t runs, tabs, breaks; deleted revisions and the
+    fallback copy of alternate content are skipped."""
+    parts: list[str] = []
+    stack = [p]
+    while stack:
+        el = stack.pop()
+        tag = el.tag
+        if tag in (_W_DEL, _W_MOVE_FROM, _MC_FALLBACK):
+            continue
+        if tag == _W_T:
+            parts.append(el.text or "")
+        elif tag == _W_TAB:
+            parts.append("\t")
+        elif tag in (_W_BR, _W_CR):
+            parts.append("\n")
+        stack.extend(reversed(list(el)))
+    return "".join(parts)
+
+
+def _int_val(el, default: int) -> int:  # noqa: ANN001
+    """w:val of a span/skip element, bounded so a hostile value cannot
+    allocate a huge row."""
+    if el is None:
+        return default
+    match = re.match(r"\s*(\d+)", el.get(_W_VAL) or "")
+    return min(int(match.group(1)), _MAX_SPAN) if match else default
+
+
+def _docx_cells(tr):  # noqa: ANN001, ANN202
+    for child in tr.iterchildren():
+        if child.tag == _W_TC:
+            yield child
+        elif child.tag == _W_SDT:
+            content = child.find(_W_SDT_CONTENT)
+            if content is not None:
+                yield from (c for c in content.iterchildren() if c.tag == _W_TC)
+        elif child.tag == _W_CUSTOM_XML:
+            yield from (c for c in child.iterchildren() if c.tag == _W_TC)
+
+
+def _docx_rows(tbl):  # noqa: ANN001, ANN202
+    for child in tbl.iterchildren():
+        if child.tag == _W_TR:
+            yield child
+        elif child.tag in (_W_SDT, _W_CUSTOM_XML):
+            holder = child.find(_W_SDT_CONTENT) if child.tag == _W_SDT else child
+            if holder is not None:
+                yield from (r for r in holder.iterchildren() if r.tag == _W_TR)
+
+
+def _docx_cell_text(tc) -> str:  # noqa: ANN001
+    """A cell's paragraphs joined into one cell; its tabs become spaces (a
+    tab in a " | " row would read as a cell separator of the tab layout)."""
+    lines: list[str] = []
+    _docx_blocks(tc, lines)
+    return _join_cell_lines("\n".join(lines).replace("\t", " ").split("\n"))
+
+
+def _docx_table(tbl, lines: list[str]) -> None:  # noqa: ANN001
+    """A table as " | " rows. python-docx's cell API repeats a merged cell
+    in every grid position it spans; reading w:gridSpan / w:vMerge directly
+    gives the text once and an empty cell for each covered position. A
+    layout table (nested tables, one column, prose cells) is rendered as
+    paragraphs instead."""
+    nested = any(el is not tbl for el in tbl.iter(_W_TBL))
+    grid: list[list[str]] = []
+    width = 0
+    layout = nested
+    if not nested:
+        for tr in _docx_rows(tbl):
+            trpr = tr.find(_W_TRPR)
+            row: list[str] = [""] * (_int_val(trpr.find(_W_GRID_BEFORE), 0) if trpr is not None else 0)
+            count = 0
+            for tc in _docx_cells(tr):
+                count += 1
+                tcpr = tc.find(_W_TCPR)
+                span = max(_int_val(tcpr.find(_W_GRID_SPAN), 1), 1) if tcpr is not None else 1
+                covered = False
+                if tcpr is not None:
+                    vmerge = tcpr.find(_W_VMERGE)
+                    hmerge = tcpr.find(_W_HMERGE)
+                    covered = (vmerge is not None and vmerge.get(_W_VAL) in (None, "continue")) or (
+                        hmerge is not None and hmerge.get(_W_VAL) in (None, "continue")
+                    )
+                text = "" if covered else _docx_cell_text(tc)
+                if len(text) > _LAYOUT_CELL_CHARS:
+                    layout = True
+                    break
+                row.append(text)
+                row.extend([""] * (span - 1))
+            if layout:
+                break
+            if trpr is not None:
+                row.extend([""] * _int_val(trpr.find(_W_GRID_AFTER), 0))
+            width = max(width, count)
+            grid.append(row)
+        layout = layout or width <= 1
+    if layout:
+        for tr in _docx_rows(tbl):
+            for tc in _docx_cells(tr):
+                _docx_blocks(tc, lines)
+        return
+    lines.append("")
+    lines.extend(" | ".join(row) for row in grid if any(row))
+    lines.append("")

@@ -1,0 +1,629 @@
+"""Report metadata: who wrote it, for which year, when, and in which format.
+
+Annual reports rarely state their metadata in one place. The title may be
+split over two lines (吕梁市教育局 / 2021 年政府信息公开工作年度报告), missing
+altogether (seed 001 starts at 一、总体情况), or name the agency only by a
+short self-reference (区教育局, 教育厅) that the body spells out in full
+elsewhere (《2010年西安市长安区教育局信息公开目录》). Each field is therefore
+read from the most reliable source that has it, and left None when none
+does: a guessed year or date would silently corrupt the timeliness checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from transforms.model import ReportMetadata
+from transforms.numerals import parse_cn_int
+
+# --- shared character classes --------------------------------------------
+_CJK = "\u4e00-\u9fff"
+
+# Place units, longest alternatives first so 自治区 wins over 区.
+_UNIT_SUFFIX = r"(?:自治区|自治州|特别行政区|地区|省|市|州|盟|县|区|旗)"
+_NAME = rf"[{_CJK}]{{1,8}}?"
+_PLACE_CORE = rf"(?:{_NAME}{_UNIT_SUFFIX})+"
+# A township only counts when what follows is its government, otherwise
+# 城乡/乡村 inside department names would become townships.
+_TOWNSHIP = rf"(?:[{_CJK}]{{1,6}}?(?:乡|镇|街道)(?=人民政府|政府|办事处|党委|党政|$))"
+_PLACE_AT_START_RE = re.compile(rf"^(?:{_NAME}{_UNIT_SUFFIX}|{_TOWNSHIP})+")
+_UNIT_SPLIT_RE = re.compile(rf"({_NAME}(?:{_UNIT_SUFFIX}|乡|镇|街道))")
+
+# Words that cannot occur inside a place name: their presence means the lazy
+# regex swallowed a verb or particle ("本报告由淮安市" → 由 rejects it).
+_NOT_IN_PLACE = set("的了在及与我各全本该等为对将是从向并或经由请和于把被以按据就至其此")
+# A first character may be rarer in names (全椒县, 本溪市, 从化区 exist) but these never start one.
+_FIRST_BAD = set("的了在及与我各该由请把被按据就并或经此其为对将是向从")
+# One-character names that are words, not places: 全市, 本县, 我区, 各县, 该区 …
+_SINGLE_BAD = set("全本我各该两此其外市县区省上下分总城郊辖大小每州旗盟")
+_UNIT_SUFFIX_AT_END_RE = re.compile(r"(?:自治区|自治州|特别行政区|地区|省|市|州|盟|县|区|旗|乡|镇|街道)$")
+_NOT_IN_PLACE_WORDS = ("政府", "委", "局", "厅", "办", "部", "公开", "信息", "报告", "工作", "年")
+# Whole units that look like places but are common words.
+_FAKE_UNITS = {"城市", "都市", "超市", "城区", "市区", "地区", "社区", "景区", "园区", "校区", "辖区", "片区", "街区", "专区", "山区", "灾区", "市州", "县区", "县市", "区县", "省市", "市县"}
+# Functional zones: real reporting bodies but not administrative divisions.
+_ZONE_RE = re.compile(r"(实验区|开发区|新区|高新区|示范区|合作区|保税区|试验区|自贸区|管理区|工业园区|旅游区)$")
+_MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
+
+# Department suffixes that end an agency name.
+_DEPT_SUFFIX = (
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办|政府|管理委员会|管委会|办事处|委员会|"
+    r"办公室|办公厅|局|厅|委|办|中心|院|署)"
+)
+_DEPT_RE = re.compile(rf"^[{_CJK}()]{{0,16}}?{_DEPT_SUFFIX}$")
+_SHORT_LEVEL = "省市县区州旗"
+_BARE_DEPTS = {"政府", "人民政府", "政府办", "政府办公室", "办公室", "委员会"}
+
+# --- title ----------------------------------------------------------------
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_CN_YEAR_RE = re.compile(r"([二][〇○零一二三四五六七八九]{3})年")
+_TITLE_KEYWORDS_RE = re.compile(r"(年度报告|年报|工作总结|工作情况|报告格式|总结报告|工作报告)")
+_HEADER_TITLE_RE = re.compile(r"^\s*标题\s*[:：]\s*(.+?)\s*$", re.M)
+_TITLE_AFTER_YEAR_AGENCY_RE = re.compile(
+    rf"^度?\s*([{_CJK}()]{{2,30}}?)\s*(?:政府信息公开|信息公开|政务公开|政府信息|公开工作)"
+)
+_TITLE_NOISE_RE = re.compile(r"^(?:关于|印发|发布)")
+_HEAD_LINES = 40
+
+# --- dates ----------------------------------------------------------------
+_HEADER_DATE_RE = re.compile(
+    r"(?:发布时间|发布日期|成文日期|公开日期|时间|日期)\s*[:：]\s*"
+    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+_SIGNATURE_DATE_RE = re.compile(
+    r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M
+)
+_CN_SIGNATURE_DATE_RE = re.compile(
+    r"^\s*([二][〇○零一二三四五六七八九]{3})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$",
+    re.M,
+)
+_HEADER_ZONE_CHARS = 3000
+
+# --- agency sources --------------------------------------------------------
+_HEADER_SOURCE_RE = re.compile(r"(?:来源|发布机构|信息来源|发文机关|发布单位)\s*[:：]\s*([^\s:：]{2,40})")
+_SELF_REF_RE = re.compile(
+    rf"(?:^|(?<=\d年[,，])|(?<=\d年度[,，])|(?<=[。\n]))\s*([{_SHORT_LEVEL}][{_CJK}]{{0,12}}?{_DEPT_SUFFIX})"
+    rf"(?=[{_CJK}])",
+    re.M,
+)
+# Places are only trusted where a name must start: after an opening
+# bracket/quote or a colon (《乌海市…》, “乌海市教育局…”, 地址:淮安市…), after a
+# year (《2010年西安市长安区…》) or at a line start. After 。 or , a sentence
+# starts with a verb as often as with a name (依托隆尧县教育局…).
+_PLACE_BOUNDARY_CHARS = frozenset("《“\"(（:：【[「〈")
+_PLACE_WINDOW = 24
+_UNIT_END_CHARS = frozenset("省市县区州旗盟乡镇道")
+_WS_RE = re.compile(r"\s+")
+
+# --- format markers (searched in whitespace-free text) ----------------------
+_T2_2021 = ("本年制发件数", "本年废止件数", "现行有效件数")
+_T2_2019 = ("本年新制作数量", "对外公开总数量", "上一年项目数量", "本年新公开数量")
+_T3_MARKERS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理")
+_T3_OTHER_2021 = ("逾期未按收费通知", "未按收费通知要求缴纳费用")
+_TEMPLATE_TITLE_RE = re.compile(r"(政府信息公开工作)?年度报告格式")
+_VALUE_CELL_RE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|%)?\s*$")
+_TABLE_ROW_RE = re.compile(r"^\s*(?:[一二三四]、(?:本年新收|上年结转|结转下年度)|规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)")
+
+# --- doc kind ----------------------------------------------------------------
+_ANNUAL_RE = re.compile(r"年度报告|年报")
+_SUMMARY_RE = re.compile(r"工作总结|工作情况|总结报告")
+_STATUTORY_HEADINGS = ("主动公开政府信息", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题")
+
+
+# =============================================================================
+# places and agencies
+# =============================================================================
+
+
+def _compact(text: str) -> str:
+    """The text without any whitespace: PDF line wraps split names (淮安市洪\n泽区)."""
+    return "".join(text.split())
+
+
+def _valid_unit(unit: str) -> bool:
+    """Whether a regex-found unit can be a real place name (not 全市, not 区政府和市)."""
+    if unit in _FAKE_UNITS:
+        return False
+    if any(word in unit for word in _NOT_IN_PLACE_WORDS):
+        return False
+    suffix = _UNIT_SUFFIX_AT_END_RE.search(unit)
+    name = unit[: suffix.start()] if suffix else unit[:-1]
+    if not name:
+        return False
+    if len(name) == 1:
+        return name not in _SINGLE_BAD
+    if name[0] in _FIRST_BAD:
+        return False
+    for i, ch in enumerate(name[1:], start=1):
+        if ch in _NOT_IN_PLACE and not (ch == "和" and i == len(name) - 1):
+            return False
+    return True
+
+
+def split_place(name: str) -> tuple[str | None, str]:
+    """Split an agency name into (place, rest): 西安市长安区教育局 → (西安市长安区, 教育局).
+
+    Units are validated one by one and the place stops at the first invalid
+    one, so a department that happens to contain 市/区 (城市管理局) is not
+    mistaken for a place.
+    """
+    m = _PLACE_AT_START_RE.match(name)
+    if not m:
+        return None, name
+    units = _UNIT_SPLIT_RE.findall(m.group(0))
+    place = ""
+    for unit in units:
+        if not _valid_unit(unit):
+            break
+        place += unit
+    if not place:
+        return None, name
+    return place, name[len(place):]
+
+
+def admin_level_of(region: str | None) -> str:
+    """Level of the last administrative unit of a region (format: 西安市长安区)."""
+    if not region:
+        return "unknown"
+    if _ZONE_RE.search(region):
+        return "unknown"
+    if region in _MUNICIPALITIES:
+        return "province"
+    if region.endswith(("街道", "乡", "镇")):
+        return "township"
+    if region.endswith(("省", "自治区", "特别行政区")):
+        return "province"
+    if region.endswith(("县", "旗")):
+        return "county"
+    if region.endswith("区"):
+        # 区 under a 市 or on its own (洪泽区) is a county-level district; a
+        # bare 区 right under a province would be odd, still county.
+        return "county"
+    if region.endswith(("自治州", "州", "盟", "地区")):
+        return "prefecture"
+    if region.endswith("市"):
+        units = _UNIT_SPLIT_RE.findall(region)
+        # a 市 under another 市 (保定市涿州市) is a county-level city
+        if len(units) >= 2 and units[-2].endswith(("市", "州", "盟", "地区")):
+            return "county"
+        return "prefecture"
+    return "unknown"
+
+
+def _is_agency_like(s: str) -> bool:
+    return bool(_DEPT_RE.match(s)) and len(s) <= 30
+
+
+def _anchored(place: str, text: str, compact: str) -> bool:
+    """Whether the text writes `place` somewhere a name must start.
+
+    A boundary in the whitespace-free text (《乌海市…, “乌海市…, 地址:淮安市…,
+    2010年西安市…) or a line start in the original text. Inside running text
+    the regex cannot tell where a name starts (本报告由淮安市…, 依托隆尧县…).
+    """
+    pos = compact.find(place)
+    while pos >= 0:
+        if pos == 0:
+            return True
+        before = compact[pos - 1]
+        if before in _PLACE_BOUNDARY_CHARS or (before == "年" and compact[pos - 2: pos - 1].isdigit()):
+            return True
+        pos = compact.find(place, pos + 1)
+    pos = text.find(place)
+    while pos >= 0:
+        if not text[text.rfind("\n", 0, pos) + 1: pos].strip():
+            return True
+        pos = text.find(place, pos + 1)
+    return False
+
+
+def _place_candidates(compact: str, dept: str, tail: str, whole_tail: bool) -> set[str]:
+    """Places written right before `dept` whose spelling ends with `tail`.
+
+    Every split of the characters before each occurrence of the department
+    (str.find, cheap) that is a whole, valid place counts; whether the
+    place's own spelling is trustworthy is `_anchored`'s job. When `tail` is
+    itself a whole place (洪泽区), a longer place needs a unit suffix right
+    before it (淮安市|洪泽区), which rules out most occurrences at once.
+    """
+    found: set[str] = set()
+    needle = tail + dept
+    pos = compact.find(needle)
+    while pos >= 0:
+        end = pos + len(tail)
+        if whole_tail and (pos == 0 or compact[pos - 1] not in _UNIT_END_CHARS):
+            pos = compact.find(needle, pos + 1)
+            continue
+        for k in range(max(0, end - _PLACE_WINDOW), end - max(len(tail), 1) + 1):
+            place, rest = split_place(compact[k:end])
+            if place and not rest:
+                found.add(place)
+        pos = compact.find(needle, pos + 1)
+    return found
+
+
+def _expand(agency: str, text: str, compact: str) -> str | None:
+    """Longest 'place + department' spelled in the text that ends like `agency`.
+
+    `agency` is either short (市教育局, 区教育局, 教育厅: a bare level char or no
+    place at all) or a county-level name without its parent (洪泽区人民政府).
+    A candidate must extend the agency's own place by whole units
+    (淮安市 + 洪泽区), never by gluing characters onto it.
+    """
+    place, dept = split_place(agency)
+    level = None
+    if place is None:
+        if agency and agency[0] in _SHORT_LEVEL and len(agency) > 1:
+            level, dept = agency[0], agency[1:]
+        else:
+            dept = agency
+    if not dept:
+        return None
+    own_units = _UNIT_SPLIT_RE.findall(place) if place else []
+    best: tuple[int, int, str] | None = None
+    for cand_place in _place_candidates(compact, dept, place or level or "", place is not None):
+        cand_units = _UNIT_SPLIT_RE.findall(cand_place)
+        if own_units:
+            if len(cand_units) <= len(own_units) or cand_units[-len(own_units):] != own_units:
+                continue
+        elif level is not None and not cand_place.endswith(level):
+            continue
+        if not _anchored(cand_place, text, compact):
+            continue
+        full = cand_place + dept
+        key = (len(full), compact.count(full), full)
+        if best is None or key > best:
+            best = key
+    return best[2] if best else None
+
+
+def _is_full_agency(name: str) -> bool:
+    place, _ = split_place(name)
+    return place is not None
+
+
+def _needs_parent(name: str) -> bool:
+    """A lone county-level unit (洪泽区人民政府) is more precise with its city."""
+    place, _ = split_place(name)
+    if place is None or _ZONE_RE.search(place):
+        return False
+    units = _UNIT_SPLIT_RE.findall(place)
+    return len(units) == 1 and units[0].endswith(("区", "县", "旗"))
+
+
+# =============================================================================
+# title, year, date
+# =============================================================================
+
+
+def _head_lines(text: str) -> list[str]:
+    lines = []
+    for line in text.split("\n", 400)[:400]:
+        s = line.strip()
+        if s:
+            lines.append(s)
+        if len(lines) >= _HEAD_LINES:
+            break
+    return lines
+
+
+def _title_candidate(line: str) -> bool:
+    if len(line) > 80 or "|" in line or "\t" in line:
+        return False
+    if not _TITLE_KEYWORDS_RE.search(line):
+        return False
+    if "《" in line[:2] or line.startswith(("[", "【")):
+        return False
+    return bool(_YEAR_RE.search(line) or _CN_YEAR_RE.search(line) or "年度报告格式" in line)
+
+
+def find_title(text: str) -> str | None:
+    """The report's title: a crawler 标题 line, else the first title-like head line.
+
+    A title line that starts with its year (2021 年政府信息公开工作年度报告)
+    gets the agency line printed just above it prepended, as reports
+    typeset the two on separate lines.
+    """
+    m = _HEADER_TITLE_RE.search(text, 0, 2000)
+    if m:
+        return m.group(1).strip()
+    lines = _head_lines(text)
+    for i, line in enumerate(lines):
+        if not _title_candidate(line):
+            continue
+        if re.match(r"^(?:(?:19|20)\d{2}|[二][〇○零一二三四五六七八九]{3})\s*年", line) and i > 0:
+            prev = lines[i - 1]
+            if _is_agency_like(prev) and not _YEAR_RE.search(prev):
+                return f"{prev} {line}"
+        return line
+    return None
+
+
+def _year_of(s: str) -> int | None:
+    m = _YEAR_RE.search(s)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR_RE.search(s)
+    if m:
+        return parse_cn_int(m.group(1))
+    return None
+
+
+def _title_agency(title: str) -> str | None:
+    """The agency named in the title: before the year, or between year and topic.
+
+    Before the year any name counts (平潭综合实验区 has no department
+    suffix); after it only something that ends like a department does, so
+    "2021 年政府信息公开…" does not yield the agency "政府".
+    """
+    m = _YEAR_RE.search(title) or _CN_YEAR_RE.search(title)
+    if not m:
+        return None
+    prefix = _WS_RE.sub("", title[: m.start()]).strip(":：,，")
+    if prefix and not _TITLE_NOISE_RE.match(prefix) and 2 <= len(prefix) <= 40:
+        if _is_agency_like(prefix) or split_place(prefix)[0]:
+            return prefix
+    after = _WS_RE.sub("", title[m.end():])
+    m2 = _TITLE_AFTER_YEAR_AGENCY_RE.match(after)
+    if m2:
+        name = m2.group(1)
+        if len(name) >= 3 and _is_agency_like(name) and name not in _BARE_DEPTS:
+            return name
+    return None
+
+
+# A body year that is not a date (2022年3月…) nor inside brackets ((2019年修订)).
+_TEXT_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+_BRACKETED_RE = re.compile(r"[(（][^()（）\n]{0,40}[)）]")
+_BOOK_TITLE_RE = re.compile(r"《[^《》\n]{0,120}》")
+_HEADER_LINE_RE = re.compile(r"^\s*(?:标题|发布时间|时间|来源|原文链接|本地目录|当前位置)\s*[:：]")
+# "本报告所列数据的统计期限自2021年1月1日起": the covered year, stated outright.
+_PERIOD_YEAR_RE = re.compile(r"统计(?:期限|期间|时限|周期)[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+# "现将去年/上一年度政府信息公开工作情况报告如下": the year before publication.
+_LAST_YEAR_RE = re.compile(r"(?:上一?年度|去年)(?:的)?(?:全年)?(?:政府信息公开|政务公开|信息公开)")
+_HEAD_CHARS_FOR_YEAR = 20000
+
+
+def _first_body_year(text: str) -> int | None:
+    """The year the prose says it covers: a stated statistics period, else its first
+    plain 'NNNN年' outside 《titles》, brackets, dates and page-header lines."""
+    head = text[:_HEAD_CHARS_FOR_YEAR]
+    m = _PERIOD_YEAR_RE.search(head)
+    if m:
+        return int(m.group(1))
+    stripped = _BRACKETED_RE.sub("", _BOOK_TITLE_RE.sub("", head))
+    for line in stripped.split("\n"):
+        if _HEADER_LINE_RE.match(line):
+            continue
+        m = _TEXT_YEAR_RE.search(line)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _year_from_publication(text: str, published_on: date | None) -> int | None:
+    """Only when the text itself says it covers 上一年度/去年: the year before publication."""
+    if published_on is None:
+        return None
+    if _LAST_YEAR_RE.search(text, 0, _HEAD_CHARS_FOR_YEAR):
+        return published_on.year - 1
+    return None
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_published_on(text: str) -> date | None:
+    """Date the page states: a header date (时间:2022-02-22) first, else a signature date.
+
+    Page headers are machine-written and beat a signature, which is often
+    garbled in copies (seed 000 signs 2022222). A date without a year
+    (11月10日 编辑) is never completed by guessing.
+    """
+    m = _HEADER_DATE_RE.search(text, 0, _HEADER_ZONE_CHARS)
+    if m:
+        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return d
+    found: date | None = None
+    for m in _SIGNATURE_DATE_RE.finditer(text):
+        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            found = d  # the last one is the signature
+    if found:
+        return found
+    for m in _CN_SIGNATURE_DATE_RE.finditer(text):
+        y, mo, dd = parse_cn_int(m.group(1)), parse_cn_int(m.group(2)), parse_cn_int(m.group(3))
+        if y and mo and dd:
+            d = _safe_date(y, mo, dd)
+            if d:
+                found = d
+    return found
+
+
+# =============================================================================
+# agency resolution
+# =============================================================================
+
+
+def _header_sources(text: str) -> list[str]:
+    out = []
+    for m in _HEADER_SOURCE_RE.finditer(text, 0, _HEADER_ZONE_CHARS):
+        value = m.group(1).strip()
+        if _is_agency_like(value):
+            out.append(value)
+    return out
+
+
+def _signature_agency(text: str) -> str | None:
+    """A full agency name on its own line near the end (the signature block)."""
+    tail = [ln.strip() for ln in text[-1500:].split("\n") if ln.strip()]
+    for line in reversed(tail[-8:]):
+        if _is_agency_like(line) and _is_full_agency(line):
+            return line
+    return None
+
+
+def resolve_agency(text: str, title: str | None, compact: str | None = None) -> str | None:
+    """Full agency name, or None when the text only ever uses a short form.
+
+    Order: the title's agency (expanded when short, or when it is a lone
+    county-level unit whose city the body names: 洪泽区人民政府 →
+    淮安市洪泽区人民政府), then a short self-reference opening a paragraph
+    (2022年,市教育局…) expanded from the body, then a crawler 来源/发布机构
+    header, then the signature line. A short form that the text never spells
+    out in full gives None rather than a name that identifies nobody.
+    """
+    if compact is None:
+        compact = _compact(text)
+    sources = _header_sources(text)
+
+    def expand(name: str) -> str | None:
+        return _expand(name, text, compact)
+
+    candidate = _title_agency(title) if title else None
+    if candidate:
+        if _is_full_agency(candidate):
+            if _needs_parent(candidate):
+                return expand(candidate) or candidate
+            return candidate
+        resolved = expand(candidate)
+        if resolved:
+            return resolved
+    for m in _SELF_REF_RE.finditer(text, 0, 6000):
+        short = m.group(1)
+        if len(short) == 2 and short[1] in "委办":  # 县委 / 市委 is the party committee
+            continue
+        if _is_full_agency(short):
+            return short
+        resolved = expand(short)
+        if resolved:
+            return resolved
+    for src in sources:
+        if _is_full_agency(src):
+            return src
+    return _signature_agency(text)
+
+
+# =============================================================================
+# format, kind, template
+# =============================================================================
+
+
+def detect_format_version(text: str, report_year: int | None, compact: str | None = None) -> str:
+    """Which national table format the text carries, from its table headers."""
+    c = compact if compact is not None else _compact(text)
+    if any(marker in c for marker in _T2_2021):
+        return "2021"
+    if any(marker in c for marker in _T2_2019):
+        return "2019"
+    if any(marker in c for marker in _T3_MARKERS):
+        return "2021" if any(marker in c for marker in _T3_OTHER_2021) else "2019"
+    if report_year is not None and report_year <= 2018:
+        return "pre2019"
+    return "none"
+
+
+def _has_table_values(text: str) -> bool:
+    """Whether any table cell holds a number (pipe/tab cells or one-cell lines)."""
+    for line in text.split("\n"):
+        if " | " in line or "\t" in line or "|" in line:
+            cells = re.split(r"\s*\|\s*|\t", line)
+            if any(_VALUE_CELL_RE.match(cell) for cell in cells[1:] if cell.strip()):
+                return True
+        elif _VALUE_CELL_RE.match(line) and line.strip():
+            return True
+        elif _TABLE_ROW_RE.match(line) and re.search(r"\d", re.sub(r"^\s*[一二三四]、", "", line)):
+            return True
+    return False
+
+
+def _blank_template(text: str, compact: str, title: str | None, agency: str | None) -> bool:
+    if title and _TEMPLATE_TITLE_RE.search(title) and not _YEAR_RE.search(title):
+        return True
+    for line in _head_lines(text)[:12]:
+        if _TEMPLATE_TITLE_RE.search(line) and not _YEAR_RE.search(line):
+            return True
+    if not any(m in compact for m in _T2_2021 + _T2_2019 + _T3_MARKERS):
+        return False
+    if agency:
+        return False
+    return not _has_table_values(text)
+
+
+def looks_like_blank_template(text: str) -> bool:
+    """True for the blank official form (or any copy of it with no agency and no values).
+
+    The blank 2021 form must load as a template, never as a report of zeros:
+    its title names the format itself (…年度报告格式), or it has the tables
+    but neither an agency nor a single filled cell.
+    """
+    compact = _compact(text)
+    title = find_title(text)
+    return _blank_template(text, compact, title, resolve_agency(text, title, compact))
+
+
+def detect_doc_kind(
+    text: str, title: str | None, is_template: bool = False, compact: str | None = None
+) -> str:
+    """annual_report for the statutory 年度报告, work_summary for a 工作总结, else other.
+
+    Without a title, a body with the statutory headings (主动公开政府信息,
+    收到和处理…申请, 行政复议, 存在的主要问题) is an annual report.
+    """
+    if is_template:
+        return "other"
+    if title:
+        if _ANNUAL_RE.search(title):
+            return "annual_report"
+        if _SUMMARY_RE.search(title):
+            return "work_summary"
+    head = text[:3000]
+    if "年度报告" in head:
+        return "annual_report"
+    if compact is None:
+        compact = _compact(text)
+    if sum(1 for h in _STATUTORY_HEADINGS if h in compact) >= 3:
+        return "annual_report"
+    if _SUMMARY_RE.search(head):
+        return "work_summary"
+    return "other"
+
+
+# =============================================================================
+# entry point
+# =============================================================================
+
+
+def extract_metadata(text: str, source_path: str | None = None) -> ReportMetadata:
+    """Metadata of one cleaned report text.
+
+    `source_path` is accepted for the pipeline's sake; nothing is inferred
+    from file names (they are crawler ids or hashes, not facts).
+    """
+    compact = _compact(text)
+    title = find_title(text)
+    agency = resolve_agency(text, title, compact)
+    template = _blank_template(text, compact, title, agency)
+    if template:
+        agency = None
+    region = split_place(agency)[0] if agency else None
+    year = _year_of(title) if title else None
+    published_on = find_published_on(text)
+    if year is None and not template:
+        year = _first_body_year(text) or _year_from_publication(text, published_on)
+    return ReportMetadata(
+        agency=agency,
+        region=region,
+        admin_level=admin_level_of(region),
+        report_year=year,
+        published_on=published_on,
+        doc_kind=detect_doc_kind(text, title, template, compact),
+        format_version=detect_format_version(text, year, compact),
+        title=title,
+    )

@@ -1,0 +1,104 @@
+"""The three statistical tables of an annual report → fact records.
+
+`extract_tables(text)` takes one document's cleaned text (raw seed text and
+its NFKC form work as well), finds tables 二, 三 and 四 by their captions and
+labels wherever they are, and returns a `TablesResult`: facts with a
+`CellRef` to the cell they were read from, the set of tables found, the
+table-三 variant, and every doubt as a `ParseIssue`.
+
+Layout of the package:
+
+* ``cells``    -- text → `RawRow`s (label cells + value cells) per layout;
+* ``labels``   -- label normalisation and matching by meaning;
+* ``values``   -- cell text → number / blank / placeholder;
+* ``active``, ``requests``, ``review`` -- one module per table.
+
+New layouts (crawler text, PDF words, OCR markdown) plug in by producing
+`RawRow`s and calling `active.parse_active_segment`,
+`requests.read_request_rows` + `requests.resolve_request_rows`, or
+`review.parse_review`.
+
+Conventions: a blank cell is None (never 0); "-", "/", "—", "无" are None
+with the raw text kept in the `CellRef`; table-二 units are "件" for
+document and decision counts, None for the 2019 item counts (上一年项目数量,
+本年增/减, 采购项目数量), and the stated money unit for amounts ("万元" from
+the header, else "元"/"万元" written in the cell, else None).
+
+Issue codes (``blocking`` in brackets):
+
+* table_row_misaligned [yes] -- a row's value count is not the column count
+  (after dropping empty cells at both ends); that row is not stored.
+* unknown_row [yes in 三; no in 二], group_row_unmapped [yes],
+  values_without_label [yes] -- values that cannot be placed.
+* bad_value [yes] -- a cell that is not a number (or not a whole count);
+  stored as None.
+* header_unrecognised [yes] (二: no metric in the header),
+  header_unverified [yes in 四: wrong/missing proceedings; no in 三].
+* conflicting_values [yes] -- the same table printed twice, differently.
+* subtotal_row, extra_row_ignored, blank_row, rows_missing, unit_missing,
+  unit_conflict, label_fragment_joined, row_aligned_by_grid,
+  table_not_read [no] -- information for maintainers.
+
+``row_aligned_by_grid``: in a " | " table whose well-formed rows (at least
+five) all have the same number of cells with values starting in the same
+column, a row whose edge cells are blank (Shanghai 2019 left a 总计 blank)
+is read by that column grid instead of being rejected. Ragged layouts
+(seeds 001, 002) never qualify.
+"""
+
+from __future__ import annotations
+
+from transforms.model import ParseIssue, TablesResult, TransformError
+
+from .active import extract_active
+from .cells import Document, RawRow
+from .requests import extract_requests
+from .review import extract_review
+
+__all__ = ["extract_tables", "Document", "RawRow"]
+
+
+def extract_tables(text: str) -> TablesResult:
+    """Find tables 二/三/四 in one document's text and read them into facts."""
+    if not isinstance(text, str):
+        raise TransformError("bad_input", f"extract_tables expects text, got {type(text).__name__}", "tables")
+    doc = Document(text)
+    result = TablesResult()
+    active, found = extract_active(doc, result.issues)
+    if found:
+        result.active = active
+        result.found.add("active_disclosure")
+    requests, variant, found = extract_requests(doc, result.issues)
+    if found:
+        result.requests = requests
+        result.request_variant = variant
+        result.found.add("requests")
+    review, found = extract_review(doc, result.issues)
+    if found:
+        result.review = review
+        result.found.add("review_litigation")
+    _note_unread(text, result)
+    return result
+
+
+# Words only a table prints: if the text has them but no table was read, the
+# table is there in a layout this package does not read yet (e.g. crawler
+# text with the cells run together) -- say so rather than stay silent.
+_SIGNATURES: dict[str, tuple[str, ...]] = {
+    "active_disclosure": ("第二十条第",),
+    "requests": ("本年新收", "上年结转"),
+    "review_litigation": ("未经复议直接起诉", "复议后起诉"),
+}
+
+
+def _note_unread(text: str, result: TablesResult) -> None:
+    for table, words in _SIGNATURES.items():
+        if table not in result.found and all(w in text for w in words):
+            result.issues.append(
+                ParseIssue(
+                    "table_not_read",
+                    f"the text names {list(words)} but no {table} table could be read from it",
+                    blocking=False,
+                    table=table,
+                )
+            )

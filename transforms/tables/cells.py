@@ -1,0 +1,218 @@
+"""Text → rows of cells, in the layouts tables arrive in.
+
+Every table parser works on `RawRow`s -- "the label cells of a row and the
+value cells after them" -- and never on the text itself. That one step is
+the seam for new layouts: crawler text whose cells are space-separated or
+flattened into digit runs, PDF words, OCR'd markdown tables only need a
+function that yields `RawRow`s; the table parsers stay as they are.
+
+Layouts handled here:
+
+* ``lines`` -- one row per line, cells separated by tabs or " | " (HTML,
+  DOCX and PDF renders, seeds 001 and 002). Label cells may be split or
+  misaligned ("(五) 不予 处理", an empty cell after a label that spans two
+  columns, the group label only on the first row of its group), so a row is
+  read as "label cells, then value cells" rather than by column index.
+* ``stream`` -- one cell per line (seed 000): blank lines mean nothing, a
+  header may be broken over lines ("本年新" / "制作数量"), and a row is the
+  run of label cells followed by the run of value cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .values import is_label_cell, is_markdown_rule
+
+LINES = "lines"
+STREAM = "stream"
+
+# How many non-blank lines of a region decide its layout.
+_LAYOUT_SAMPLE = 12
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One table row as read: its label cells and the value cells after them.
+
+    ``labels``: the non-empty label cells, in order, as written (stripped).
+    ``values``: the cells after the last label, with empty cells at both ends
+    removed (label spans and trailing separators are layout, not data);
+    inner empty cells are kept -- they are blank cells.
+    ``after_label``: the cells after the last label before trimming, kept to
+    say what was seen when a row cannot be mapped.
+    ``cells``/``label_end``: the whole line and the index of its last label
+    cell (lines layout only) -- lets a parser use the grid of a
+    consistently rendered table.
+    ``line``: index of the row's first line in the document.
+    """
+
+    labels: tuple[str, ...]
+    values: tuple[str, ...]
+    after_label: tuple[str, ...]
+    line: int
+    cells: tuple[str, ...] | None = None
+    label_end: int = -1
+
+    @property
+    def has_values(self) -> bool:
+        return any(self.values)
+
+
+def split_cells(line: str) -> list[str]:
+    """One line → its cells. Tabs win over pipes; a line without either is one cell."""
+    if "\t" in line:
+        parts = line.split("\t")
+    elif "|" in line or "｜" in line:
+        parts = line.replace("｜", "|").split("|")
+    else:
+        return [line.strip()]
+    return [p.strip() for p in parts]
+
+
+def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:
+    start, end = 0, len(cells)
+    while start < end and not cells[start]:
+        start += 1
+    while end > start and not cells[end - 1]:
+        end -= 1
+    return cells[start:end]
+
+
+def row_from_cells(cells: list[str], line: int) -> RawRow:
+    """Read one line of the ``lines`` layout as a row.
+
+    The label part ends at the last label cell; anything before it (group
+    labels, numbering cells, empty cells of a row span) is label context.
+    Adjacent identical label cells (a merged cell repeated by the renderer)
+    count once.
+    """
+    label_end = -1
+    for j, cell in enumerate(cells):
+        if cell and is_label_cell(cell):
+            label_end = j
+    labels: list[str] = []
+    for cell in cells[: label_end + 1]:
+        # A merged cell rendered once per spanned column repeats its text.
+        if cell and (not labels or cell != labels[-1]):
+            labels.append(cell)
+    after = tuple(cells[label_end + 1 :])
+    return RawRow(tuple(labels), _trim(after), after, line, tuple(cells), label_end)
+
+
+class Document:
+    """The text of one report as lines, with cells split on demand.
+
+    Splitting is lazy and cached: only the lines inside table regions are
+    ever split, which keeps a 40 KB page well under a millisecond.
+    """
+
+    __slots__ = ("lines", "_cells")
+
+    def __init__(self, text: str):
+        self.lines: list[str] = text.splitlines()
+        self._cells: list[list[str] | None] = [None] * len(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def cells(self, i: int) -> list[str]:
+        cached = self._cells[i]
+        if cached is None:
+            cached = split_cells(self.lines[i])
+            self._cells[i] = cached
+        return cached
+
+    def is_blank(self, i: int) -> bool:
+        return not self.lines[i].strip()
+
+    def advance(self, start: int, nonblank: int) -> int:
+        """The line index just past ``nonblank`` non-blank lines from ``start``.
+
+        Region limits count non-blank lines, so that a one-cell-per-line
+        table with blank lines between its cells gets the same room as a
+        one-row-per-line table.
+        """
+        seen = 0
+        i = start
+        n = len(self.lines)
+        while i < n and seen < nonblank:
+            if self.lines[i].strip():
+                seen += 1
+            i += 1
+        return i
+
+    def layout(self, start: int, end: int) -> str:
+        """``lines`` when most non-blank lines of the region carry separators."""
+        seen = with_sep = 0
+        for i in range(start, min(end, len(self.lines))):
+            line = self.lines[i]
+            if not line.strip():
+                continue
+            seen += 1
+            if "\t" in line or "|" in line or "｜" in line:
+                with_sep += 1
+            if seen >= _LAYOUT_SAMPLE:
+                break
+        return LINES if seen and with_sep * 2 >= seen else STREAM
+
+    def rows(self, start: int, end: int, layout: str | None = None) -> Iterator[RawRow]:
+        """The rows of lines ``start``..``end`` (exclusive) in the given layout."""
+        end = min(end, len(self.lines))
+        layout = layout or self.layout(start, end)
+        if layout == LINES:
+            return self._line_rows(start, end)
+        return self._stream_rows(start, end)
+
+    def _line_rows(self, start: int, end: int) -> Iterator[RawRow]:
+        """Lines layout; a label-only line directly followed by a value-only
+        line is one row (a label whose values wrapped onto the next line)."""
+        pending: RawRow | None = None
+        for i in range(start, end):
+            if self.is_blank(i):
+                continue
+            cells = self.cells(i)
+            if is_markdown_rule(cells):
+                continue
+            row = row_from_cells(cells, i)
+            if not row.labels and not row.has_values:
+                continue  # a line of empty cells
+            if pending is not None:
+                if not row.labels and row.has_values:
+                    yield RawRow(pending.labels, row.values, row.after_label, pending.line)
+                    pending = None
+                    continue
+                yield pending
+                pending = None
+            if row.labels and not row.has_values and not row.after_label:
+                pending = row
+                continue
+            yield row
+        if pending is not None:
+            yield pending
+
+    def _stream_rows(self, start: int, end: int) -> Iterator[RawRow]:
+        """Stream layout: a row is a run of label cells then a run of values."""
+        labels: list[str] = []
+        values: list[str] = []
+        first = start
+        for i in range(start, end):
+            if self.is_blank(i):
+                continue
+            for cell in self.cells(i):
+                if not cell:
+                    continue
+                if is_label_cell(cell):
+                    if values:
+                        yield RawRow(tuple(labels), tuple(values), tuple(values), first)
+                        labels, values = [], []
+                    if not labels:
+                        first = i
+                    labels.append(cell)
+                else:
+                    if not labels and not values:
+                        first = i
+                    values.append(cell)
+        if labels or values:
+            yield RawRow(tuple(labels), tuple(values), tuple(values), first)

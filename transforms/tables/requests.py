@@ -1,0 +1,426 @@
+"""Table 三 (收到和处理政府信息公开申请情况) → `RequestFact`s.
+
+Rows are found by the meaning of their labels (labels.classify_request),
+with the (三)-(六) group in force carried from row to row, because many
+reports print a group label only on the first row of its group. Values are
+mapped to the seven applicant columns only when a row has exactly seven
+value cells once the layout's empty cells at both ends are dropped; any
+other count is reported, never guessed.
+
+Variants: the 2019 format (and some later reports) print (六)其他处理 as
+one row with its own values → ``other_handling``, ``request_variant="2019"``;
+with its three sub-rows → ``"2021"``. A group row with values *and* its
+sub-rows is a subtotal: parsed, reported, not stored (rule T3-05).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from transforms import codes
+from transforms.model import CellRef, ParseIssue, RequestFact
+
+from .cells import Document, RawRow
+from .labels import (
+    GROUP_OF,
+    Label,
+    classify_request,
+    expand_label,
+    is_section_heading,
+    norm,
+    parse_label,
+)
+from .values import is_label_cell, read_count
+
+TABLE = "requests"
+APPLICANT_LABELS: dict[str, str] = {
+    "natural_person": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social_welfare": "社会公益组织",
+    "legal_services": "法律服务机构",
+    "other_org": "其他",
+    "total": "总计",
+}
+assert tuple(APPLICANT_LABELS) == codes.APPLICANTS
+_N = len(codes.APPLICANTS)
+_GROUP_NAMES = {"denied": "(三)不予公开", "unable": "(四)无法提供", "rejected": "(五)不予处理", "other": "(六)其他处理"}
+_HEADER_HINTS = ("勾稽", "申请人", "自然人", "法人或其他组织", "商业企业", "科研机构")
+_HEADER_LOOKBACK = 60  # lines, blank ones included
+_MAX_TABLE_CELLS = 400  # non-blank lines: 25 rows x 8 cells one per line, plus header
+_MIN_ROWS = 2  # fewer recognised rows than this: a heading in the prose, not the table
+
+
+@dataclass
+class Entry:
+    """One labelled row of the table, before its values are mapped."""
+
+    kind: str  # "row", "group" (a (三)-(六) label with values) or "unknown"
+    code: str | None
+    label: str
+    values: tuple[str, ...]
+    row: RawRow | None
+    joined: bool = False
+
+
+@dataclass
+class RequestRows:
+    """The rows of one table 三, as read (see `read_request_rows`)."""
+
+    header: list[str] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    orphans: list[RawRow] = field(default_factory=list)  # values with no label
+    last_line: int = -1
+
+
+def read_request_rows(rows: Iterable[RawRow]) -> RequestRows:
+    """Walk rows (any layout) from the header to 四、结转下年度继续办理.
+
+    Labels before 一、本年新收 are header. Within a row's labels, group
+    labels set the context, row labels name rows; when one label run names
+    several rows (stream layout, blank rows), only the last gets the values.
+    An unnumbered unknown label right after a row label is a wrapped piece
+    of it. The walk stops at a heading that cannot belong to the table.
+    """
+    out = RequestRows()
+    started = False
+    group: str | None = None
+    for row in rows:
+        targets: list[Entry] = []
+        stop = False
+        for raw in row.labels:
+            for label in expand_label(raw):
+                if targets and targets[-1].code == "carried_forward":
+                    stop = True  # the last row had no values; what follows is not the table
+                    break
+                cls = classify_request(label, group)
+                if not started:
+                    if cls.kind == "row" and cls.code == "new_received":
+                        started = True
+                    else:
+                        out.header.append(label.norm)
+                        continue
+                if cls.kind == "end":
+                    stop = True
+                    break
+                if cls.kind == "context":
+                    group = None
+                elif cls.kind == "group":
+                    group = cls.code
+                    targets.append(Entry("group", cls.code, raw, (), row))
+                elif cls.kind == "row":
+                    group = GROUP_OF.get(cls.code or "")
+                    targets.append(Entry("row", cls.code, _shown(raw, label), (), row))
+                elif targets and targets[-1].kind == "row" and not label.numbering:
+                    targets[-1].label += label.raw
+                    targets[-1].joined = True
+                else:
+                    targets.append(Entry("unknown", None, raw, (), row))
+            if stop:
+                break
+        if not started:
+            continue
+        out.last_line = max(out.last_line, row.line)
+        if targets and row.has_values and not stop:
+            targets[-1].values = row.values
+        elif not targets and row.has_values and not stop:
+            out.orphans.append(row)
+        for entry in targets:
+            if entry.kind == "row" or entry.values:
+                out.entries.append(entry)
+        if stop or any(e.code == "carried_forward" for e in targets):
+            break
+    return out
+
+
+def _shown(raw: str, label: Label) -> str:
+    """The label as written; the remainder when a group prefix was split off."""
+    return raw if norm(raw) == label.norm else label.raw
+
+
+def _grid(entries: list[Entry]) -> tuple[int, int] | None:
+    """(cells per line, first value column) shared by every well-formed row.
+
+    A consistently rendered grid (HTML/DOCX/PDF → " | " lines) lets a row
+    whose last cells are blank be read by column; seeds with ragged lines
+    (001, 002) have no shared grid and never use this.
+    """
+    shapes = set()
+    count = 0
+    for e in entries:
+        row = e.row
+        if e.kind != "row" or row is None or row.cells is None or len(e.values) != _N:
+            continue
+        first = row.label_end + 1 + _leading_empty(row.after_label)
+        shapes.add((len(row.cells), first))
+        count += 1
+    if count >= 5 and len(shapes) == 1:
+        return shapes.pop()
+    return None
+
+
+def _leading_empty(cells: tuple[str, ...]) -> int:
+    n = 0
+    for c in cells:
+        if c:
+            break
+        n += 1
+    return n
+
+
+def _by_grid(e: Entry, grid: tuple[int, int] | None) -> tuple[str, ...] | None:
+    row = e.row
+    if grid is None or row is None or row.cells is None:
+        return None
+    n_cells, first = grid
+    cells = row.cells
+    if len(cells) != n_cells or row.label_end >= first:
+        return None
+    if any(cells[row.label_end + 1 : first]) or any(cells[first + _N :]):
+        return None
+    if any(is_label_cell(c) for c in cells[first : first + _N]):
+        return None
+    return tuple(cells[first : first + _N])
+
+
+def _row_facts(code: str, label: str, values: tuple[str, ...], issues: list[ParseIssue]) -> list[RequestFact]:
+    facts = []
+    for applicant, raw in zip(codes.APPLICANTS, values):
+        value, bad = read_count(raw)
+        column = APPLICANT_LABELS[applicant]
+        if bad:
+            issues.append(
+                ParseIssue(
+                    "bad_value",
+                    f"表三 row {label!r} column {column}: cell {raw!r} is not a count; stored as NULL",
+                    table=TABLE,
+                )
+            )
+        facts.append(RequestFact(code, applicant, value, CellRef(TABLE, label, column, raw)))
+    return facts
+
+
+def resolve_request_rows(
+    read: RequestRows, issues: list[ParseIssue]
+) -> tuple[list[RequestFact], str | None]:
+    """Mapped rows → facts and the (六) variant; every doubt becomes an issue."""
+    row_codes = {e.code for e in read.entries if e.kind == "row"}
+    rows: list[Entry] = []
+    for e in read.entries:
+        if e.kind == "unknown":
+            issues.append(
+                ParseIssue(
+                    "unknown_row",
+                    f"表三 row {e.label!r} with cells {list(e.values)} matches no row of the format; "
+                    "not stored",
+                    table=TABLE,
+                )
+            )
+        elif e.kind == "group":
+            if any(GROUP_OF.get(c or "") == e.code for c in row_codes):
+                issues.append(
+                    ParseIssue(
+                        "subtotal_row",
+                        f"表三 subtotal row {e.label!r} {list(e.values)} read but not stored (T3-05)",
+                        blocking=False,
+                        table=TABLE,
+                    )
+                )
+            elif e.code == "other":
+                rows.append(Entry("row", codes.OTHER_ROW_SINGLE, e.label, e.values, e.row))
+            else:
+                issues.append(
+                    ParseIssue(
+                        "group_row_unmapped",
+                        f"表三 {_GROUP_NAMES[e.code or '']} printed as one row {list(e.values)} without its "
+                        "items: the contract has no code for it; not stored",
+                        table=TABLE,
+                    )
+                )
+        else:
+            rows.append(e)
+    for orphan in read.orphans:
+        issues.append(
+            ParseIssue(
+                "values_without_label",
+                f"表三 line {orphan.line + 1}: cells {list(orphan.after_label)} have no row label; not stored",
+                table=TABLE,
+            )
+        )
+
+    grid = _grid(rows)
+    blanks: list[str] = []
+    by_code: dict[str, list[RequestFact]] = {}
+    for e in rows:
+        assert e.code is not None
+        if e.joined:
+            issues.append(
+                ParseIssue(
+                    "label_fragment_joined",
+                    f"表三 row label read across cells as {e.label!r}",
+                    blocking=False,
+                    table=TABLE,
+                )
+            )
+        values = e.values
+        if not values:
+            blanks.append(e.label)
+            values = ("",) * _N
+        elif len(values) != _N:
+            fixed = _by_grid(e, grid)
+            if fixed is None:
+                seen = list(e.row.after_label) if e.row is not None else list(values)
+                issues.append(
+                    ParseIssue(
+                        "table_row_misaligned",
+                        f"表三 row {e.label!r}: {len(values)} value cells {list(values)} for {_N} applicant "
+                        f"columns (cells seen after the label: {seen}); row not stored",
+                        table=TABLE,
+                    )
+                )
+                continue
+            issues.append(
+                ParseIssue(
+                    "row_aligned_by_grid",
+                    f"表三 row {e.label!r}: blank cells at the row's edge placed by the table grid: "
+                    f"{list(fixed)}",
+                    blocking=False,
+                    table=TABLE,
+                )
+            )
+            values = fixed
+        facts = _row_facts(e.code, e.label, values, issues)
+        prev = by_code.get(e.code)
+        if prev is None or all(f.value is None for f in prev):
+            by_code[e.code] = facts
+        elif not all(f.value is None for f in facts) and [f.value for f in facts] != [f.value for f in prev]:
+            issues.append(
+                ParseIssue(
+                    "conflicting_values",
+                    f"表三 row {e.code} is given twice with different values: "
+                    f"{[f.ref.raw for f in prev]} and {[f.ref.raw for f in facts]}; the first is kept",
+                    table=TABLE,
+                )
+            )
+
+    if blanks:
+        issues.append(
+            ParseIssue(
+                "blank_row",
+                f"表三 rows with every cell blank (stored as NULL): {blanks}",
+                blocking=False,
+                table=TABLE,
+            )
+        )
+    variant = None
+    if codes.OTHER_ROW_SINGLE in by_code:
+        variant = "2019"
+    elif any(c in by_code for c in codes.OTHER_ROWS_2021):
+        variant = "2021"
+    expected = codes.REQUEST_ROWS_2019 if variant == "2019" else codes.REQUEST_ROWS_2021
+    missing = [c for c in expected if c not in by_code]
+    if missing:
+        issues.append(
+            ParseIssue(
+                "rows_missing",
+                f"表三: no row found for {missing}",
+                blocking=False,
+                table=TABLE,
+            )
+        )
+    ordered = [f for c in codes.REQUEST_ROW_CODES if c in by_code for f in by_code[c]]
+    return ordered, variant
+
+
+def _check_header(header: list[str], issues: list[ParseIssue]) -> None:
+    text = "".join(header)
+    missing = [name for name in APPLICANT_LABELS.values() if name not in text]
+    if missing:
+        issues.append(
+            ParseIssue(
+                "header_unverified",
+                f"表三 header does not name {missing}; columns assumed in the format's order",
+                blocking=False,
+                table=TABLE,
+            )
+        )
+
+
+def find_request_anchors(doc: Document) -> list[int]:
+    """Lines whose label cell is the 一、本年新收… row (not prose mentioning it)."""
+    out = []
+    for i, line in enumerate(doc.lines):
+        if "新收" not in line:
+            continue
+        for cell in doc.cells(i):
+            if not cell or not is_label_cell(cell):
+                continue
+            labels = expand_label(cell)
+            if any(
+                len(lab.core) <= 30 and classify_request(lab, None).code == "new_received" for lab in labels
+            ):
+                out.append(i)
+            break
+    return out
+
+
+def _header_start(doc: Document, anchor: int) -> int:
+    """First line of the header block above the 本年新收 row (for the column check).
+
+    Looks back at most `_HEADER_LOOKBACK` lines and never past a heading or
+    a table-二 caption, so prose above the table is not taken as header.
+    """
+    start = anchor
+    for i in range(anchor - 1, max(-1, anchor - _HEADER_LOOKBACK), -1):
+        line = doc.lines[i]
+        first = next((c for c in doc.cells(i) if c), "") if line.strip() else ""
+        if first and (is_section_heading(parse_label(first)) or "二十条" in first):
+            break
+        if any(h in line for h in _HEADER_HINTS):
+            start = i
+    return start
+
+
+def extract_requests(
+    doc: Document, issues: list[ParseIssue]
+) -> tuple[list[RequestFact], str | None, bool]:
+    """Table 三 of the document → (facts, variant, found).
+
+    A repeat of the table later in the file (a page printed twice) is read
+    too: identical values are dropped, different ones are a blocking issue.
+    """
+    facts: list[RequestFact] = []
+    variant: str | None = None
+    found = False
+    done_until = -1
+    for anchor in find_request_anchors(doc):
+        if anchor <= done_until:
+            continue
+        start = _header_start(doc, anchor)
+        read = read_request_rows(doc.rows(start, doc.advance(anchor, _MAX_TABLE_CELLS)))
+        # Rows with cells after their label: prose that happens to name a
+        # row ("本年新收…情况" as a sub-heading) has none.
+        distinct = {e.code for e in read.entries if e.kind == "row" and e.row and e.row.after_label}
+        if len(distinct) < _MIN_ROWS:
+            continue
+        done_until = max(read.last_line, anchor)
+        local: list[ParseIssue] = []
+        if not found:
+            _check_header(read.header, local)
+        table_facts, table_variant = resolve_request_rows(read, local)
+        if not found:
+            facts, variant, found = table_facts, table_variant, True
+            issues.extend(local)
+            continue
+        if [(f.row_code, f.applicant, f.value) for f in table_facts] != [
+            (f.row_code, f.applicant, f.value) for f in facts
+        ]:
+            issues.append(
+                ParseIssue(
+                    "conflicting_values",
+                    f"表三 appears again at line {anchor + 1} with different values; the first table is kept",
+                    table=TABLE,
+                )
+            )
+    return facts, variant, found

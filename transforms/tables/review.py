@@ -1,0 +1,160 @@
+"""Table 四 (行政复议、行政诉讼情况) → `ReviewFact`s.
+
+The table has one data row of 15 cells under a three-level header. The
+header is only used to make sure the table is the one we know -- it must
+name 行政复议, 未经复议直接起诉 and 复议后起诉 in that order -- and the 15
+values are then read in the format's column order. Any other number of
+values is reported and nothing is stored: a shifted row would put a
+litigation count under review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from transforms import codes
+from transforms.model import CellRef, ParseIssue, ReviewFact
+
+from .cells import Document, RawRow
+from .labels import (
+    is_review_anchor,
+    is_section_heading,
+    parse_label,
+    review_header_ok,
+)
+from .values import read_count
+
+TABLE = "review_litigation"
+PROCEEDING_LABELS = {
+    "review": "行政复议",
+    "litigation_direct": "行政诉讼/未经复议直接起诉",
+    "litigation_after_review": "行政诉讼/复议后起诉",
+}
+OUTCOME_LABELS = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
+assert tuple(PROCEEDING_LABELS) == codes.PROCEEDINGS and tuple(OUTCOME_LABELS) == codes.OUTCOMES
+COLUMNS: tuple[tuple[str, str], ...] = tuple((p, o) for p in codes.PROCEEDINGS for o in codes.OUTCOMES)
+# The longest header cell is "未经复议直接起诉" (8); a longer label is prose.
+_MAX_HEADER_CELL = 20
+_MAX_TABLE_CELLS = 80  # non-blank lines: header cells + 15 values, one per line
+
+
+def read_review_rows(rows: Iterable[RawRow]) -> tuple[str, tuple[str, ...], str]:
+    """Rows (any layout) → (header text, value cells, row label as written).
+
+    Header labels run until the first value cell; the data row(s) are the
+    value cells that follow, up to the next label. A heading or a paragraph
+    of prose before any value ends the table: it was printed empty.
+    """
+    header: list[str] = []
+    values: list[str] = []
+    row_label = ""
+    for row in rows:
+        if values:
+            if row.labels:
+                break
+            values.extend(row.values)
+            continue
+        stop = False
+        for raw in row.labels:
+            label = parse_label(raw)
+            if header and (is_section_heading(label) or len(label.norm) > _MAX_HEADER_CELL):
+                stop = True
+                break
+            header.append(label.norm)
+            row_label = raw
+        if stop:
+            break
+        if row.has_values:
+            values.extend(row.values)
+            if not row.labels:
+                row_label = ""
+    return "".join(header), tuple(values), row_label
+
+
+def parse_review(
+    header: str, values: tuple[str, ...], issues: list[ParseIssue], row_label: str = ""
+) -> tuple[list[ReviewFact], bool]:
+    """(header, values) → (facts, found). The entry point for new layouts."""
+    if not review_header_ok(header):
+        if "复议后起诉" in header or "直接起诉" in header:
+            issues.append(
+                ParseIssue(
+                    "header_unverified",
+                    f"表四 header {header!r} does not name 行政复议, 未经复议直接起诉, 复议后起诉 in that "
+                    "order; values not read",
+                    table=TABLE,
+                )
+            )
+            return [], True
+        return [], False
+    if values and len(values) != len(COLUMNS):
+        issues.append(
+            ParseIssue(
+                "table_row_misaligned",
+                f"表四 data row: {len(values)} value cells {list(values)} for {len(COLUMNS)} columns; "
+                "not stored",
+                table=TABLE,
+            )
+        )
+        return [], True
+    if not values:
+        issues.append(
+            ParseIssue("blank_row", "表四: the data row is blank (stored as NULL)", blocking=False, table=TABLE)
+        )
+        values = ("",) * len(COLUMNS)
+    label = row_label or "(数据行)"
+    facts = []
+    for (proceeding, outcome), raw in zip(COLUMNS, values):
+        value, bad = read_count(raw)
+        if bad:
+            issues.append(
+                ParseIssue(
+                    "bad_value",
+                    f"表四 {PROCEEDING_LABELS[proceeding]}/{OUTCOME_LABELS[outcome]}: cell {raw!r} is not a "
+                    "count; stored as NULL",
+                    table=TABLE,
+                )
+            )
+        column = f"{PROCEEDING_LABELS[proceeding]}/{OUTCOME_LABELS[outcome]}"
+        facts.append(ReviewFact(proceeding, outcome, value, CellRef(TABLE, label, column, raw)))
+    return facts, True
+
+
+def find_review_anchors(doc: Document) -> list[int]:
+    """Lines holding the table's first header cell "行政复议"."""
+    out = []
+    for i, line in enumerate(doc.lines):
+        if "行政复议" in line and any(c and is_review_anchor(c) for c in doc.cells(i)):
+            out.append(i)
+    return out
+
+
+def extract_review(doc: Document, issues: list[ParseIssue]) -> tuple[list[ReviewFact], bool]:
+    """Table 四 of the document → (facts, found); a repeat must agree."""
+    facts: list[ReviewFact] = []
+    found = False
+    for anchor in find_review_anchors(doc):
+        header, values, label = read_review_rows(doc.rows(anchor, doc.advance(anchor, _MAX_TABLE_CELLS)))
+        local: list[ParseIssue] = []
+        table_facts, seen = parse_review(header, values, local, label)
+        if not seen:
+            continue
+        if not found:
+            facts, found = table_facts, True
+            issues.extend(local)
+        elif [f.value for f in table_facts] != [f.value for f in facts]:
+            issues.append(
+                ParseIssue(
+                    "conflicting_values",
+                    f"表四 appears again at line {anchor + 1} with different values; the first table is kept",
+                    table=TABLE,
+                )
+            )
+    return facts, found
+

@@ -1,0 +1,100 @@
+"""Opening the DuckDB file and moving frames in and out of it.
+
+Every write goes through `write_frame` (Polars → Arrow → DuckDB in one
+statement): row-by-row inserts run at a few documents per second and are
+never used. Connections are always closed by `connect`'s context manager,
+because a DuckDB file stays locked while any writer connection lives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+DEFAULT_DB = "warehouse/ogi.duckdb"
+
+_SQL_FILES = ("10_raw.sql", "20_staging.sql", "30_core.sql", "40_published.sql")
+
+
+def _ddl() -> list[str]:
+    pkg = resources.files("warehouse") / "sql"
+    return [(pkg / name).read_text(encoding="utf-8") for name in _SQL_FILES]
+
+
+@contextlib.contextmanager
+def connect(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, with the schema in place when writable."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every layer (idempotent) and document the published views' columns."""
+    for script in _ddl():
+        con.execute(script)
+    _copy_column_comments(con)
+
+
+def _copy_column_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """Published views carry the same column comments as their core tables.
+
+    Writing them twice by hand would let the two drift apart; the core DDL is
+    the one place a column is described.
+    """
+    rows = con.execute(
+        """
+        SELECT v.table_name, v.column_name, c.comment
+        FROM duckdb_columns() v
+        JOIN duckdb_columns() c
+          ON c.schema_name = 'core' AND c.table_name = v.table_name AND c.column_name = v.column_name
+        WHERE v.schema_name = 'published' AND c.comment IS NOT NULL
+          AND (v.comment IS NULL OR v.comment <> c.comment)
+        """
+    ).fetchall()
+    for table, column, comment in rows:
+        con.execute(
+            f"COMMENT ON COLUMN published.{table}.{column} IS '{comment.replace(chr(39), chr(39) * 2)}'"
+        )
+
+
+def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Append a Polars frame to `table`, matching columns by name; returns rows written."""
+    if frame.height == 0:
+        return 0
+    con.register("_ogi_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ogi_frame")
+    finally:
+        con.unregister("_ogi_frame")
+    return frame.height
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query and return a Polars frame."""
+    return con.sql(sql, params=params).pl()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All-or-nothing: a batch is either fully written or not at all."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")

@@ -1,0 +1,207 @@
+"""Layer 1: finding report files and storing their bytes.
+
+Content is identified by its sha256, so the same bytes under two names are
+one report, and loading a folder twice adds nothing. Every readable file's
+bytes are kept, even when a later stage cannot make sense of them: a better
+parser can try again without the original file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse import db
+
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".html", ".htm", ".shtml", ".pdf", ".docx"})
+MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused, not read into memory
+
+
+@dataclass
+class IngestStats:
+    seen: int = 0
+    new: int = 0
+    already_loaded: int = 0
+    errors: int = 0
+    error_codes: dict[str, int] = field(default_factory=dict)
+    new_doc_ids: list[str] = field(default_factory=list)
+
+    def as_metadata(self) -> dict[str, int]:
+        meta = {
+            "files_seen": self.seen,
+            "documents_new": self.new,
+            "documents_already_loaded": self.already_loaded,
+            "files_failed": self.errors,
+        }
+        meta.update({f"errors.{k}": v for k, v in sorted(self.error_codes.items())})
+        return meta
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: Path
+    error: tuple[str, str] | None = None  # (code, message) when it must not be read
+
+
+def discover(paths: list[str | Path]) -> Iterator[FoundFile]:
+    """Report files under the given files and folders, recursively, in a stable order.
+
+    Symbolic links are never followed out of the folder that was given: a
+    crawler dump must not be able to make the load read arbitrary files.
+    """
+    for given in paths:
+        root = Path(given)
+        if root.is_file() or (root.is_symlink() and not root.is_dir()):
+            yield _check_file(root, root.parent)
+            continue
+        if not root.is_dir():
+            yield FoundFile(root, ("not_found", f"{root} does not exist"))
+            continue
+        real_root = root.resolve()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames.sort()
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                    continue
+                yield _check_file(path, real_root)
+
+
+def _check_file(path: Path, real_root: Path) -> FoundFile:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(real_root.resolve()):
+            return FoundFile(path, ("symlink_outside_input", f"{path} links to {target}, outside the input folder; not followed"))
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return FoundFile(path, ("unreadable", f"cannot stat {path}: {exc.strerror}"))
+    if size > MAX_FILE_BYTES:
+        return FoundFile(path, ("file_too_large", f"{size} bytes exceeds the {MAX_FILE_BYTES} byte limit per document"))
+    return FoundFile(path)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_DOC_SCHEMA = {
+    "doc_id": pl.String,
+    "source_path": pl.String,
+    "file_name": pl.String,
+    "extension": pl.String,
+    "size_bytes": pl.Int64,
+    "content": pl.Binary,
+    "first_seen_at": pl.Datetime,
+}
+_PATH_SCHEMA = {"source_path": pl.String, "doc_id": pl.String, "seen_at": pl.Datetime}
+_ERROR_SCHEMA = {
+    "source_path": pl.String,
+    "doc_id": pl.String,
+    "stage": pl.String,
+    "error": pl.String,
+    "message": pl.String,
+    "at": pl.Datetime,
+}
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[str | Path],
+    batch_bytes: int = 64 * 1024 * 1024,
+    progress=None,
+) -> IngestStats:
+    """Store the bytes of every new file under `paths`; returns counts for the summary."""
+    stats = IngestStats()
+    docs: list[dict] = []
+    pairs: list[dict] = []
+    errors: list[dict] = []
+    pending_bytes = 0
+    now = datetime.now()
+
+    def flush() -> None:
+        nonlocal docs, pairs, errors, pending_bytes
+        _write_batch(con, docs, pairs, errors, stats)
+        docs, pairs, errors, pending_bytes = [], [], [], 0
+
+    for found in discover(paths):
+        stats.seen += 1
+        source = str(found.path)
+        if found.error:
+            code, message = found.error
+            errors.append({"source_path": source, "doc_id": None, "stage": "read", "error": code, "message": message, "at": now})
+            continue
+        try:
+            data = found.path.read_bytes()
+        except OSError as exc:
+            errors.append({"source_path": source, "doc_id": None, "stage": "read", "error": "unreadable", "message": f"cannot read {source}: {exc.strerror}", "at": now})
+            continue
+        doc_id = sha256_hex(data)
+        docs.append(
+            {
+                "doc_id": doc_id,
+                "source_path": source,
+                "file_name": found.path.name,
+                "extension": found.path.suffix.lower().lstrip("."),
+                "size_bytes": len(data),
+                "content": data,
+                "first_seen_at": now,
+            }
+        )
+        pairs.append({"source_path": source, "doc_id": doc_id, "seen_at": now})
+        pending_bytes += len(data)
+        if pending_bytes >= batch_bytes:
+            flush()
+        if progress and stats.seen % 1000 == 0:
+            progress("raw_documents", stats.seen, 0)
+    flush()
+    return stats
+
+
+def _write_batch(con, docs: list[dict], pairs: list[dict], errors: list[dict], stats: IngestStats) -> None:
+    doc_frame = pl.DataFrame(docs, schema=_DOC_SCHEMA).unique("doc_id", keep="first", maintain_order=True)
+    pair_frame = pl.DataFrame(pairs, schema=_PATH_SCHEMA).unique(["source_path", "doc_id"], maintain_order=True)
+    error_frame = pl.DataFrame(errors, schema=_ERROR_SCHEMA)
+    con.register("_ogi_docs", doc_frame)
+    con.register("_ogi_pairs", pair_frame)
+    con.register("_ogi_read_errors", error_frame)
+    try:
+        with db.transaction(con):
+            new_ids = [
+                r[0]
+                for r in con.execute(
+                    "SELECT d.doc_id FROM _ogi_docs d ANTI JOIN raw.documents r ON r.doc_id = d.doc_id"
+                ).fetchall()
+            ]
+            con.execute(
+                "INSERT INTO raw.documents BY NAME SELECT d.* FROM _ogi_docs d ANTI JOIN raw.documents r ON r.doc_id = d.doc_id"
+            )
+            con.execute(
+                "INSERT INTO raw.document_paths BY NAME SELECT p.* FROM _ogi_pairs p "
+                "ANTI JOIN raw.document_paths r ON r.source_path = p.source_path AND r.doc_id = p.doc_id"
+            )
+            # A read error is recorded once per path and code, however often the folder is loaded.
+            con.execute(
+                "DELETE FROM core.load_errors WHERE stage = 'read' AND doc_id IS NULL "
+                "AND (source_path, error) IN (SELECT source_path, error FROM _ogi_read_errors)"
+            )
+            db.write_frame(con, "core.load_errors", error_frame)
+    finally:
+        for name in ("_ogi_docs", "_ogi_pairs", "_ogi_read_errors"):
+            con.unregister(name)
+    stats.new += len(new_ids)
+    stats.new_doc_ids.extend(new_ids)
+    stats.already_loaded += len(docs) - len(new_ids)
+    stats.errors += len(errors)
+    for e in errors:
+        stats.error_codes[e["error"]] = stats.error_codes.get(e["error"], 0) + 1

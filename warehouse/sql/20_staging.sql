@@ -1,0 +1,48 @@
+-- Layer 2 — staging: per-document intermediate results of the parser, each
+-- stamped with the parser version that produced it.
+CREATE SCHEMA IF NOT EXISTS staging;
+
+CREATE TABLE IF NOT EXISTS staging.stage_ledger (
+    doc_id         VARCHAR NOT NULL,
+    stage          VARCHAR NOT NULL,
+    parser_version VARCHAR NOT NULL,
+    outcome        VARCHAR NOT NULL,
+    done_at        TIMESTAMP NOT NULL,
+    PRIMARY KEY (doc_id, stage)
+);
+COMMENT ON TABLE staging.stage_ledger IS 'Which stage has processed which document with which parser version: what makes loads incremental and re-derivation after a parser change automatic.';
+COMMENT ON COLUMN staging.stage_ledger.doc_id IS 'Document id (sha256 of the raw bytes).';
+COMMENT ON COLUMN staging.stage_ledger.stage IS 'Asset name of the stage (cleaned_text, report_metadata, ...).';
+COMMENT ON COLUMN staging.stage_ledger.parser_version IS 'transforms.PARSER_VERSION that produced the stage output.';
+COMMENT ON COLUMN staging.stage_ledger.outcome IS 'ok, or the load_errors code that stopped the document at this stage.';
+COMMENT ON COLUMN staging.stage_ledger.done_at IS 'When the stage processed the document.';
+
+CREATE TABLE IF NOT EXISTS staging.cleaned_text (
+    doc_id         VARCHAR PRIMARY KEY,
+    kind           VARCHAR NOT NULL,
+    encoding       VARCHAR NOT NULL,
+    text           VARCHAR NOT NULL,
+    char_count     BIGINT NOT NULL
+);
+COMMENT ON TABLE staging.cleaned_text IS 'Cleaned text of each readable document: tables as rows of cells, site chrome removed; all offsets elsewhere refer to this text.';
+COMMENT ON COLUMN staging.cleaned_text.doc_id IS 'Document id.';
+COMMENT ON COLUMN staging.cleaned_text.kind IS 'How the file was read: text, html, pdf or docx.';
+COMMENT ON COLUMN staging.cleaned_text.encoding IS 'Character encoding detected (utf-8, gb18030, utf-16 ...), or pdf/docx.';
+COMMENT ON COLUMN staging.cleaned_text.text IS 'The cleaned text.';
+COMMENT ON COLUMN staging.cleaned_text.char_count IS 'Length of the cleaned text in characters.';
+
+CREATE TABLE IF NOT EXISTS staging.parse_issues (
+    doc_id    VARCHAR NOT NULL,
+    stage     VARCHAR NOT NULL,
+    code      VARCHAR NOT NULL,
+    tbl       VARCHAR,
+    blocking  BOOLEAN NOT NULL,
+    message   VARCHAR NOT NULL
+);
+COMMENT ON TABLE staging.parse_issues IS 'What the parser was unsure of in a document (misaligned rows, undecidable cells ...); blocking issues quarantine the report through rule P-01.';
+COMMENT ON COLUMN staging.parse_issues.doc_id IS 'Document id.';
+COMMENT ON COLUMN staging.parse_issues.stage IS 'Stage that raised the issue.';
+COMMENT ON COLUMN staging.parse_issues.code IS 'Short stable code of the issue (table_row_misaligned ...).';
+COMMENT ON COLUMN staging.parse_issues.tbl IS 'Table concerned (active_disclosure, requests, review_litigation) or NULL.';
+COMMENT ON COLUMN staging.parse_issues.blocking IS 'True when the report must not be published because of it.';
+COMMENT ON COLUMN staging.parse_issues.message IS 'What was seen, in words a maintainer understands.';

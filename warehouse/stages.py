@@ -1,0 +1,183 @@
+"""Running one parser stage over every document that still needs it.
+
+A stage reads its inputs from the layer below, applies a pure transform to
+each document, and writes its outputs in one transaction per batch together
+with a ledger row per document. The ledger (doc_id, stage, parser version)
+is what makes loads incremental, idempotent and crash-safe: a document is
+pending for a stage until a batch containing it has committed under the
+current parser version, so a killed load simply resumes, and a new parser
+version re-derives everything from the stored raw bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from transforms import PARSER_VERSION
+from warehouse import db
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class StageStats:
+    """What a stage did in one run; becomes Dagster metadata and the CLI summary."""
+
+    stage: str
+    pending: int = 0
+    ok: int = 0
+    errors: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    error_codes: dict[str, int] = field(default_factory=dict)
+
+    def add_rows(self, table: str, n: int) -> None:
+        self.rows[table] = self.rows.get(table, 0) + n
+
+    def add_error(self, code: str) -> None:
+        self.errors += 1
+        self.error_codes[code] = self.error_codes.get(code, 0) + 1
+
+    def as_metadata(self) -> dict[str, int]:
+        meta = {"documents_pending": self.pending, "documents_ok": self.ok, "documents_failed": self.errors}
+        meta.update({f"rows.{k}": v for k, v in sorted(self.rows.items())})
+        meta.update({f"errors.{k}": v for k, v in sorted(self.error_codes.items())})
+        return meta
+
+
+@dataclass
+class BatchResult:
+    """Outputs of one batch: rows per target table, plus per-document outcomes."""
+
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)  # doc_id -> "ok" | error code
+    errors: list[dict] = field(default_factory=list)  # load_errors rows
+
+    def add(self, table: str, rows: Iterable[dict]) -> None:
+        self.tables.setdefault(table, []).extend(rows)
+
+
+def pending_doc_ids(con: duckdb.DuckDBPyConnection, stage: str, source_sql: str) -> list[str]:
+    """Documents in the source layer that this stage has not processed with this parser version."""
+    rows = con.execute(
+        f"""
+        SELECT s.doc_id FROM ({source_sql}) s
+        LEFT JOIN staging.stage_ledger l
+          ON l.doc_id = s.doc_id AND l.stage = ? AND l.parser_version = ?
+        WHERE l.doc_id IS NULL
+        ORDER BY s.doc_id
+        """,
+        [stage, PARSER_VERSION],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def commit_batch(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    doc_ids: list[str],
+    result: BatchResult,
+    replaces: Iterable[str],
+    schemas: dict[str, dict[str, pl.DataType]],
+    stats: StageStats,
+) -> None:
+    """Replace this stage's outputs for the batch's documents, atomically."""
+    now = datetime.now()
+    ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
+    ledger = pl.DataFrame(
+        {
+            "doc_id": doc_ids,
+            "stage": [stage] * len(doc_ids),
+            "parser_version": [PARSER_VERSION] * len(doc_ids),
+            "outcome": [result.outcomes.get(d, "ok") for d in doc_ids],
+            "done_at": [now] * len(doc_ids),
+        }
+    )
+    errors = pl.DataFrame(
+        [dict(e, at=now) for e in result.errors],
+        schema={
+            "source_path": pl.String,
+            "doc_id": pl.String,
+            "stage": pl.String,
+            "error": pl.String,
+            "message": pl.String,
+            "at": pl.Datetime,
+        },
+    )
+    con.register("_ogi_batch_ids", ids)
+    try:
+        with db.transaction(con):
+            for table in replaces:
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _ogi_batch_ids)")
+            con.execute(
+                "DELETE FROM core.load_errors WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
+                [stage_error_label(stage)],
+            )
+            con.execute(
+                "DELETE FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
+                [stage],
+            )
+            for table, rows in result.tables.items():
+                if rows:
+                    stats.add_rows(table, db.write_frame(con, table, pl.DataFrame(rows, schema=schemas[table])))
+            db.write_frame(con, "core.load_errors", errors)
+            db.write_frame(con, "staging.stage_ledger", ledger)
+    finally:
+        con.unregister("_ogi_batch_ids")
+    for d in doc_ids:
+        outcome = result.outcomes.get(d, "ok")
+        if outcome == "ok":
+            stats.ok += 1
+        else:
+            stats.add_error(outcome)
+
+
+# load_errors.stage uses the contract's short names; the ledger uses asset names.
+_ERROR_STAGE = {
+    "cleaned_text": "clean",
+    "report_metadata": "metadata",
+    "report_sections": "sections",
+    "facts": "tables",
+}
+
+
+def stage_error_label(stage: str) -> str:
+    return _ERROR_STAGE.get(stage, stage)
+
+
+def run_stage(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    source_sql: str,
+    process: Callable[[duckdb.DuckDBPyConnection, list[str]], BatchResult],
+    replaces: Iterable[str],
+    schemas: dict[str, dict[str, pl.DataType]],
+    batch_size: int = 500,
+    progress: Progress = _no_progress,
+) -> StageStats:
+    """Process every pending document of `stage` in batches."""
+    stats = StageStats(stage=stage)
+    pending = pending_doc_ids(con, stage, source_sql)
+    stats.pending = len(pending)
+    replaces = tuple(replaces)
+    done = 0
+    progress(stage, 0, len(pending))
+    for batch in batches(pending, batch_size):
+        result = process(con, batch)
+        commit_batch(con, stage, batch, result, replaces, schemas, stats)
+        done += len(batch)
+        progress(stage, done, len(pending))
+    return stats

@@ -1,0 +1,62 @@
+"""The closing summary of `ogi load`: what was seen, what was published, and why not."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from warehouse import db
+
+
+def _under(paths: list[str]) -> str:
+    """SQL predicate: source_path lies under one of the given files or folders."""
+    clauses = []
+    for p in paths:
+        q = p.replace("'", "''")
+        clauses.append(f"(source_path = '{q}' OR starts_with(source_path, '{q.rstrip('/')}/'))")
+    return " OR ".join(clauses) or "FALSE"
+
+
+def print_load_summary(db_path: str, paths: list[str], ingest: dict, out: TextIO, max_listed: int = 40) -> None:
+    where = _under(paths)
+    with db.connect(db_path) as con:
+        docs = con.execute(
+            f"""
+            SELECT p.source_path, r.status, r.agency, r.report_year, r.format_version, r.doc_kind,
+                   r.status_reason, e.error, e.message
+            FROM (SELECT DISTINCT source_path, doc_id FROM raw.document_paths WHERE {where}) p
+            LEFT JOIN core.reports r ON r.doc_id = p.doc_id
+            LEFT JOIN (SELECT doc_id, any_value(error) AS error, any_value(message) AS message
+                       FROM core.load_errors WHERE doc_id IS NOT NULL GROUP BY doc_id) e ON e.doc_id = p.doc_id
+            ORDER BY r.status NULLS FIRST, p.source_path
+            """
+        ).fetchall()
+        read_errors = con.execute(
+            f"SELECT source_path, error, message FROM core.load_errors WHERE doc_id IS NULL AND ({where}) ORDER BY source_path"
+        ).fetchall()
+    published = sum(1 for d in docs if d[1] == "published")
+    quarantined = sum(1 for d in docs if d[1] == "quarantined")
+    failed = sum(1 for d in docs if d[1] is None) + len(read_errors)
+    w = out.write
+    w("\n")
+    w(
+        f"documents seen: {ingest.get('files_seen', len(docs))}   new: {ingest.get('documents_new', 0)}   "
+        f"already loaded: {ingest.get('documents_already_loaded', 0)}\n"
+    )
+    w(f"reports published: {published}   quarantined: {quarantined}   not loadable: {failed}\n")
+    listed = 0
+    for path, message in ((r[0], f"{r[1]}: {r[2]}") for r in read_errors):
+        if listed < max_listed:
+            w(f"  ERROR        {path}  — {message}\n")
+        listed += 1
+    for path, status, agency, year, fmt, kind, reason, error, emsg in docs:
+        if listed < max_listed:
+            if status is None:
+                w(f"  ERROR        {path}  — {error or 'not parsed'}: {emsg or ''}\n")
+            else:
+                label = f"{agency or '?'} {year or '?'} ({kind}, format {fmt})"
+                why = f"  — failed: {reason}" if status == "quarantined" and reason else ""
+                w(f"  {status.upper():<12} {path}  {label}{why}\n")
+        listed += 1
+    if listed > max_listed:
+        w(f"  … and {listed - max_listed} more\n")
+    w(f"warehouse: {db_path}\n")
