@@ -135,13 +135,21 @@ def capacity() -> int:
 
 
 def iter_reports(count: int = 12, seed: int = 7, error_rate: float | None = None) -> Iterator[SynthReport]:
-    """Yield `count` reports in file-name order, without touching the disk."""
+    """Yield `count` reports in file-name order, without touching the disk.
+
+    Arguments are checked here, at call time (not at the first `next`), so
+    that `generate` fails before it removes anything.
+    """
     if count < 0:
         raise ValueError("count must be >= 0")
     if count > capacity():
         raise ValueError(f"count {count} exceeds the generator's capacity of {capacity()} distinct reports")
     if error_rate is not None and not 0.0 <= error_rate <= 1.0:
         raise ValueError("error_rate must be between 0 and 1")
+    return _iter_reports(count, seed, error_rate)
+
+
+def _iter_reports(count: int, seed: int, error_rate: float | None) -> Iterator[SynthReport]:
     entries = _plan(count, seed)
     _plant(entries, seed, count, error_rate)
     width = max(4, len(str(count)))
@@ -158,6 +166,7 @@ def generate(out_dir: Path, count: int = 12, seed: int = 7, error_rate: float | 
     truth/*.json) are removed first, so a smaller second run leaves no stale
     reports behind; nothing else in `out_dir` is touched.
     """
+    reports = iter_reports(count, seed, error_rate)  # validates the arguments before anything is removed
     out_dir = Path(out_dir)
     truth_dir = out_dir / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
@@ -166,7 +175,7 @@ def generate(out_dir: Path, count: int = 12, seed: int = 7, error_rate: float | 
             if old.is_file() and _NAME_RE.match(old.name):
                 old.unlink()
     paths: list[Path] = []
-    for rep in iter_reports(count, seed, error_rate):
+    for rep in reports:
         path = out_dir / rep.name
         path.write_bytes(rep.data)
         (truth_dir / (path.stem + ".json")).write_text(dump_truth(rep.truth), encoding="utf-8")
@@ -199,7 +208,10 @@ def _agency(idx: int) -> Agency:
 
 
 # (style, first year, number of years, with tables for the cells years)
-_SHOWCASE = (("pipe", 2021, 3), ("tab", 2021, 2), ("tab", 2019, 3), ("summary", 2023, 2), ("cells", 2020, 2))
+# (layout style, first year, years, admin level): the head of every plan, so that even the 12-report sample
+# holds the four layouts, four levels, a 2020→2021 format switch and a seed-000-style report without tables
+_SHOWCASE = (("pipe", 2021, 3, "county"), ("tab", 2021, 2, "prefecture"), ("tab", 2019, 3, "county"),
+             ("summary", 2023, 2, "province"), ("cells", 2020, 2, "prefecture"))
 _STYLES = ("pipe", "tab", "cells", "summary")
 _STYLE_WEIGHTS = (0.36, 0.3, 0.16, 0.18)
 
@@ -239,10 +251,12 @@ def _plan(count: int, seed: int) -> list[_Entry]:
     if count == 0:
         return entries
     cursor = 0
-    for n, (style, start, length) in enumerate(_SHOWCASE):
-        if style == "summary":  # seed 003 is a provincial 厅: prefer a province/prefecture department
-            while pool[order[cursor]].level not in ("province", "prefecture") or pool[order[cursor]].is_government:
-                order.append(order.pop(cursor))
+    for style, start, length, level in _SHOWCASE:
+        # a department of that level which actually received applications in those years (not an all-zero table)
+        pos = next(k for k in range(cursor, len(order))
+                   if pool[order[k]].level == level and not pool[order[k]].is_government
+                   and all(_chain(seed, order[k])[y]["new"][6] > 0 for y in range(start, start + length)))
+        order.insert(cursor, order.pop(pos))
         idx = order[cursor]
         cursor += 1
         annual_style[idx] = "pipe" if style == "summary" else style

@@ -34,15 +34,22 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
 
     def progress(self, stage: str, done: int, total: int) -> None:
-        """A one-line progress indicator on stderr for long CLI loads."""
+        """A progress indicator on stderr for long CLI loads.
+
+        On a terminal one line per stage is redrawn in place; in a log (CI,
+        cron) only the stage's final count is written, once.
+        """
         if not self.show_progress:
             return
+        finished = bool(total) and done >= total
+        if not sys.stderr.isatty():
+            if finished:
+                sys.stderr.write(f"  {stage:<16} {done}/{total}\n")
+            return
         now = time.monotonic()
-        last = getattr(self, "_last_tick", 0.0)
-        if done not in (0, total) and now - last < 0.5:
+        if not finished and done and now - getattr(self, "_last_tick", 0.0) < 0.5:
             return
         object.__setattr__(self, "_last_tick", now)
-        suffix = f"{done}/{total}" if total else f"{done}"
-        end = "\n" if total and done >= total else ""
-        sys.stderr.write(f"\r  {stage:<16} {suffix:>15}{end}")
+        count = f"{done}/{total}" if total else f"{done}"
+        sys.stderr.write(f"\r  {stage:<16} {count:>15}" + ("\n" if finished else ""))
         sys.stderr.flush()

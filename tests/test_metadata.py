@@ -7,6 +7,7 @@ cut before the second copy, as cleaning will do.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import date
 
@@ -113,7 +114,7 @@ def test_seed_004_full_file_with_duplicate_still_resolves():
 
 @pytest.mark.parametrize("name", ["pingtan_syq_2021.txt", "pingtan_syq_2023.txt", "pingtan_syq_2025.txt"])
 def test_corpus_crawler_text_matches_gold(name):
-    gold = __import__("json").loads((CORPUS / "gold" / name.replace(".txt", ".json")).read_text("utf-8"))
+    gold = json.loads((CORPUS / "gold" / name.replace(".txt", ".json")).read_text("utf-8"))
     meta = extract_metadata(corpus_text(name))
     report = gold["report"]
     assert meta.agency == report["agency"]
@@ -196,6 +197,8 @@ def test_unparseable_or_yearless_dates_give_none():
     assert find_published_on("标题\n正文。\n隆尧县教育局\n2022222\n") is None
     assert find_published_on("11月10日 编辑 fanwen51.com\n正文。\n") is None
     assert find_published_on("时间:2022-02-30\n正文\n") is None  # no such day
+    assert find_published_on("统计时间:2021年1月1日至2021年12月31日\n正文\n") is None
+    assert find_published_on("时间:2021-01-01至2021-12-31\n正文\n") is None
 
 
 def test_report_year_is_not_guessed_from_publication_date():

@@ -13,7 +13,6 @@ import time
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -159,13 +158,17 @@ def test_count_is_respected_and_stale_files_go(tmp_path):
     assert len(list(synth.iter_reports(31, 3))) == 31
 
 
-def test_bad_arguments_are_refused():
+def test_bad_arguments_are_refused(tmp_path):
     with pytest.raises(ValueError):
-        list(synth.iter_reports(3, 1, error_rate=1.5))
+        synth.iter_reports(3, 1, error_rate=1.5)
     with pytest.raises(ValueError):
-        list(synth.iter_reports(-1))
+        synth.iter_reports(-1)
     with pytest.raises(ValueError):
-        list(synth.iter_reports(synth.capacity() + 1))
+        synth.iter_reports(synth.capacity() + 1)
+    synth.generate(tmp_path, count=2, seed=1)
+    with pytest.raises(ValueError):
+        synth.generate(tmp_path, count=2, seed=1, error_rate=-0.1)
+    assert len(list(tmp_path.glob("r*.txt"))) == 2  # a refused run removes nothing
     assert synth.capacity() >= 100_000  # the pool is large enough for the planned benchmarks
 
 
@@ -421,7 +424,8 @@ def test_consecutive_years_chain(big):
             if t["report"]["format_version"] == prev["report"]["format_version"] == "2021":
                 for item in ("regulations", "normative_documents"):
                     ad, pad = t["active_disclosure"], prev["active_disclosure"]
-                    assert ad[f"{item}.in_force"] == pad[f"{item}.in_force"] + ad[f"{item}.issued"] - ad[f"{item}.repealed"]
+                    expected = pad[f"{item}.in_force"] + ad[f"{item}.issued"] - ad[f"{item}.repealed"]
+                    assert ad[f"{item}.in_force"] == expected
                 stock += 1
             if t["report"]["format_version"] == prev["report"]["format_version"] == "2019":
                 ad, pad = t["active_disclosure"], prev["active_disclosure"]

@@ -25,7 +25,7 @@ _READ = "read"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc/.xls/.wps, or an encrypted .docx
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _OTHER_BINARY_MAGICS = (
-    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"{\\rtf", b"BM",
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"{\\rtf",
     b"II*\x00", b"MM\x00*",
 )
 _PDF_MAGIC_WINDOW = 1024  # the spec lets junk precede %PDF-
@@ -69,7 +69,8 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
 
     Raises TransformError: empty_file, binary_content, undecodable,
     unsupported_format, pdf_no_text_layer, pdf_encrypted, pdf_invalid,
-    docx_invalid, docx_too_large.
+    docx_invalid, docx_too_large, and html_invalid (bs4/lxml failing on
+    pathological markup; not seen in practice).
     """
     if not data or not data.strip():
         raise TransformError("empty_file", "the file has no content", stage=_READ)

@@ -12,8 +12,8 @@ does: a guessed year or date would silently corrupt the timeliness checks.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from transforms.model import ReportMetadata
 from transforms.numerals import parse_cn_int
@@ -24,7 +24,6 @@ _CJK = "\u4e00-\u9fff"
 # Place units, longest alternatives first so 自治区 wins over 区.
 _UNIT_SUFFIX = r"(?:自治区|自治州|特别行政区|地区|省|市|州|盟|县|区|旗)"
 _NAME = rf"[{_CJK}]{{1,8}}?"
-_PLACE_CORE = rf"(?:{_NAME}{_UNIT_SUFFIX})+"
 # A township only counts when what follows is its government, otherwise
 # 城乡/乡村 inside department names would become townships.
 _TOWNSHIP = rf"(?:[{_CJK}]{{1,6}}?(?:乡|镇|街道)(?=人民政府|政府|办事处|党委|党政|$))"
@@ -33,18 +32,21 @@ _UNIT_SPLIT_RE = re.compile(rf"({_NAME}(?:{_UNIT_SUFFIX}|乡|镇|街道))")
 
 # Words that cannot occur inside a place name: their presence means the lazy
 # regex swallowed a verb or particle ("本报告由淮安市" → 由 rejects it).
-_NOT_IN_PLACE = set("的了在及与我各全本该等为对将是从向并或经由请和于把被以按据就至其此")
+_NOT_IN_PLACE = frozenset("的了在及与我各全本该等为对将是从向并或经由请和于把被以按据就至其此")
 # A first character may be rarer in names (全椒县, 本溪市, 从化区 exist) but these never start one.
-_FIRST_BAD = set("的了在及与我各该由请把被按据就并或经此其为对将是向从")
+_FIRST_BAD = frozenset("的了在及与我各该由请把被按据就并或经此其为对将是向从")
 # One-character names that are words, not places: 全市, 本县, 我区, 各县, 该区 …
-_SINGLE_BAD = set("全本我各该两此其外市县区省上下分总城郊辖大小每州旗盟")
+_SINGLE_BAD = frozenset("全本我各该两此其外市县区省上下分总城郊辖大小每州旗盟")
 _UNIT_SUFFIX_AT_END_RE = re.compile(r"(?:自治区|自治州|特别行政区|地区|省|市|州|盟|县|区|旗|乡|镇|街道)$")
 _NOT_IN_PLACE_WORDS = ("政府", "委", "局", "厅", "办", "部", "公开", "信息", "报告", "工作", "年")
 # Whole units that look like places but are common words.
-_FAKE_UNITS = {"城市", "都市", "超市", "城区", "市区", "地区", "社区", "景区", "园区", "校区", "辖区", "片区", "街区", "专区", "山区", "灾区", "市州", "县区", "县市", "区县", "省市", "市县"}
+_FAKE_UNITS = frozenset(
+    ("城市", "都市", "超市", "城区", "市区", "地区", "社区", "景区", "园区", "校区", "辖区", "片区", "街区",
+     "专区", "山区", "灾区", "市州", "县区", "县市", "区县", "省市", "市县")
+)
 # Functional zones: real reporting bodies but not administrative divisions.
 _ZONE_RE = re.compile(r"(实验区|开发区|新区|高新区|示范区|合作区|保税区|试验区|自贸区|管理区|工业园区|旅游区)$")
-_MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
+_MUNICIPALITIES = frozenset(("北京市", "上海市", "天津市", "重庆市"))
 
 # Department suffixes that end an agency name.
 _DEPT_SUFFIX = (
@@ -53,7 +55,7 @@ _DEPT_SUFFIX = (
 )
 _DEPT_RE = re.compile(rf"^[{_CJK}()]{{0,16}}?{_DEPT_SUFFIX}$")
 _SHORT_LEVEL = "省市县区州旗"
-_BARE_DEPTS = {"政府", "人民政府", "政府办", "政府办公室", "办公室", "委员会"}
+_BARE_DEPTS = frozenset(("政府", "人民政府", "政府办", "政府办公室", "办公室", "委员会"))
 
 # --- title ----------------------------------------------------------------
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -67,9 +69,12 @@ _TITLE_NOISE_RE = re.compile(r"^(?:关于|印发|发布)")
 _HEAD_LINES = 40
 
 # --- dates ----------------------------------------------------------------
+# A page-header date: 发布时间/成文日期…, or a bare 时间:/日期: that is not the
+# tail of another word (统计时间:…) and not the start of a range (…至…).
 _HEADER_DATE_RE = re.compile(
-    r"(?:发布时间|发布日期|成文日期|公开日期|时间|日期)\s*[:：]\s*"
-    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+    rf"(?:发布时间|发布日期|成文日期|公开日期|发文日期|(?<![{_CJK}])(?:时间|日期))\s*[:：]\s*"
+    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?"
+    r"(?!\s*(?:至|起|到|—|~|～|－))"
 )
 _SIGNATURE_DATE_RE = re.compile(
     r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M
@@ -87,13 +92,27 @@ _SELF_REF_RE = re.compile(
     rf"(?=[{_CJK}])",
     re.M,
 )
+# A full name opening the report's first sentence: "2022年,赞皇县教育局按照…".
+_YEAR_OPENING_RE = re.compile(
+    rf"^\s*\d{{4}}年度?[,，]\s*([{_CJK}]{{2,24}}?{_DEPT_SUFFIX})(?=[{_CJK}])",
+    re.M,
+)
+# Last resort: a full name as the subject of a clause, recognised by the verb
+# that follows it ("…领导下,土默特右旗市场监督管理局以…", "…,XX县民政局认真…").
+_SUBJECT_RE = re.compile(
+    rf"[,，、]\s*([{_CJK}]{{2,24}}?{_DEPT_SUFFIX})"
+    r"(?=以|按照|认真|坚持|深入|全面|高度|紧紧|严格|持续|始终|进一步|积极|不断|围绕|紧密|扎实)"
+)
 # Places are only trusted where a name must start: after an opening
 # bracket/quote or a colon (《乌海市…》, “乌海市教育局…”, 地址:淮安市…), after a
 # year (《2010年西安市长安区…》) or at a line start. After 。 or , a sentence
 # starts with a verb as often as with a name (依托隆尧县教育局…).
 _PLACE_BOUNDARY_CHARS = frozenset("《“\"(（:：【[「〈")
 _PLACE_WINDOW = 24
+_CJK_CHAR_RE = re.compile(rf"[{_CJK}]")
 _UNIT_END_CHARS = frozenset("省市县区州旗盟乡镇道")
+_MAX_OCCURRENCES = 40  # occurrences of a department name examined: bounds the cost
+_MAX_SELF_REFS = 5  # short self-references tried when there is no title agency
 _WS_RE = re.compile(r"\s+")
 
 # --- format markers (searched in whitespace-free text) ----------------------
@@ -103,7 +122,9 @@ _T3_MARKERS = ("本年新收政府信息公开申请数量", "上年结转政府
 _T3_OTHER_2021 = ("逾期未按收费通知", "未按收费通知要求缴纳费用")
 _TEMPLATE_TITLE_RE = re.compile(r"(政府信息公开工作)?年度报告格式")
 _VALUE_CELL_RE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|%)?\s*$")
-_TABLE_ROW_RE = re.compile(r"^\s*(?:[一二三四]、(?:本年新收|上年结转|结转下年度)|规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)")
+_TABLE_ROW_RE = re.compile(
+    r"^\s*(?:[一二三四]、(?:本年新收|上年结转|结转下年度)|规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)"
+)
 
 # --- doc kind ----------------------------------------------------------------
 _ANNUAL_RE = re.compile(r"年度报告|年报")
@@ -141,6 +162,7 @@ def _valid_unit(unit: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def split_place(name: str) -> tuple[str | None, str]:
     """Split an agency name into (place, rest): 西安市长安区教育局 → (西安市长安区, 教育局).
 
@@ -157,7 +179,7 @@ def split_place(name: str) -> tuple[str | None, str]:
         if not _valid_unit(unit):
             break
         place += unit
-    if not place:
+    if not place or not name.startswith(place):
         return None, name
     return place, name[len(place):]
 
@@ -230,15 +252,21 @@ def _place_candidates(compact: str, dept: str, tail: str, whole_tail: bool) -> s
     found: set[str] = set()
     needle = tail + dept
     pos = compact.find(needle)
-    while pos >= 0:
+    seen = 0
+    while pos >= 0 and seen < _MAX_OCCURRENCES:
+        seen += 1
         end = pos + len(tail)
         if whole_tail and (pos == 0 or compact[pos - 1] not in _UNIT_END_CHARS):
             pos = compact.find(needle, pos + 1)
             continue
-        for k in range(max(0, end - _PLACE_WINDOW), end - max(len(tail), 1) + 1):
+        # candidates start inside the run of CJK characters before the tail
+        k = end - max(len(tail), 1)
+        lowest = max(0, end - _PLACE_WINDOW)
+        while k >= lowest and _CJK_CHAR_RE.match(compact, k):
             place, rest = split_place(compact[k:end])
             if place and not rest:
                 found.add(place)
+            k -= 1
         pos = compact.find(needle, pos + 1)
     return found
 
@@ -495,7 +523,13 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
         resolved = expand(candidate)
         if resolved:
             return resolved
-    for m in _SELF_REF_RE.finditer(text, 0, 6000):
+    for m in _YEAR_OPENING_RE.finditer(text, 0, 6000):
+        name = m.group(1)
+        if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name:
+            return expand(name) if _needs_parent(name) and expand(name) else name
+    for n, m in enumerate(_SELF_REF_RE.finditer(text, 0, 6000)):
+        if n >= _MAX_SELF_REFS:
+            break
         short = m.group(1)
         if len(short) == 2 and short[1] in "委办":  # 县委 / 市委 is the party committee
             continue
@@ -507,7 +541,14 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
     for src in sources:
         if _is_full_agency(src):
             return src
-    return _signature_agency(text)
+    signed = _signature_agency(text)
+    if signed:
+        return signed
+    for m in _SUBJECT_RE.finditer(text, 0, 6000):
+        name = m.group(1)
+        if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name:
+            return name
+    return None
 
 
 # =============================================================================

@@ -61,7 +61,7 @@ _UNIT_ALTERNATIVES: tuple[str, ...] = (
     r"条(?!例|款|线|龙|件|规)",
     r"件(?!数)",
     r"项(?!目)",
-    r"次(?!日|年|月|会|要|之|序)",
+    r"次(?!日|年|月|要|之|序)",
     r"人(?!民|大|员|口|才|事|社|均|文|工|防|身|们|士|为|格|生)",
     r"名(?!单|称|义|录|额|片|字|誉|次|列|胜|人)",
     r"个(?!多?(?:工作日|月|小时|自然日|星期|季度|周|年|日|工作|人信息|体|别|性|案|部分|方面))",
@@ -82,13 +82,17 @@ _PRE_APPROX = ("大约", "将近", "约", "近")
 _PRE_AT_LEAST = ("不少于", "不低于", "超过", "至少", "逾")
 _PRE_QUALIFIERS = ("不少于", "不低于", "大约", "将近", "超过", "至少", "约", "近", "逾")
 _PRE_LAST_CHARS = frozenset(q[-1] for q in _PRE_QUALIFIERS)
+_NOT_NEAR_PREV = frozenset("最附临")  # 最近, 附近, 临近 are words, not "nearly"
+_NOT_ABOUT_PREV = frozenset("预签邀节公条制契规合")  # 预约, 签约, 节约 …
 # The pattern starts with one character class (the number run) so the regex
-# engine can skip ahead cheaply; the run is split into number and 万/亿 in
-# code, a qualifier before it (近100篇) is read by looking back from the
-# match, and the "not inside a longer token" rule is checked in code too.
+# engine can skip ahead cheaply. The run is taken whole and possessively
+# (never retried from inside, never shortened): flattened tables hold long
+# digit runs that would otherwise cost quadratic backtracking. It is split
+# into number and 万/亿 in code; a qualifier before it (近100篇) is read by
+# looking back from the match.
 _NUMERAL_CLASS = "0-9零〇○一二两三四五六七八九十百千万亿"
 _FIGURE_RE = re.compile(
-    rf"(?P<num>[{_NUMERAL_CLASS}][.{_NUMERAL_CLASS}]*)"
+    rf"(?<![.{_NUMERAL_CLASS}])(?P<num>[{_NUMERAL_CLASS}][.{_NUMERAL_CLASS}]*+)"
     r"(?P<q1>\s{0,4}[余多])?"
     r"(?P<mult>\s{0,4}[万亿])?"
     r"(?P<q2>[余多])?"
@@ -100,7 +104,7 @@ _FIGURE_RE = re.compile(
 # a Chinese numeral. Anything else (1.2.3, 3一) is not one number.
 _ARABIC_RUN_RE = re.compile(r"(\d+(?:\.\d+)?)([万亿])?")
 _CN_RUN_RE = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+")
-_ARABIC_GLUE = set("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/\\-#@%")
+_ARABIC_GLUE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/\\-#@%")
 
 # --- contexts that disqualify a number -----------------------------------------
 _BOOK_TITLE_RE = re.compile(r"《[^《》\n]{0,150}》")
@@ -131,12 +135,14 @@ _NEWLINE_RE = re.compile("\n")
 _NEWLINE_WS_RE = re.compile(r"\s*\n\s*")
 
 # Chinese numerals: forbidden neighbours and slogan continuations.
-_CN_BAD_PREV = set("第每周初之数几若星其某哪这那同唯单统逐再")
+_CN_BAD_PREV = frozenset("第每周初之数几若星其某哪这那同唯单统逐再")
+_CN_NUMERAL_CHARS = frozenset("零〇○一二两三四五六七八九十百千万亿")
+_COUNTING_PREV = frozenset("了有共达计和及约近")  # 明确了两名…: a count, not a rank
 _CN_SLOGAN_AFTER_RE = re.compile(
     r"(?:代表|维护|意识|自信|确立|全面|规定|务必|公开|文明|统筹|禁令|红线|底线|线|结合|同步|到位|"
     r"服务|不|化|好|优先|[零〇一二两三四五六七八九十])"
 )
-_ARABIC_BAD_PREV = set("第")
+_ARABIC_BAD_PREV = frozenset("第")
 
 
 # =============================================================================
@@ -312,11 +318,11 @@ def _rejected(doc: _Doc, m: re.Match[str], start: int) -> bool:
     if arabic:
         return prev in _ARABIC_BAD_PREV
     # Chinese numerals: a real counting context only.
-    if prev in _CN_BAD_PREV or prev in "零〇○一二两三四五六七八九十百千万亿":
+    if prev in _CN_BAD_PREV or prev in _CN_NUMERAL_CHARS:
         return True
     if set(num) <= {"一"}:
         return True  # a lone 一 is an idiom far more often than a count
-    if m.group("unit") in ("期", "名", "位") and "\u4e00" <= prev <= "\u9fff" and prev not in "了有共达计和及约近":
+    if m.group("unit") in ("期", "名", "位") and "\u4e00" <= prev <= "\u9fff" and prev not in _COUNTING_PREV:
         return True  # 二期工程, 第一名, 一位…: ordinal-like unless counted
     if _CN_SLOGAN_AFTER_RE.match(text, m.end()):
         return True
@@ -357,7 +363,7 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
             pre = next((q for q in _PRE_QUALIFIERS if text.endswith(q, 0, start)), None)
         if pre:
             before = text[start - len(pre) - 1: start - len(pre)] if start > len(pre) else ""
-            if (pre == "近" and before in "最附临") or (pre == "约" and before in "预签邀节公条制契规合"):
+            if (pre == "近" and before in _NOT_NEAR_PREV) or (pre == "约" and before in _NOT_ABOUT_PREV):
                 pre = None  # 最近 / 预约 are words, not qualifiers
             else:
                 start -= len(pre)

@@ -72,7 +72,7 @@ def derive_facts(text: str, report_sections: list[Section], doc_kind: str) -> Do
     """
     table_result = tables.extract_tables(text) if doc_kind != "other" else TablesResult()
     figures = narrative.extract_figures(text, report_sections)
-    n_active, n_requests, n_review = narrative.figures_to_facts(figures)
+    n_active, n_requests, n_review = narrative.figures_to_facts(figures, text)
     return DocumentFacts(
         tables=table_result,
         figures=figures,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from warehouse import db
@@ -59,4 +60,4 @@ def print_load_summary(db_path: str, paths: list[str], ingest: dict, out: TextIO
         listed += 1
     if listed > max_listed:
         w(f"  … and {listed - max_listed} more\n")
-    w(f"warehouse: {db_path}\n")
+    w(f"warehouse: {Path(db_path).resolve()}\n")
