@@ -38,6 +38,13 @@ _RULES: tuple[Rule, ...] = (
         "Every table the report contains was read without doubt (no misaligned rows, no undecidable cells)",
         "ours: a wrong number published is worse than none; unsure parses are quarantined",
     ),
+    Rule(
+        "P-02",
+        "parsing",
+        WARNING,
+        "No table cell was left undecided (a flattened digit run with several consistent splits is stored as NULL)",
+        "ours: corpus README — undecidable values must not be published as numbers",
+    ),
     # --- table 二 ---------------------------------------------------------------
     Rule(
         "T2-01",

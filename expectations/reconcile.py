@@ -115,6 +115,18 @@ RECONCILIATIONS: dict[str, tuple[str, str]] = {
         GROUP BY r.doc_id
         """,
     ),
+    "P-02": (
+        PAIR,
+        """
+        SELECT r.doc_id, 'parser: undecided cells' AS location,
+               count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
+               string_agg(coalesce(i.tbl, '') || ': ' || i.message, ' | ') AS evidence
+        FROM core.reports r JOIN _ogi_check_ids USING (doc_id)
+        LEFT JOIN staging.parse_issues i
+          ON i.doc_id = r.doc_id AND NOT i.blocking AND i.code IN ('undecidable_split', 'split_search_exhausted')
+        GROUP BY r.doc_id
+        """,
+    ),
     "M-10": (
         PAIR,
         """
@@ -187,5 +199,6 @@ NOT_ASSESSABLE_REASON: dict[str, str] = {
     "T4-04": "table 四 not present",
     "M-05": "not a 2019/2021-format annual report",
     "P-01": "no report",
+    "P-02": "no report",
     "M-10": "no report",
 }

@@ -122,6 +122,15 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from warehouse.evaluate import evaluate, format_scores
+
+    scores = evaluate(args.db, args.gold_dir)
+    print(format_scores(scores))
+    wrong = sum(s.wrong_published + s.undecided_published for s in scores)
+    return 1 if wrong else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ogi", description="OGI Warehouse: government information-disclosure annual reports in SQL")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--out", default="reports", help="output folder (default reports/)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("eval", help="compare the warehouse with gold files: cell and metadata accuracy")
+    p.add_argument("gold_dir", help="folder of gold JSON files (format of ../shared/corpus/gold)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("synth", help="generate realistic sample reports with known truth")
     p.add_argument("dir")

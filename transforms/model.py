@@ -104,6 +104,17 @@ class ParseIssue:
     table: str | None = None
 
 
+@dataclass(frozen=True)
+class LegacyStat:
+    """A row of a pre-2019 local statistics table (指标名称 | 计量单位 | 本年度 | 历年累计)."""
+
+    indicator: str  # row label as written, cleaned
+    unit: str | None  # 条, 件 ... from the 计量单位 column
+    period: str  # "year" (本年度) or "cumulative" (历年累计)
+    value: Decimal | None  # None = blank or undecidable
+    raw: str  # raw cell text, or the digit run it was solved from
+
+
 @dataclass
 class TablesResult:
     active: list[ActiveFact] = field(default_factory=list)
@@ -112,6 +123,7 @@ class TablesResult:
     found: set[str] = field(default_factory=set)  # tables present: "active_disclosure", "requests", "review_litigation"
     request_variant: str | None = None  # "2021" (three 其他处理 rows) or "2019" (single row)
     issues: list[ParseIssue] = field(default_factory=list)
+    legacy: list[LegacyStat] = field(default_factory=list)  # pre-2019 statistics tables
 
 
 @dataclass(frozen=True)
