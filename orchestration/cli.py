@@ -45,6 +45,15 @@ def _materialization_metadata(result, asset: str) -> dict:
     return {}
 
 
+def step_seconds(result) -> dict[str, float]:
+    """Wall time of each executed step, from Dagster's own step-success events."""
+    durations: dict[str, float] = {}
+    for event in result.all_events:
+        if event.event_type_value == "STEP_SUCCESS" and event.step_key:
+            durations[event.step_key] = event.event_specific_data.duration_ms / 1000
+    return durations
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from warehouse.summary import print_load_summary
 
@@ -59,6 +68,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     )
     ingest = _materialization_metadata(result, "raw_documents")
     print_load_summary(args.db, paths, ingest, sys.stdout, max_listed=args.max_listed)
+    timings = step_seconds(result)
+    if timings:
+        print("time per step: " + " · ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
     if not result.success:
         for event in result.all_events:
             if event.is_failure:

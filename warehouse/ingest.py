@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ class IngestStats:
     errors: int = 0
     error_codes: dict[str, int] = field(default_factory=dict)
     new_doc_ids: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
     def as_metadata(self) -> dict[str, int]:
         meta = {
@@ -39,6 +41,7 @@ class IngestStats:
             "documents_new": self.new,
             "documents_already_loaded": self.already_loaded,
             "files_failed": self.errors,
+            "seconds": round(self.seconds, 3),
         }
         meta.update({f"errors.{k}": v for k, v in sorted(self.error_codes.items())})
         return meta
@@ -122,6 +125,7 @@ def ingest_files(
     progress=None,
 ) -> IngestStats:
     """Store the bytes of every new file under `paths`; returns counts for the summary."""
+    started = time.perf_counter()
     stats = IngestStats()
     docs: list[dict] = []
     pairs: list[dict] = []
@@ -165,6 +169,7 @@ def ingest_files(
         if progress and stats.seen % 1000 == 0:
             progress("raw_documents", stats.seen, 0)
     flush()
+    stats.seconds = time.perf_counter() - started
     return stats
 
 

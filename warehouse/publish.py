@@ -8,6 +8,7 @@ UPDATE is the gate analysts rely on.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from transforms import PARSER_VERSION
@@ -30,9 +31,10 @@ class PublishStats:
     published: int = 0
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
 
     def as_metadata(self) -> dict[str, int]:
-        meta = {"reports_published": self.published, "reports_quarantined": self.quarantined}
+        meta = {"reports_published": self.published, "reports_quarantined": self.quarantined, "seconds": round(self.seconds, 3)}
         meta.update({f"quarantined_by.{k}": v for k, v in sorted(self.reasons.items())})
         return meta
 
@@ -45,6 +47,7 @@ def purge_orphans(con) -> None:
 
 
 def publish(con) -> PublishStats:
+    started = time.perf_counter()
     with db.transaction(con):
         purge_orphans(con)
         con.execute(
@@ -81,4 +84,5 @@ def publish(con) -> PublishStats:
         """
     ).fetchall():
         stats.reasons[reason] = n
+    stats.seconds = time.perf_counter() - started
     return stats

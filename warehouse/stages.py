@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+import time
 from datetime import datetime
 
 import duckdb
@@ -38,6 +39,7 @@ class StageStats:
     errors: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     error_codes: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
 
     def add_rows(self, table: str, n: int) -> None:
         self.rows[table] = self.rows.get(table, 0) + n
@@ -47,7 +49,12 @@ class StageStats:
         self.error_codes[code] = self.error_codes.get(code, 0) + 1
 
     def as_metadata(self) -> dict[str, int]:
-        meta = {"documents_pending": self.pending, "documents_ok": self.ok, "documents_failed": self.errors}
+        meta = {
+            "documents_pending": self.pending,
+            "documents_ok": self.ok,
+            "documents_failed": self.errors,
+            "seconds": round(self.seconds, 3),
+        }
         meta.update({f"rows.{k}": v for k, v in sorted(self.rows.items())})
         meta.update({f"errors.{k}": v for k, v in sorted(self.error_codes.items())})
         return meta
@@ -169,6 +176,7 @@ def run_stage(
     progress: Progress = _no_progress,
 ) -> StageStats:
     """Process every pending document of `stage` in batches."""
+    started = time.perf_counter()
     stats = StageStats(stage=stage)
     pending = pending_doc_ids(con, stage, source_sql)
     stats.pending = len(pending)
@@ -180,4 +188,5 @@ def run_stage(
         commit_batch(con, stage, batch, result, replaces, schemas, stats)
         done += len(batch)
         progress(stage, done, len(pending))
+    stats.seconds = time.perf_counter() - started
     return stats
