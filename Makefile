@@ -28,5 +28,8 @@ dev: $(STAMP)
 	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev
 
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_load 1000
+
 clean:
 	rm -rf $(SAMPLES) reports $(DB) $(DB).wal
