@@ -523,10 +523,9 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
         resolved = expand(candidate)
         if resolved:
             return resolved
-    for m in _YEAR_OPENING_RE.finditer(text, 0, 6000):
-        name = m.group(1)
-        if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name:
-            return expand(name) if _needs_parent(name) and expand(name) else name
+    opening = _first_full_name(_YEAR_OPENING_RE, text)
+    if opening:
+        return (expand(opening) if _needs_parent(opening) else None) or opening
     for n, m in enumerate(_SELF_REF_RE.finditer(text, 0, 6000)):
         if n >= _MAX_SELF_REFS:
             break
@@ -541,10 +540,12 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
     for src in sources:
         if _is_full_agency(src):
             return src
-    signed = _signature_agency(text)
-    if signed:
-        return signed
-    for m in _SUBJECT_RE.finditer(text, 0, 6000):
+    return _signature_agency(text) or _first_full_name(_SUBJECT_RE, text)
+
+
+def _first_full_name(pattern: re.Pattern[str], text: str) -> str | None:
+    """First match naming a place + department (not a bare 市/县 short form) in the opening text."""
+    for m in pattern.finditer(text, 0, 6000):
         name = m.group(1)
         if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name:
             return name
