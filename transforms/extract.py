@@ -40,6 +40,17 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _MAX_MEMBER_BYTES = 50 * 1024 * 1024
 _MAX_TOTAL_BYTES = 200 * 1024 * 1024
 _MAX_MEMBERS = 5000
+
+# Per-document size limits. Real report pages are well under 1 MB of text;
+# what makes Word-exported pages huge is inline base64 images, scripts and
+# styles, which are dropped before parsing. Whatever is still larger is
+# refused with a clear error instead of stalling the load for minutes.
+_MAX_MARKUP_CHARS = 8_000_000
+_MAX_TEXT_CHARS = 8_000_000
+_HTML_BULK_RE = re.compile(
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--(?!\[if).*?-->|(?<=[\s\"'=(])data:[a-z]+/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+",
+    re.I | re.S,
+)
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -86,6 +97,12 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
         except TransformError as err:
             raise _as_format_error(err, ext) from None
         raw = _html_text(decoded) if kind == "html" else decoded
+    if len(raw) > _MAX_TEXT_CHARS:
+        raise TransformError(
+            "text_too_large",
+            f"{len(raw):,} characters of text (limit {_MAX_TEXT_CHARS:,}): far beyond any report",
+            stage="clean",
+        )
     text = clean_text(raw)
     if not text.strip():
         raise TransformError("empty_file", f"no text left after cleaning the {kind}", stage="clean")
@@ -132,6 +149,15 @@ def _as_format_error(err: TransformError, ext: str) -> TransformError:
 
 
 def _html_text(html: str) -> str:
+    if len(html) > _MAX_MARKUP_CHARS // 4:
+        html = _HTML_BULK_RE.sub("", html)
+    if len(html) > _MAX_MARKUP_CHARS:
+        raise TransformError(
+            "html_too_large",
+            f"{len(html):,} characters of markup after dropping scripts, styles and inline images "
+            f"(limit {_MAX_MARKUP_CHARS:,}): not a report page",
+            stage="clean",
+        )
     try:
         return html_to_text(html)
     except Exception as exc:  # bs4/lxml on pathological markup; never a crash of the load
