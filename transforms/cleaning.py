@@ -39,8 +39,12 @@ def _build_translation() -> dict[int, str | None]:
         table[code] = chr(code - 0xFEE0)
     for code in (0x00A0, 0x1680, 0x202F, 0x205F, 0x3000, *range(0x2000, 0x200B)):
         table[code] = " "
-    for code in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
+    for code in (0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
         table[code] = None  # invisible: soft hyphen, zero-width, BOM
+    for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2061, 0x2065), *range(0x2066, 0x206A)):
+        # bidi marks and invisible operators: text copied from a browser or
+        # Word carries them inside labels ("行政\u200e复议") and numbers ("\u200e1")
+        table[code] = None
     for code in (0x0B, 0x0C, 0x85, 0x2028, 0x2029):
         table[code] = "\n"  # vertical tab, form feed (PDF page break), NEL, LS, PS
     for code in (*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0x85), *range(0x86, 0xA0)):
@@ -97,6 +101,10 @@ _CHROME_LINES: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"扫一扫|在手机(?:上)?打开|分享到手机"), 40),
     (re.compile(r"打印本页|关闭窗口|打印此页|[【\[](?:打印|关闭)[】\]]"), 60),
     (re.compile(r"^(?:上一条|下一条|上一篇|下一篇)"), 150),
+    # a printed page number alone on its line ("- 3 -", "第3页 共6页"): OCR and
+    # copied print layouts put it between the rows of a table that crosses a
+    # page, where it would read as a value cell without a label
+    (re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?)$"), 20),
     (re.compile(r"^原文链接\s*:"), 500),
     (re.compile(r"^\[[^\]\n]{1,40}\].*\+阅读$"), 300),  # content-farm teaser "[标题]摘要...+阅读"
     (
@@ -118,6 +126,14 @@ _HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\([一�
 _DATE_LINE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
 _TITLE_LINE_RE = re.compile(r"年度?.{0,30}(?:报告|总结)$")
 _MAX_TEASER_CHARS = 300
+# A page's date line often carries print/share links ("发布日期:2023-01-18
+# 来源:区住建局 打印本页"): the date is metadata the report needs, so such a
+# line loses only its chrome tokens instead of being dropped whole.
+_DATED_LINE_RE = re.compile(r"(?:发布|日期|时间)[^\n]{0,12}?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+_CHROME_TOKEN_RE = re.compile(
+    r"[【\[]\s*(?:打印|关闭)(?:本页|此页|窗口)?\s*[】\]]|打印本页|打印此页|关闭窗口"
+    r"|扫一扫(?:在手机(?:上)?打开(?:当前页(?:面)?)?)?|在手机(?:上)?打开(?:当前页(?:面)?)?|分享到手机"
+)
 
 # ---------------------------------------------------------------------------
 # Repeated article
@@ -178,9 +194,23 @@ def _drop_chrome(lines: list[str]) -> list[str]:
             in_block = True
             continue
         if line and _is_chrome_line(line):
+            rescued = _dated_remainder(line)
+            if rescued:
+                kept.append(rescued)
             continue
         kept.append(line)
     return kept
+
+
+def _dated_remainder(line: str) -> str | None:
+    """A chrome line that states the page's date, without its chrome tokens;
+    None when the line has no date or is still chrome without them."""
+    if not _DATED_LINE_RE.search(line):
+        return None
+    rest = _SPACE_RUN_RE.sub(" ", _CHROME_TOKEN_RE.sub("", line)).strip()
+    if not rest or _is_chrome_line(rest) or not _DATED_LINE_RE.search(rest):
+        return None
+    return rest
 
 
 def _is_chrome_line(line: str) -> bool:

@@ -70,8 +70,11 @@ def derive_facts(text: str, report_sections: list[Section], doc_kind: str) -> Do
     A blank template (doc_kind ``other``) yields no table facts: its empty
     cells must never be stored as a report of zeros.
     """
-    table_result = tables.extract_tables(text) if doc_kind != "other" else TablesResult()
     figures = narrative.extract_figures(text, report_sections)
+    # Exact prose figures may choose among the splits of a flattened crawler
+    # run that satisfy every table rule -- never override a table value.
+    hints = {f.metric: f.value for f in figures if f.metric and f.qualifier == "exact"}
+    table_result = tables.extract_tables(text, hints) if doc_kind != "other" else TablesResult()
     n_active, n_requests, n_review = narrative.figures_to_facts(figures, text)
     return DocumentFacts(
         tables=table_result,

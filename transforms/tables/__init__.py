@@ -11,7 +11,16 @@ Layout of the package:
 * ``cells``    -- text → `RawRow`s (label cells + value cells) per layout;
 * ``labels``   -- label normalisation and matching by meaning;
 * ``values``   -- cell text → number / blank / placeholder;
-* ``active``, ``requests``, ``review`` -- one module per table.
+* ``active``, ``requests``, ``review`` -- one module per table;
+* ``crawler``  -- crawler text (the whole body on one line): label + digit
+  run pairs, for the tables the line layouts did not find;
+* ``flattened`` -- splits such runs into cells by the table's arithmetic
+  (issues ``undecidable_split``, ``split_search_exhausted``, ``hint_ignored``,
+  ``split_decided_by_prose``, ``numbering_unexpected`` [no];
+  ``no_consistent_split`` [yes]);
+* ``legacy``   -- pre-2019 local statistics tables (指标名称 | 计量单位 |
+  本年度 | 历年累计) → `TablesResult.legacy`, never the 2019+ codes; its
+  issues are all non-blocking (see that module's docstring).
 
 New layouts (crawler text, PDF words, OCR markdown) plug in by producing
 `RawRow`s and calling `active.parse_active_segment`,
@@ -48,18 +57,29 @@ is read by that column grid instead of being rejected. Ragged layouts
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from transforms.model import ParseIssue, TablesResult, TransformError
 
 from .active import extract_active
 from .cells import Document, RawRow
+from .crawler import extract_crawler
+from .legacy import extract_legacy
 from .requests import extract_requests
 from .review import extract_review
 
 __all__ = ["extract_tables", "Document", "RawRow"]
 
 
-def extract_tables(text: str) -> TablesResult:
-    """Find tables 二/三/四 in one document's text and read them into facts."""
+def extract_tables(text: str, hints: Mapping[str, Decimal] | None = None) -> TablesResult:
+    """Find tables 二/三/四 in one document's text and read them into facts.
+
+    ``hints`` maps fact codes ("active_disclosure.normative_documents.issued")
+    to values the prose states exactly; they are only used to choose among
+    the splits of a flattened crawler run that satisfy every table rule
+    (`flattened`), never to override a table value.
+    """
     if not isinstance(text, str):
         raise TransformError("bad_input", f"extract_tables expects text, got {type(text).__name__}", "tables")
     doc = Document(text)
@@ -77,6 +97,8 @@ def extract_tables(text: str) -> TablesResult:
     if found:
         result.review = review
         result.found.add("review_litigation")
+    result.legacy = extract_legacy(text, result.issues)
+    extract_crawler(text, result, hints)  # one-line crawler bodies, for tables not found above
     _note_unread(text, result)
     return result
 

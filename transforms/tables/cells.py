@@ -200,7 +200,10 @@ class Document:
         for i in range(start, end):
             if self.is_blank(i):
                 continue
-            for cell in self.cells(i):
+            cells = self.cells(i)
+            if is_markdown_rule(cells):
+                continue  # a short markdown table among prose is sampled as stream
+            for cell in cells:
                 if not cell:
                     continue
                 if is_label_cell(cell):

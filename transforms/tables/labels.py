@@ -20,17 +20,18 @@ from transforms import codes
 
 _SPACE_RE = re.compile(r"\s+")
 _CN_NUM = "一二三四五六七八九十"
-# Leading numbering: 一、 / (一) / 1. / 1、 / (1) / 1 (a bare digit before CJK).
+# Leading numbering: 一、 / (一) / 1. / 1、 / (1) / 1 (a bare digit before CJK);
+# OCR also gives "1)", "1," and "1。" for "1.".
 _NUMBERING_RE = re.compile(
     rf"^(?:(?P<top>[{_CN_NUM}]+)[、.]"
     rf"|\((?P<paren>[{_CN_NUM}]+)\)"
-    r"|(?P<item>\d{1,2})(?:[.、](?!\d)|(?=[\u3400-\u9fff]))"
+    r"|(?P<item>\d{1,2})(?:[.、),。](?!\d)|(?=[\u3400-\u9fff]))"
     r"|\((?P<pitem>\d{1,2})\))"
 )
 # Group prefixes printed in the same cell as the row they head.
 _GROUP_PREFIX_RE = re.compile(
     rf"^(?:[{_CN_NUM}]、)?本年度办理结果(?=.)"
-    rf"|^\([{_CN_NUM}]\)(?:不予公开|无法提供|不予处理|其他处理)(?=.)"
+    rf"|^\([{_CN_NUM}]\)(?:不予公开|无法提供|不予处理|其[他它]处理)(?=.)"
 )
 # The longest real row label, group prefix included, is ~55 characters;
 # anything much longer is prose and ends a table.
@@ -122,10 +123,10 @@ METRIC_LABELS: dict[str, str] = {
 # ("本年收费金额", "采购项目数量").
 _ACTIVE_HEADER_RE = re.compile(r"信息内容|数量|件数|金额|单位|增[/、]?减")
 _ACTIVE_ITEMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("extra", re.compile(r"其他主动公开")),  # Hubei 2020 extra row: not a contract item
+    ("extra", re.compile(r"其[他它]主动公开")),  # Hubei 2020 extra row: not a contract item
     ("normative_documents", re.compile(r"规范性文件")),
     ("regulations", re.compile(r"规章")),
-    ("other_services", re.compile(r"对外管理服务|其他对外")),
+    ("other_services", re.compile(r"对外管理服务|其[他它]对外")),
     ("licensing", re.compile(r"行政许可")),
     ("punishment", re.compile(r"行政处罚")),
     ("coercion", re.compile(r"行政强制")),
@@ -168,7 +169,7 @@ _GROUP_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("denied", re.compile(r"^不予公开")),
     ("unable", re.compile(r"^无法提供")),
     ("rejected", re.compile(r"^不予处理")),
-    ("other", re.compile(r"^其他处理")),
+    ("other", re.compile(r"^其[他它]处理")),  # 其它: a common variant spelling
 )
 # Rows that are not inside a (三)-(六) group.
 _PLAIN_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -183,7 +184,7 @@ _RESULT_CONTEXT_RE = re.compile(r"办理结果")
 # Items of each group, matched on keywords (typos included).
 _ITEMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "denied": (
-        ("denied_state_secret", re.compile(r"国家秘密")),
+        ("denied_state_secret", re.compile(r"国家秘")),  # 秘密, OCR 秘宻
         ("denied_law_forbids", re.compile(r"法律|禁止公开|止公开")),
         ("denied_safety_stability", re.compile(r"三安全|一稳定|安全.*稳定")),
         ("denied_third_party", re.compile(r"第三方")),
@@ -209,7 +210,7 @@ _ITEMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ("other_unpaid_fee", re.compile(r"缴纳|缴费|收费通知")),
     ),
 }
-_OTHER_OTHER_RE = re.compile(r"^其他(?:情形|原因)?$")
+_OTHER_OTHER_RE = re.compile(r"^其[他它](?:情形|原因)?$")
 GROUP_OF: dict[str, str] = {code: g for g, items in _ITEMS.items() for code, _ in items}
 GROUP_OF["other_other"] = "other"
 assert set(GROUP_OF) | {c for c, _ in _PLAIN_ROWS} == set(codes.REQUEST_ROWS_2021)
@@ -260,8 +261,10 @@ def classify_request(label: Label, group: str | None) -> RequestLabel:
 
 # --- table 四 ------------------------------------------------------------
 
+# "行政.?复议": OCR inserts a stray character ("行政法复议"); the other two
+# proceedings must still follow in order, so a misread cannot widen the match.
 _REVIEW_ORDER = (
-    re.compile(r"行政复议"),
+    re.compile(r"行政.?复议"),
     re.compile(r"未经复议直接起诉|直接起诉"),
     re.compile(r"复议后起诉"),
 )
@@ -279,7 +282,10 @@ def review_header_ok(header: str) -> bool:
     return True
 
 
+_REVIEW_ANCHOR_RE = re.compile(r"行政.?复议")
+
+
 def is_review_anchor(cell: str) -> bool:
     """The first header cell of table 四 ("行政复议"), not a heading mentioning it."""
     label = parse_label(cell)
-    return label.core.startswith("行政复议") and len(label.core) <= 10
+    return _REVIEW_ANCHOR_RE.match(label.core) is not None and len(label.core) <= 10

@@ -130,7 +130,7 @@ def find_review_anchors(doc: Document) -> list[int]:
     """Lines holding the table's first header cell "行政复议"."""
     out = []
     for i, line in enumerate(doc.lines):
-        if "行政复议" in line and any(c and is_review_anchor(c) for c in doc.cells(i)):
+        if "复议" in line and any(c and is_review_anchor(c) for c in doc.cells(i)):
             out.append(i)
     return out
 

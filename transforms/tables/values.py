@@ -37,6 +37,11 @@ _NUMBERING_ONLY_RE = re.compile(
 # label, prose) -- except the handful of one-character placeholders above and
 # a number followed by its unit ("251000元").
 _LABEL_CHAR_RE = re.compile(r"[\u3400-\u9fffA-Za-z]")
+# OCR reads 0 as O/o and 1 as l/I: "1O", "l", "O" sit where a value is and
+# must stay value cells (that are not numbers, hence reported), never become
+# label text that shifts or swallows the row's values. A lone "I" may be a
+# roman numeral and stays a label.
+_OCR_DIGITS_RE = re.compile(r"^(?=.*\d)[\dOoIl.,]+$|^[Ool]$")
 _SPACE_RE = re.compile(r"\s+")
 
 # Units that may follow a count; money units are only valid in amount cells.
@@ -67,7 +72,9 @@ def is_label_cell(raw: str) -> bool:
         return False
     if _PLACEHOLDER_RE.match(text) or _NUMBER_RE.match(text):
         return False
-    return bool(_LABEL_CHAR_RE.search(text) or _NUMBERING_ONLY_RE.match(text))
+    if _NUMBERING_ONLY_RE.match(text):
+        return True
+    return not _OCR_DIGITS_RE.match(text) and bool(_LABEL_CHAR_RE.search(text))
 
 
 def is_markdown_rule(cells: list[str]) -> bool:
