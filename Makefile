@@ -32,4 +32,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_load 1000
 
 clean:
-	rm -rf $(SAMPLES) reports $(DB) $(DB).wal
+	rm -rf $(SAMPLES) reports $(DB) $(DB).wal $(basename $(DB)).published.duckdb

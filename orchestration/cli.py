@@ -1,36 +1,61 @@
 """`ogi`: the command line of the warehouse (see warehouse-contract.md).
 
-`load` and `check` run the same Dagster asset graph that `dagster dev`
-shows, in-process, so a CLI load and a scheduled load are one code path.
+`load`, `check` and `backfill` run the same Dagster jobs that `dagster dev`
+shows, in-process, so a CLI load and a scheduled load are one code path;
+each `ogi load` is one ingest batch (a partition of raw_documents).
+`query` and `export` read the published snapshot, never the working file.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from warehouse.db import DEFAULT_DB
+from warehouse.db import DEFAULT_DB as _BUILTIN_DB
+
+DEFAULT_DB = os.environ.get("OGI_DB") or _BUILTIN_DB  # --db default: $OGI_DB, else warehouse/ogi.duckdb
 
 
-def _job_result(db_path: str, selection: list[str] | None, run_config: dict, show_progress: bool):
+def cli_batch_key(paths: list[str]) -> str:
+    """The ingest batch (partition of raw_documents) of one `ogi load`: `load-<UTC time>-<8 hex>`."""
+    import hashlib
+    from datetime import datetime, timezone
+
+    digest = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:8]
+    return f"load-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{digest}"
+
+
+def _job_result(
+    db_path: str,
+    selection: list[str] | None,
+    run_config: dict,
+    show_progress: bool,
+    batch: str | None = None,
+    job_name: str = "load_reports",
+):
+    """Run a job of the code location in-process (ephemeral instance) against `db_path`.
+
+    `batch` names the ingest batch, i.e. the partition of raw_documents the
+    run materializes; it is added to the instance first.
+    """
     import dagster as dg
 
-    from orchestration.definitions import ALL_ASSETS, ALL_CHECKS, load_reports
+    from orchestration.definitions import build_defs
     from orchestration.resources import WarehouseResource
 
-    defs = dg.Definitions(
-        assets=ALL_ASSETS,
-        asset_checks=ALL_CHECKS,
-        jobs=[load_reports],
-        resources={"warehouse": WarehouseResource(db_path=db_path, show_progress=show_progress)},
-        executor=dg.in_process_executor,
-    )
-    job = defs.resolve_job_def("load_reports")
+    defs = build_defs(WarehouseResource(db_path=db_path, show_progress=show_progress))
+    job = defs.resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}, **run_config}
+    instance = dg.DagsterInstance.ephemeral()
+    if batch:
+        instance.add_dynamic_partitions("ingest_batches", [batch])
     return job.execute_in_process(
         run_config=run_config,
         raise_on_error=False,
+        instance=instance,
+        partition_key=batch,
         asset_selection=[dg.AssetKey(s) for s in selection] if selection else None,
     )
 
@@ -54,6 +79,20 @@ def step_seconds(result) -> dict[str, float]:
     return durations
 
 
+def _report_failures(result, command: str) -> None:
+    for event in result.all_events:
+        if event.is_failure:
+            print(f"ogi {command}: step failed: {event.message}", file=sys.stderr)
+
+
+def _print_snapshot(db_path: str) -> None:
+    from warehouse.snapshot import published_path
+
+    snapshot = published_path(db_path)
+    if snapshot.exists():
+        print(f"published snapshot (for SQL clients): {snapshot.resolve()}")
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from warehouse.summary import print_load_summary
 
@@ -62,20 +101,63 @@ def cmd_load(args: argparse.Namespace) -> int:
     if missing:
         print(f"ogi load: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    print(f"Loading {', '.join(paths)} into {args.db}", file=sys.stderr)
-    result = _job_result(
-        args.db, None, {"ops": {"raw_documents": {"config": {"paths": paths}}}}, show_progress=not args.quiet
-    )
+    batch = cli_batch_key(paths)
+    print(f"Loading {', '.join(paths)} into {args.db} (batch {batch})", file=sys.stderr)
+    ops: dict = {"raw_documents": {"config": {"paths": paths}}}
+    if args.reparse:
+        ops["cleaned_text"] = {"config": {"reparse_all": True}}
+        ops["check_results"] = {"config": {"recheck_all": True}}
+    result = _job_result(args.db, None, {"ops": ops}, show_progress=not args.quiet, batch=batch)
     ingest = _materialization_metadata(result, "raw_documents")
     print_load_summary(args.db, paths, ingest, sys.stdout, max_listed=args.max_listed)
+    _print_snapshot(args.db)
     timings = step_seconds(result)
     if timings:
         print("time per step: " + " · ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
     if not result.success:
-        for event in result.all_events:
-            if event.is_failure:
-                print(f"ogi load: step failed: {event.message}", file=sys.stderr)
+        _report_failures(result, "load")
         return 1
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Re-derive every stored report from its raw bytes, re-check, republish (no files are read)."""
+    print(f"Re-deriving every report stored in {args.db} from its raw bytes", file=sys.stderr)
+    result = _job_result(
+        args.db,
+        None,
+        {
+            "ops": {
+                "cleaned_text": {"config": {"reparse_all": True}},
+                "check_results": {"config": {"recheck_all": True}},
+            }
+        },
+        show_progress=not args.quiet,
+        job_name="daily_maintenance",
+    )
+    clean = _materialization_metadata(result, "cleaned_text")
+    pub = _materialization_metadata(result, "published")
+    print(
+        f"re-derived {clean.get('documents_pending', 0)} document(s): {pub.get('reports_published', 0)} published, "
+        f"{pub.get('reports_quarantined', 0)} quarantined, {pub.get('documents_not_parsed', 0)} not parsed"
+    )
+    _print_snapshot(args.db)
+    if not result.success:
+        _report_failures(result, "backfill")
+        return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.export import ExportError, export_published
+
+    try:
+        written = export_published(args.db, args.dir, args.format)
+    except ExportError as exc:
+        print(f"ogi export: {exc}", file=sys.stderr)
+        return 2
+    for t in written:
+        print(f"{t.path}  {t.rows} rows")
     return 0
 
 
@@ -92,7 +174,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"checked {meta.get('documents_pending', 0)} report(s): {meta.get('rows.failures', 0)} failing result(s); "
         f"{pub.get('reports_published', 0)} published, {pub.get('reports_quarantined', 0)} quarantined"
     )
-    return 0 if result.success else 1
+    _print_snapshot(args.db)
+    if not result.success:
+        _report_failures(result, "check")
+        return 1
+    return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -152,9 +238,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
     p.add_argument("--quiet", action="store_true", help="no progress indicator")
     p.add_argument("--max-listed", type=int, default=40, help="documents listed in the summary")
+    p.add_argument("--reparse", action="store_true", help="also re-derive every report already stored (backfill)")
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("query", help="run one read-only SQL statement (published schema first)")
+    p = sub.add_parser("backfill", help="re-derive every stored report from its raw bytes, re-check and republish")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_backfill)
+
+    p = sub.add_parser("export", help="write the published tables of the snapshot as files, one per table")
+    p.add_argument("dir", help="output folder (created if needed)")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("query", help="one read-only SQL statement on the published snapshot (published schema first)")
     p.add_argument("sql")
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")

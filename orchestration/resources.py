@@ -7,15 +7,28 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from warehouse import db
+from warehouse.snapshot import published_path
 
 
 def default_db_path() -> str:
-    return os.environ.get("OGI_DB", db.DEFAULT_DB)
+    """The working warehouse file: `$OGI_DB`, else warehouse/ogi.duckdb (read when used, not at import)."""
+    return os.environ.get("OGI_DB") or db.DEFAULT_DB
+
+
+def default_inbox() -> str:
+    """The folder reports are dropped into: `$OGI_INBOX`, else inbox/."""
+    return os.environ.get("OGI_INBOX") or "inbox"
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -23,14 +36,37 @@ class WarehouseResource(dg.ConfigurableResource):
 
     DuckDB allows one writer process per file, and a connection left open by
     a failed step keeps the lock, so every use goes through `connect()`.
+    Scheduled runs are serialised by the instance's run queue (dagster.yaml,
+    tag `ogi/warehouse_writer`); a CLI load that overlaps one waits here for
+    the other process's step to close the file, up to `lock_wait_seconds`.
     """
 
-    db_path: str = default_db_path()
+    db_path: str | None = None  # None: $OGI_DB at the time of use, else warehouse/ogi.duckdb
     show_progress: bool = False
+    lock_wait_seconds: float = 600.0
+
+    @property
+    def path(self) -> str:
+        return self.db_path or default_db_path()
+
+    @property
+    def snapshot_path(self) -> Path:
+        return published_path(self.path)
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with db.connect(self.db_path) as con:
+        deadline = time.monotonic() + self.lock_wait_seconds
+        delay = 0.2
+        with contextlib.ExitStack() as stack:
+            while True:
+                try:
+                    con = stack.enter_context(db.connect(self.path))
+                    break
+                except duckdb.IOException as exc:
+                    if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                        raise
+                    time.sleep(delay)
+                    delay = min(delay * 2, 5.0)
             yield con
 
     def progress(self, stage: str, done: int, total: int) -> None:
@@ -45,6 +81,7 @@ class WarehouseResource(dg.ConfigurableResource):
         if not sys.stderr.isatty():
             if finished:
                 sys.stderr.write(f"  {stage:<16} {done}/{total}\n")
+                sys.stderr.flush()
             return
         now = time.monotonic()
         if not finished and done and now - getattr(self, "_last_tick", 0.0) < 0.5:

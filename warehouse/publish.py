@@ -1,9 +1,12 @@
-"""Publishing: decide each report's status from its checks.
+"""Publishing: decide each report's status from its checks, then hand analysts a snapshot.
 
 A report is published when none of its blocking rules failed and its checks
 are current; every other report stays quarantined with the reason spelled
-out. The `published` views only ever show published reports, so this one
-UPDATE is the gate analysts rely on.
+out. The working file's `published` views only ever show published
+reports, so this one UPDATE is the gate. Analysts read the published
+snapshot that `publish_snapshot` writes from those views afterwards
+(warehouse/snapshot.py): it is replaced in one rename, after the statuses
+are committed and only if no quarantined report leaked into it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 
 from transforms import PARSER_VERSION
 from warehouse import db
+from warehouse.snapshot import SnapshotStats, write_snapshot
 
 _CORE_CHILDREN = (
     "core.sections",
@@ -30,13 +34,27 @@ _CORE_CHILDREN = (
 class PublishStats:
     published: int = 0
     quarantined: int = 0
+    documents: int = 0  # distinct contents in raw.documents
+    not_parsed: int = 0  # documents that never became a report (load_errors say why)
+    errors: int = 0  # core.load_errors rows (read errors and stage errors)
     reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def as_metadata(self) -> dict[str, int]:
-        meta = {"reports_published": self.published, "reports_quarantined": self.quarantined, "seconds": round(self.seconds, 3)}
+    def as_metadata(self) -> dict[str, int | float]:
+        meta = {
+            "documents_in_warehouse": self.documents,
+            "reports_published": self.published,
+            "reports_quarantined": self.quarantined,
+            "documents_not_parsed": self.not_parsed,
+            "load_errors": self.errors,
+            "seconds": round(self.seconds, 3),
+        }
         meta.update({f"quarantined_by.{k}": v for k, v in sorted(self.reasons.items())})
         return meta
+
+
+class PublishRefused(Exception):
+    """The gate itself is broken (a quarantined report would be visible): nothing is published."""
 
 
 def purge_orphans(con) -> None:
@@ -84,5 +102,34 @@ def publish(con) -> PublishStats:
         """
     ).fetchall():
         stats.reasons[reason] = n
+    (stats.documents,) = con.execute("SELECT count(*) FROM raw.documents").fetchone()
+    (stats.not_parsed,) = con.execute(
+        "SELECT count(*) FROM raw.documents d ANTI JOIN core.reports r USING (doc_id)"
+    ).fetchone()
+    (stats.errors,) = con.execute("SELECT count(*) FROM core.load_errors").fetchone()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def leaked_reports(con) -> int:
+    """Reports visible in `published` although a blocking rule failed (must be 0)."""
+    (n,) = con.execute(
+        """
+        SELECT count(DISTINCT r.doc_id) FROM published.reports r
+        JOIN core.check_results c USING (doc_id)
+        WHERE c.severity = 'blocking' AND c.status = 'fail'
+        """
+    ).fetchone()
+    return n
+
+
+def publish_snapshot(con, db_path) -> SnapshotStats:
+    """Replace the analysts' snapshot with the working file's published state.
+
+    Refuses (and leaves the old snapshot in place) if a report that failed a
+    blocking rule would be visible.
+    """
+    leaked = leaked_reports(con)
+    if leaked:
+        raise PublishRefused(f"{leaked} report(s) with a failing blocking rule are in published.reports; snapshot not replaced")
+    return write_snapshot(con, db_path)

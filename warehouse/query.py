@@ -1,4 +1,10 @@
-"""`ogi query`: one read-only statement against the warehouse.
+"""`ogi query`: one read-only statement against the published snapshot.
+
+Queries read the published snapshot (`ogi.published.duckdb` beside the
+working file, see warehouse/snapshot.py), never the file a load is writing:
+a query therefore never waits for a load, never makes a load fail, and
+never sees a half-finished one. Only before the first publish, when no
+snapshot exists yet, does it fall back to the working file (read-only).
 
 The connection is opened read-only with external access disabled, so a
 statement can neither write the warehouse nor read or write files outside
@@ -14,6 +20,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse.snapshot import published_path
+
 _ALLOWED = {"SELECT", "EXPLAIN"}
 
 
@@ -21,14 +29,29 @@ class QueryRefused(Exception):
     """The statement is not a single read-only query."""
 
 
+def query_target(db_path: str | Path) -> Path:
+    """The file queries read: the published snapshot, else the working file."""
+    snapshot = published_path(db_path)
+    return snapshot if snapshot.exists() else Path(db_path)
+
+
 def open_read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
-    if not Path(db_path).exists():
+    """A locked-down read-only connection to the published snapshot of `db_path`."""
+    target = query_target(db_path)
+    if not target.exists():
         raise QueryRefused(f"no warehouse at {db_path}: run `ogi load` first")
-    con = duckdb.connect(
-        str(db_path),
-        read_only=True,
-        config={"enable_external_access": False, "autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
+    try:
+        con = duckdb.connect(
+            str(target),
+            read_only=True,
+            config={"enable_external_access": False, "autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        )
+    except duckdb.IOException as exc:
+        if target != published_path(db_path) and "lock" in str(exc).lower():
+            raise QueryRefused(
+                f"{target} is being written by a load and nothing has been published yet; retry when the load is done"
+            ) from exc
+        raise
     con.execute("SET search_path = 'published,core'")
     con.execute("SET lock_configuration = true")
     return con

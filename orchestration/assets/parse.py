@@ -11,12 +11,22 @@ import dagster as dg
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from warehouse import loading
+from warehouse.backfill import forget_derivations
+
+
+class ParseConfig(dg.Config):
+    """`reparse_all` re-derives every stored report from its raw bytes (`ogi backfill`)."""
+
+    reparse_all: bool = False
 
 
 @dg.asset(group_name="parse", deps=["raw_documents"], code_version=PARSER_VERSION, kinds={"duckdb"})
-def cleaned_text(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Decoded, de-chromed text with tables as rows of cells (HTML, text, PDF, DOCX)."""
     with warehouse.connect() as con:
+        if config.reparse_all:
+            forgotten = forget_derivations(con)
+            context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
         stats = loading.run_clean(con, progress=warehouse.progress)
     return dg.MaterializeResult(metadata=stats.as_metadata())
 

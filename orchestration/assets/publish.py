@@ -1,28 +1,36 @@
-"""Stage 7 — published: reports with no failing blocking rule become visible to analysts."""
+"""Stage 7 — published: set each report's status, then replace the analysts' snapshot.
+
+The statuses are committed in the working file first (its `published`
+views serve `ogi eval` and the tests); then the published snapshot
+(`ogi.published.duckdb` beside the working file) is rewritten from those
+views and renamed into place in one step, so SQL clients see either the
+previous load or this one, never a mixture (warehouse/snapshot.py).
+"""
 
 
 import dagster as dg
 
 from orchestration.resources import WarehouseResource
-from warehouse.publish import publish
+from warehouse.publish import leaked_reports, publish, publish_snapshot
 
 
 @dg.asset(group_name="publish", deps=["check_results"], kinds={"duckdb"})
-def published(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Sets each report's status from its checks; the `published` schema shows only published reports."""
+def published(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Sets each report's status from its checks and writes the published snapshot SQL users read."""
     with warehouse.connect() as con:
         stats = publish(con)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        snapshot = publish_snapshot(con, warehouse.path)
+    context.log.info(f"published snapshot: {snapshot.path} ({stats.published} published, {stats.quarantined} quarantined)")
+    meta = {
+        **stats.as_metadata(),
+        **snapshot.as_metadata(),
+        "snapshot_path": dg.MetadataValue.path(str(snapshot.path.resolve())),
+    }
+    return dg.MaterializeResult(metadata=meta)
 
 
 @dg.asset_check(asset=published, description="No published report has a failing blocking rule.")
 def published_reports_pass_blocking_rules(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        (leaked,) = con.execute(
-            """
-            SELECT count(DISTINCT r.doc_id) FROM published.reports r
-            JOIN core.check_results c USING (doc_id)
-            WHERE c.severity = 'blocking' AND c.status = 'fail'
-            """
-        ).fetchone()
+        leaked = leaked_reports(con)
     return dg.AssetCheckResult(passed=leaked == 0, severity=dg.AssetCheckSeverity.ERROR, metadata={"leaked_reports": leaked})

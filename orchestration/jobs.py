@@ -1,0 +1,34 @@
+"""The two jobs: a load (one ingest batch through to published) and the daily maintenance run.
+
+Both carry the `ogi/warehouse_writer` tag; dagster.yaml limits runs with
+that tag to one at a time, because DuckDB allows one writer process per file.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+WRITER_TAG = "ogi/warehouse_writer"
+BATCH_TAG = "ogi/batch"
+WRITER_TAGS = {WRITER_TAG: "duckdb"}
+
+load_reports = dg.define_asset_job(
+    "load_reports",
+    selection=dg.AssetSelection.all(),
+    tags=WRITER_TAGS,
+    description=(
+        "Loads one ingest batch (partition of raw_documents) and takes everything pending through to the "
+        "published snapshot. Requested by the inbox sensor, one run per batch."
+    ),
+)
+
+daily_maintenance = dg.define_asset_job(
+    "daily_maintenance",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("raw_documents"),
+    tags=WRITER_TAGS,
+    description=(
+        "Runs whatever is pending in the stage ledger (re-derivation after a parser change, work left by a "
+        "failed or killed run), re-runs every check (the schedule sets check_results.recheck_all) and "
+        "republishes the snapshot. No files are read: the inbox is the sensor's job."
+    ),
+)
