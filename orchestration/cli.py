@@ -2,7 +2,7 @@
 
 `load`, `check` and `backfill` run the same Dagster jobs that `dagster dev`
 shows, in-process, so a CLI load and a scheduled load are one code path;
-each `ogi load` is one ingest batch (a partition of raw_documents).
+each `ogi load` is one ingest batch (a partition of ingest_batches).
 `query` and `export` read the published snapshot, never the working file.
 """
 
@@ -19,7 +19,7 @@ DEFAULT_DB = os.environ.get("OGI_DB") or _BUILTIN_DB  # --db default: $OGI_DB, e
 
 
 def cli_batch_key(paths: list[str]) -> str:
-    """The ingest batch (partition of raw_documents) of one `ogi load`: `load-<UTC time>-<8 hex>`."""
+    """The ingest batch (partition of ingest_batches) of one `ogi load`: `load-<UTC time>-<8 hex>`."""
     import hashlib
     from datetime import datetime, timezone
 
@@ -37,8 +37,8 @@ def _job_result(
 ):
     """Run a job of the code location in-process (ephemeral instance) against `db_path`.
 
-    `batch` names the ingest batch, i.e. the partition of raw_documents the
-    run materializes; it is added to the instance first.
+    `batch` names the ingest batch, i.e. the partition of ingest_batches the
+    run records (run tag ogi/batch); it is added to the instance first.
     """
     import dagster as dg
 
@@ -51,11 +51,13 @@ def _job_result(
     instance = dg.DagsterInstance.ephemeral()
     if batch:
         instance.add_dynamic_partitions("ingest_batches", [batch])
+    from orchestration.jobs import BATCH_TAG
+
     return job.execute_in_process(
         run_config=run_config,
         raise_on_error=False,
         instance=instance,
-        partition_key=batch,
+        tags={BATCH_TAG: batch} if batch else None,
         asset_selection=[dg.AssetKey(s) for s in selection] if selection else None,
     )
 

@@ -10,7 +10,9 @@ from orchestration.resources import WarehouseResource
 from orchestration.schedules import daily_maintenance_schedule
 from orchestration.sensors import inbox_sensor
 
-ALL_ASSETS = dg.load_assets_from_modules([ingest, parse, facts, quality, publish])
+# ingest_batches is a bare AssetSpec (batches are recorded, not computed), which
+# load_assets_from_modules does not collect.
+ALL_ASSETS = [ingest.ingest_batches_asset, *dg.load_assets_from_modules([ingest, parse, facts, quality, publish])]
 ALL_CHECKS = dg.load_asset_checks_from_modules([quality, publish])
 JOBS = [load_reports, daily_maintenance]
 

@@ -14,17 +14,17 @@ WRITER_TAGS = {WRITER_TAG: "duckdb"}
 
 load_reports = dg.define_asset_job(
     "load_reports",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("ingest_batches"),
     tags=WRITER_TAGS,
     description=(
-        "Loads one ingest batch (partition of raw_documents) and takes everything pending through to the "
+        "Loads one ingest batch (a partition of ingest_batches, named by the run's ogi/batch tag) and takes everything pending through to the "
         "published snapshot. Requested by the inbox sensor, one run per batch."
     ),
 )
 
 daily_maintenance = dg.define_asset_job(
     "daily_maintenance",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("raw_documents"),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("raw_documents", "ingest_batches"),
     tags=WRITER_TAGS,
     description=(
         "Runs whatever is pending in the stage ledger (re-derivation after a parser change, work left by a "

@@ -4,7 +4,7 @@ Reports are dropped into the inbox folder ($OGI_INBOX, default inbox/) all
 year. Each tick the sensor lists the folder (same rules as `ogi load`:
 supported extensions, no dot files, symlinks never followed out of the
 folder), groups every new or changed file into a batch — a dynamic
-partition of `raw_documents`, never one per document — and requests one run
+partition of `ingest_batches`, never one per document — and requests one run
 per batch (batches are split at $OGI_BATCH_MAX_FILES files).
 
 It never opens the DuckDB working file: a load may be writing it, and
@@ -22,7 +22,7 @@ its own cursor, a JSON document:
 - a file modified less than $OGI_INBOX_SETTLE_SECONDS ago (default 5) waits
   for a later tick, so a report still being copied is not loaded half-way;
 - a batch stays in `batches` until its run succeeds; a failed or cancelled
-  run is requested again (same partition) up to MAX_ATTEMPTS times, then
+  run is requested again (same batch) up to MAX_ATTEMPTS times, then
   its files are marked `null` (not loaded) and come back when they change,
   or with `ogi load`. The bytes stay in the inbox either way.
 
@@ -174,10 +174,10 @@ def plan_inbox(inbox: Path, state: dict, *, now: float | None = None, settle: fl
 
 
 def batch_run_request(key: str, paths: list[str], attempt: int = 1) -> dg.RunRequest:
-    """One run of `load_reports` for one batch: the partition is the batch, its files are the run config."""
+    """One run of `load_reports` for one batch: the batch (a partition of ingest_batches) is the
+    run's `ogi/batch` tag, its files are the run config."""
     return dg.RunRequest(
         run_key=key if attempt == 1 else f"{key}#attempt{attempt}",
-        partition_key=key,
         run_config={"ops": {"raw_documents": {"config": {"paths": list(paths)}}}},
         tags={BATCH_TAG: key},
     )

@@ -80,17 +80,13 @@ def test_job_materializes_in_process_with_checks(tmp_path: Path) -> None:
 
 
 def test_dagster_cli_materializes_everything(tmp_path: Path) -> None:
-    """The README's `dagster job execute -j load_reports` loads the inbox from the project root.
-
-    (raw_documents is partitioned by ingest batch, so `dagster asset materialize
-    --select '*'` would need a `--partition`; the job run is an unnamed batch.)
-    """
+    """The README's `dagster asset materialize --select '*'` loads the inbox from the project root."""
     db = tmp_path / "ogi.duckdb"
     env = dict(os.environ, OGI_INBOX=str(SEEDS), OGI_DB=str(db), DAGSTER_HOME=str(tmp_path))
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     dagster = Path(sys.executable).parent / "dagster"
     proc = subprocess.run(
-        [str(dagster), "job", "execute", "-j", "load_reports", "-m", "orchestration.definitions"],
+        [str(dagster), "asset", "materialize", "--select", "*", "-m", "orchestration.definitions"],
         cwd=REPO,
         env=env,
         capture_output=True,

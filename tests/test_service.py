@@ -115,7 +115,6 @@ def _run(instance: dg.DagsterInstance, db: Path, tick: dg.SensorResult, request:
     job = build_defs(WarehouseResource(db_path=str(db), lock_wait_seconds=0)).resolve_job_def("load_reports")
     return job.execute_in_process(
         run_config=request.run_config,
-        partition_key=request.partition_key,
         tags=request.tags,
         instance=instance,
         raise_on_error=False,
@@ -143,11 +142,11 @@ def test_sensor_one_run_per_batch_skips_known_content_and_reprocesses_only_chang
         assert len(first.run_requests) == 1
         request = first.run_requests[0]
         assert sorted(Path(p).name for p in request.run_config["ops"]["raw_documents"]["config"]["paths"]) == [SEED_001, SEED_002]
-        assert [list(r.partition_keys) for r in first.dynamic_partitions_requests] == [[request.partition_key]]
-        assert request.tags[BATCH_TAG] == request.partition_key
+        batch = request.tags[BATCH_TAG]
+        assert [list(r.partition_keys) for r in first.dynamic_partitions_requests] == [[batch]]
         result = _run(instance, db, first, request)
         assert result.success
-        assert instance.get_materialized_partitions(dg.AssetKey("raw_documents")) == {request.partition_key}
+        assert instance.get_materialized_partitions(dg.AssetKey("ingest_batches")) == {batch}
         pub = _meta(result, "published")
         snapshot = published_path(db)
         assert pub["snapshot_path"] == str(snapshot.resolve())
@@ -202,12 +201,12 @@ def test_sensor_retries_a_failed_batch_then_gives_up_until_the_file_changes(tmp_
     with dg.instance_for_test() as instance:
         tick = _tick(instance, None)
         (request,) = tick.run_requests
-        key = request.partition_key
+        key = request.tags[BATCH_TAG]
         assert not _run(instance, broken_db, tick, request).success
         for attempt in range(2, MAX_ATTEMPTS + 1):
             tick = _tick(instance, tick.cursor)
             (retry,) = tick.run_requests
-            assert retry.partition_key == key and retry.run_key == f"{key}#attempt{attempt}"
+            assert retry.tags[BATCH_TAG] == key and retry.run_key == f"{key}#attempt{attempt}"
             assert retry.run_config == request.run_config
             assert not _run(instance, broken_db, tick, retry).success
         tick = _tick(instance, tick.cursor)
@@ -217,7 +216,7 @@ def test_sensor_retries_a_failed_batch_then_gives_up_until_the_file_changes(tmp_
         os.utime(report, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: same bytes, tried again
         again = _tick(instance, tick.cursor)
         (fresh,) = again.run_requests
-        assert fresh.partition_key != key
+        assert fresh.tags[BATCH_TAG] != key
         result = _run(instance, tmp_path / "wh" / "ogi.duckdb", again, fresh)
         assert result.success and _meta(result, "raw_documents")["documents_new"] == 1
 

@@ -1,27 +1,36 @@
-"""Stage 1 — raw_documents: file bytes into the warehouse, one ingest batch per partition.
+"""Stage 1 — raw_documents: file bytes into the warehouse, and the ingest batch they came in.
 
-`raw_documents` is partitioned by the dynamic `ingest_batches` partitions:
-one partition is one batch of files (whatever the inbox sensor found new in
-one tick, or one `ogi load`), never one document. Every other asset is
-unpartitioned: they work through whatever the stage ledger says is pending,
-so a batch run (partition key = the batch) takes its files all the way to
-`published` in the same run. Dagster 1.13 runs a partitioned asset and its
-unpartitioned downstream assets together in one run; the partition key
-applies to `raw_documents` only.
+Ingest batches are the dynamic partitions of `ingest_batches`: one
+partition is one batch of files (whatever the inbox sensor found new in one
+tick, or one `ogi load`), never one document. `ingest_batches` records
+batches and is not computed itself: a batch run is tagged `ogi/batch`, and
+`raw_documents` reports the batch's partition materialization (files seen,
+new, skipped) when it has stored the bytes. The executable graph stays
+unpartitioned — every stage works through whatever the stage ledger says is
+pending — so one batch run takes its files all the way to `published`, and
+`dagster asset materialize --select '*'` runs without a partition key.
 
-A run without a partition key (a test, `dagster job execute`) is an
-unnamed batch of the configured paths. A batch run without paths (e.g. a
-partition re-materialized from the UI) loads the whole inbox: content is
-keyed by sha256, so what is already stored is skipped.
+A run without a batch tag (a test, the Dagster CLI) is an unnamed batch of
+the configured paths, or of the inbox: content is keyed by sha256, so what
+is already stored is skipped.
 """
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.jobs import BATCH_TAG
 from orchestration.resources import WarehouseResource, default_inbox
 from warehouse.ingest import ingest_files
 
 ingest_batches = dg.DynamicPartitionsDefinition(name="ingest_batches")
+
+ingest_batches_asset = dg.AssetSpec(
+    "ingest_batches",
+    partitions_def=ingest_batches,
+    group_name="ingest",
+    description="One partition per ingest batch (a sensor tick's new files, or one `ogi load`); "
+    "materialized by raw_documents with the batch's counts.",
+)
 
 
 class IngestConfig(dg.Config):
@@ -30,13 +39,15 @@ class IngestConfig(dg.Config):
     paths: list[str] = []
 
 
-@dg.asset(group_name="ingest", kinds={"duckdb"}, partitions_def=ingest_batches)
+@dg.asset(group_name="ingest", kinds={"duckdb"})
 def raw_documents(context: AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Raw bytes of every report file of the batch, keyed by sha256; already-loaded content is skipped."""
     paths = config.paths or [default_inbox()]
-    batch = context.partition_key if context.has_partition_key else ""
+    batch = context.run.tags.get(BATCH_TAG, "")
     with warehouse.connect() as con:
         stats = ingest_files(con, paths, progress=warehouse.progress)
     meta = {"batch": batch or "(none)", "paths_given": len(paths), **stats.as_metadata()}
     context.log.info(f"ingest {batch or '(no batch)'}: {stats.as_metadata()}")
+    if batch:
+        context.log_event(dg.AssetMaterialization(asset_key="ingest_batches", partition=batch, metadata=meta))
     return dg.MaterializeResult(metadata=meta)
