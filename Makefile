@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DB     ?= warehouse/ogi.duckdb
 SAMPLES ?= samples
 
-.PHONY: run test setup bench clean dev
+.PHONY: run test setup bench clean dev browser
 
 setup: $(STAMP)
 
@@ -21,7 +21,14 @@ run: $(STAMP)
 	$(BIN)/ogi load $(SAMPLES) --db $(DB)
 	$(BIN)/ogi report --db $(DB) --out reports
 
-test: $(STAMP)
+# The quality report's browser test renders the report in headless Chromium
+# (Debian's package) with a CJK font; installed on first use where apt is available.
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing chromium and a CJK font (Debian packages) for the report's browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 dev: $(STAMP)
