@@ -16,3 +16,16 @@ def doc_id_for(con: duckdb.DuckDBPyConnection, file_name: str) -> str:
 def compare(con: duckdb.DuckDBPyConnection, doc_id: str, gold: dict) -> list[str]:
     """Every difference between the warehouse and the gold file, as readable strings."""
     return score(con, doc_id, gold).problems
+
+
+def status_and_blocking_failures(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str, set[str]]:
+    """A loaded document's status and the ids of its failing blocking rules."""
+    doc = doc_id_for(con, file_name)
+    (status,) = con.execute("SELECT status FROM core.reports WHERE doc_id = ?", [doc]).fetchone()
+    failed = {
+        r[0]
+        for r in con.execute(
+            "SELECT rule FROM core.check_results WHERE doc_id = ? AND status = 'fail' AND severity = 'blocking'", [doc]
+        ).fetchall()
+    }
+    return status, failed

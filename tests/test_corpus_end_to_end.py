@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from conftest import CORPUS, SEEDS
-from gold import doc_id_for
+from gold import doc_id_for, status_and_blocking_failures
 from orchestration.cli import main as ogi
 from warehouse.evaluate import evaluate
 
@@ -48,14 +48,7 @@ def test_seed_gold_still_exact_with_the_corpus(corpus_db: Path) -> None:
 
 def test_hongzequ_2023_quarantined_for_its_table_four_totals(corpus_db: Path) -> None:
     with duckdb.connect(str(corpus_db), read_only=True) as con:
-        doc = doc_id_for(con, "hongzequ_2023.pdf")
-        status = con.execute("SELECT status FROM core.reports WHERE doc_id = ?", [doc]).fetchone()[0]
-        failed = {
-            r[0]
-            for r in con.execute(
-                "SELECT rule FROM core.check_results WHERE doc_id = ? AND status = 'fail' AND severity = 'blocking'", [doc]
-            ).fetchall()
-        }
+        status, failed = status_and_blocking_failures(con, "hongzequ_2023.pdf")
     assert status == "quarantined"
     assert {"T4-01", "T4-03"} <= failed
 

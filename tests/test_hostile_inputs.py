@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from conftest import SEEDS, seed_gold
-from gold import compare, doc_id_for
+from gold import compare, doc_id_for, status_and_blocking_failures
 
 SECRET = "OGI-SECRET-MARKER-7f3a9c"
 
@@ -183,13 +183,6 @@ def test_nothing_from_outside_the_folder_is_stored(hostile) -> None:
 def test_absurd_numbers_are_not_published(hostile) -> None:
     _, db, _, _, _ = hostile
     with duckdb.connect(str(db), read_only=True) as con:
-        doc = doc_id_for(con, "absurd_numbers.txt")
-        status = con.execute("SELECT status FROM core.reports WHERE doc_id = ?", [doc]).fetchone()[0]
-        failed = {
-            r[0]
-            for r in con.execute(
-                "SELECT rule FROM core.check_results WHERE doc_id = ? AND status = 'fail' AND severity = 'blocking'", [doc]
-            ).fetchall()
-        }
+        status, failed = status_and_blocking_failures(con, "absurd_numbers.txt")
     assert status == "quarantined"
     assert {"T2-01", "T3-04"} <= failed
