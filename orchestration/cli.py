@@ -87,6 +87,15 @@ def _report_failures(result, command: str) -> None:
             print(f"ogi {command}: step failed: {event.message}", file=sys.stderr)
 
 
+def _finish(result, db_path: str, command: str) -> int:
+    """Common ending of the commands that run the job: where readers look, and the exit code."""
+    _print_snapshot(db_path)
+    if result.success:
+        return 0
+    _report_failures(result, command)
+    return 1
+
+
 def _print_snapshot(db_path: str) -> None:
     from warehouse.snapshot import published_path
 
@@ -112,14 +121,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     result = _job_result(args.db, None, {"ops": ops}, show_progress=not args.quiet, batch=batch)
     ingest = _materialization_metadata(result, "raw_documents")
     print_load_summary(args.db, paths, ingest, sys.stdout, max_listed=args.max_listed)
-    _print_snapshot(args.db)
     timings = step_seconds(result)
     if timings:
         print("time per step: " + " · ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
-    if not result.success:
-        _report_failures(result, "load")
-        return 1
-    return 0
+    return _finish(result, args.db, "load")
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -143,11 +148,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         f"re-derived {clean.get('documents_pending', 0)} document(s): {pub.get('reports_published', 0)} published, "
         f"{pub.get('reports_quarantined', 0)} quarantined, {pub.get('documents_not_parsed', 0)} not parsed"
     )
-    _print_snapshot(args.db)
-    if not result.success:
-        _report_failures(result, "backfill")
-        return 1
-    return 0
+    return _finish(result, args.db, "backfill")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -176,11 +177,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"checked {meta.get('documents_pending', 0)} report(s): {meta.get('rows.failures', 0)} failing result(s); "
         f"{pub.get('reports_published', 0)} published, {pub.get('reports_quarantined', 0)} quarantined"
     )
-    _print_snapshot(args.db)
-    if not result.success:
-        _report_failures(result, "check")
-        return 1
-    return 0
+    return _finish(result, args.db, "check")
 
 
 def cmd_query(args: argparse.Namespace) -> int:
