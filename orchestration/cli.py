@@ -34,6 +34,7 @@ def _job_result(
     show_progress: bool,
     batch: str | None = None,
     job_name: str = "load_reports",
+    limits: dict | None = None,
 ):
     """Run a job of the code location in-process (ephemeral instance) against `db_path`.
 
@@ -45,7 +46,7 @@ def _job_result(
     from orchestration.definitions import build_defs
     from orchestration.resources import WarehouseResource
 
-    defs = build_defs(WarehouseResource(db_path=db_path, show_progress=show_progress))
+    defs = build_defs(WarehouseResource(db_path=db_path, show_progress=show_progress, **(limits or {})))
     job = defs.resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}, **run_config}
     instance = dg.DagsterInstance.ephemeral()
@@ -118,13 +119,29 @@ def cmd_load(args: argparse.Namespace) -> int:
     if args.reparse:
         ops["cleaned_text"] = {"config": {"reparse_all": True}}
         ops["check_results"] = {"config": {"recheck_all": True}}
-    result = _job_result(args.db, None, {"ops": ops}, show_progress=not args.quiet, batch=batch)
+    result = _job_result(args.db, None, {"ops": ops}, show_progress=not args.quiet, batch=batch, limits=_limits(args))
     ingest = _materialization_metadata(result, "raw_documents")
     print_load_summary(args.db, paths, ingest, sys.stdout, max_listed=args.max_listed)
     timings = step_seconds(result)
     if timings:
         print("time per step: " + " · ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
     return _finish(result, args.db, "load")
+
+
+def _limits(args: argparse.Namespace) -> dict:
+    """The per-document limits given on the command line (the resource's defaults otherwise)."""
+    given = {"workers": args.workers, "doc_seconds": args.doc_timeout, "doc_memory_mb": args.doc_memory_mb}
+    return {k: v for k, v in given.items() if v}
+
+
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, help="parser worker processes (default: $OGI_WORKERS, else one per core)")
+    p.add_argument(
+        "--doc-timeout", type=float, help="seconds one document may take in a stage (default: $OGI_DOC_SECONDS, else 120)"
+    )
+    p.add_argument(
+        "--doc-memory-mb", type=int, help="memory one document may take, MB (default: $OGI_DOC_MEMORY_MB, else 2048)"
+    )
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -141,6 +158,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         },
         show_progress=not args.quiet,
         job_name="daily_maintenance",
+        limits=_limits(args),
     )
     clean = _materialization_metadata(result, "cleaned_text")
     pub = _materialization_metadata(result, "published")
@@ -238,11 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress indicator")
     p.add_argument("--max-listed", type=int, default=40, help="documents listed in the summary")
     p.add_argument("--reparse", action="store_true", help="also re-derive every report already stored (backfill)")
+    _add_limit_options(p)
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("backfill", help="re-derive every stored report from its raw bytes, re-check and republish")
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--quiet", action="store_true")
+    _add_limit_options(p)
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("export", help="write the published tables of the snapshot as files, one per table")

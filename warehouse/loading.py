@@ -1,18 +1,20 @@
-"""The parser stages as warehouse operations: read a batch, transform, write.
+"""The parser stages as warehouse operations: read a batch, transform in workers, write.
 
-Each `run_*` function reads its inputs from the layer below (never from the
-files), so stages can be re-run alone and a new parser version re-derives
-everything from `raw.documents`.
+Each stage reads its inputs from the layer below (never from the files), so
+stages can be re-run alone and a new parser version re-derives everything
+from `raw.documents`. What a stage makes of one document is in
+warehouse.derive; this module only says where the inputs come from.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from transforms import PARSER_VERSION, pipeline
+import transforms
 from transforms.model import TransformError
-from transforms.agencies import agency_key
-from warehouse.stages import BatchResult, Progress, StageStats, run_stage
+from warehouse import derive
+from warehouse.stages import BatchResult, Progress, Stage, StageInput, StageStats, run_stage
+from warehouse.workers import Limits, shared_pool
 
 DEC = pl.Decimal(24, 6)
 
@@ -115,11 +117,6 @@ FACT_TABLES = (
 )
 
 
-def _error_row(doc_id: str, source_path: str, err: TransformError, default_stage: str) -> dict:
-    stage = err.stage if err.stage and err.stage != "transform" else default_stage
-    return {"source_path": source_path, "doc_id": doc_id, "stage": stage, "error": err.code, "message": err.message}
-
-
 def _ids_frame(doc_ids: list[str]) -> pl.DataFrame:
     return pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
 
@@ -132,285 +129,119 @@ def _select_batch(con, sql: str, doc_ids: list[str]) -> list[tuple]:
         con.unregister("_ogi_sel")
 
 
-# --- cleaned_text ---------------------------------------------------------
-
-
-def _process_clean(con, doc_ids: list[str]) -> BatchResult:
-    result = BatchResult()
+def _read_clean(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT d.doc_id, d.source_path, d.file_name, d.content FROM raw.documents d JOIN _ogi_sel USING (doc_id)",
         doc_ids,
     )
-    for doc_id, source_path, file_name, content in rows:
-        try:
-            extracted = pipeline.extract_document(bytes(content), file_name)
-        except TransformError as err:
-            result.outcomes[doc_id] = err.code
-            result.errors.append(_error_row(doc_id, source_path, err, "clean"))
-            continue
-        result.add(
-            "staging.cleaned_text",
-            [
-                {
-                    "doc_id": doc_id,
-                    "kind": extracted.kind,
-                    "encoding": extracted.encoding,
-                    "text": extracted.text,
-                    "char_count": len(extracted.text),
-                }
-            ],
-        )
-    return result
+    return [StageInput(doc_id, path, (bytes(content), name)) for doc_id, path, name, content in rows]
 
 
-def run_clean(con, progress: Progress | None = None, batch_size: int = 200) -> StageStats:
-    return run_stage(
-        con,
-        "cleaned_text",
-        "SELECT doc_id FROM raw.documents",
-        _process_clean,
-        replaces=("staging.cleaned_text",),
-        schemas=SCHEMAS,
-        batch_size=batch_size,
-        **({"progress": progress} if progress else {}),
-    )
-
-
-# --- report_metadata -------------------------------------------------------
-
-
-def _process_metadata(con, doc_ids: list[str]) -> BatchResult:
-    result = BatchResult()
+def _read_metadata(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT t.doc_id, d.source_path, t.text FROM staging.cleaned_text t "
         "JOIN raw.documents d USING (doc_id) JOIN _ogi_sel USING (doc_id)",
         doc_ids,
     )
-    for doc_id, source_path, text in rows:
-        try:
-            meta = pipeline.derive_metadata(text, source_path)
-        except TransformError as err:
-            result.outcomes[doc_id] = err.code
-            result.errors.append(_error_row(doc_id, source_path, err, "metadata"))
-            continue
-        result.add(
-            "core.reports",
-            [
-                {
-                    "doc_id": doc_id,
-                    "source_path": source_path,
-                    "agency": meta.agency,
-                    "region": meta.region,
-                    "admin_level": meta.admin_level,
-                    "report_year": meta.report_year,
-                    "published_on": meta.published_on,
-                    "doc_kind": meta.doc_kind,
-                    "format_version": meta.format_version,
-                    # Nothing is published before its checks have run.
-                    "status": "quarantined",
-                    "status_reason": "awaiting checks",
-                    "title": meta.title,
-                    "agency_id": agency_key(meta.agency, meta.region),
-                    "parser_version": PARSER_VERSION,
-                }
-            ],
-        )
-    return result
+    return [StageInput(doc_id, path, (text, path, transforms.PARSER_VERSION)) for doc_id, path, text in rows]
 
 
-def run_metadata(con, progress: Progress | None = None, batch_size: int = 500) -> StageStats:
-    return run_stage(
-        con,
-        "report_metadata",
-        "SELECT doc_id FROM staging.cleaned_text",
-        _process_metadata,
-        replaces=("core.reports",),
-        schemas=SCHEMAS,
-        batch_size=batch_size,
-        **({"progress": progress} if progress else {}),
-    )
-
-
-# --- report_sections -------------------------------------------------------
-
-
-def _process_sections(con, doc_ids: list[str]) -> BatchResult:
-    result = BatchResult()
+def _read_sections(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
-        con, "SELECT t.doc_id, t.text FROM staging.cleaned_text t JOIN _ogi_sel USING (doc_id)", doc_ids
-    )
-    for doc_id, text in rows:
-        result.add(
-            "core.sections",
-            [
-                {
-                    "doc_id": doc_id,
-                    "section": s.section,
-                    "heading": s.heading,
-                    "body": s.body,
-                    "start_offset": s.start_offset,
-                    "end_offset": s.end_offset,
-                }
-                for s in pipeline.derive_sections(text)
-            ],
-        )
-    return result
-
-
-def run_sections(con, progress: Progress | None = None, batch_size: int = 500) -> StageStats:
-    return run_stage(
         con,
-        "report_sections",
-        "SELECT doc_id FROM core.reports",
-        _process_sections,
-        replaces=("core.sections",),
-        schemas=SCHEMAS,
-        batch_size=batch_size,
-        **({"progress": progress} if progress else {}),
+        "SELECT t.doc_id, r.source_path, t.text FROM staging.cleaned_text t "
+        "JOIN core.reports r USING (doc_id) JOIN _ogi_sel USING (doc_id)",
+        doc_ids,
     )
+    return [StageInput(doc_id, path, (text,)) for doc_id, path, text in rows]
 
 
-# --- facts -------------------------------------------------------------------
-
-
-def _sections_of(con, doc_ids: list[str]) -> dict[str, list]:
-    from transforms.model import Section
-
-    out: dict[str, list] = {d: [] for d in doc_ids}
-    for doc_id, section, heading, body, start, end in _select_batch(
+def _read_facts(con, doc_ids: list[str]) -> list[StageInput]:
+    sections: dict[str, list[tuple]] = {d: [] for d in doc_ids}
+    for doc_id, *section in _select_batch(
         con,
         "SELECT s.doc_id, s.section, s.heading, s.body, s.start_offset, s.end_offset "
         "FROM core.sections s JOIN _ogi_sel USING (doc_id) ORDER BY s.doc_id, s.start_offset",
         doc_ids,
     ):
-        out[doc_id].append(Section(section, heading, body, start, end))
-    return out
-
-
-def _process_facts(con, doc_ids: list[str]) -> BatchResult:
-    result = BatchResult()
-    sections = _sections_of(con, doc_ids)
+        sections[doc_id].append(tuple(section))
+    unsectioned = {
+        doc_id: (code, message)
+        for doc_id, code, message in _select_batch(
+            con,
+            "SELECT l.doc_id, l.outcome, coalesce(e.message, l.outcome) FROM staging.stage_ledger l "
+            "JOIN _ogi_sel USING (doc_id) LEFT JOIN core.load_errors e "
+            "ON e.doc_id = l.doc_id AND e.error = l.outcome AND e.stage = 'sections' "
+            "WHERE l.stage = 'report_sections' AND l.outcome <> 'ok'",
+            doc_ids,
+        )
+    }
     rows = _select_batch(
         con,
-        "SELECT t.doc_id, t.text, r.doc_kind FROM staging.cleaned_text t "
+        "SELECT t.doc_id, r.source_path, t.text, r.doc_kind FROM staging.cleaned_text t "
         "JOIN core.reports r USING (doc_id) JOIN _ogi_sel USING (doc_id)",
         doc_ids,
     )
-    for doc_id, text, doc_kind in rows:
-        facts = pipeline.derive_facts(text, sections.get(doc_id, []), doc_kind)
-        _add_fact_rows(result, doc_id, facts)
-    return result
+    return [
+        StageInput(doc_id, path, ("", [], "other", unsectioned[doc_id]))
+        if doc_id in unsectioned
+        else StageInput(doc_id, path, (text, sections[doc_id], doc_kind))
+        for doc_id, path, text, doc_kind in rows
+    ]
 
 
-def _add_fact_rows(result: BatchResult, doc_id: str, facts: pipeline.DocumentFacts) -> None:
-    for source, active, requests, review in (
-        ("table", facts.tables.active, facts.tables.requests, facts.tables.review),
-        ("narrative", facts.narrative_active, facts.narrative_requests, facts.narrative_review),
-    ):
-        result.add(
-            "core.fact_active_disclosure",
-            (
-                {
-                    "doc_id": doc_id,
-                    "item": f.item,
-                    "metric": f.metric,
-                    "value": f.value,
-                    "unit": f.unit,
-                    "source": source,
-                    "row_label": f.ref.row_label,
-                    "column_label": f.ref.column_label,
-                    "raw_text": f.ref.raw,
-                }
-                for f in active
-            ),
-        )
-        result.add(
-            "core.fact_requests",
-            (
-                {
-                    "doc_id": doc_id,
-                    "row_code": f.row_code,
-                    "applicant": f.applicant,
-                    "value": f.value,
-                    "source": source,
-                    "row_label": f.ref.row_label,
-                    "raw_text": f.ref.raw,
-                }
-                for f in requests
-            ),
-        )
-        result.add(
-            "core.fact_review_litigation",
-            (
-                {
-                    "doc_id": doc_id,
-                    "proceeding": f.proceeding,
-                    "outcome": f.outcome,
-                    "value": f.value,
-                    "source": source,
-                    "raw_text": f.ref.raw,
-                }
-                for f in review
-            ),
-        )
-    result.add(
-        "core.fact_narrative_figures",
-        (
-            {
-                "doc_id": doc_id,
-                "section": g.section,
-                "value": g.value,
-                "unit": g.unit,
-                "qualifier": g.qualifier,
-                "phrase": g.phrase,
-                "start_offset": g.start_offset,
-                "end_offset": g.end_offset,
-                "metric": g.metric,
-            }
-            for g in facts.figures
-        ),
-    )
-    result.add(
-        "core.fact_legacy_stats",
-        (
-            {
-                "doc_id": doc_id,
-                "indicator": s.indicator,
-                "unit": s.unit,
-                "period": s.period,
-                "value": s.value,
-                "source": "table",
-                "raw_text": s.raw,
-            }
-            for s in getattr(facts.tables, "legacy", [])
-        ),
-    )
+def _unparsed_is_blocking(result: BatchResult, item: StageInput, err: TransformError) -> None:
+    """A report whose tables could not be read must not be published as a report without figures."""
     result.add(
         "staging.parse_issues",
-        (
+        [
             {
-                "doc_id": doc_id,
+                "doc_id": item.doc_id,
                 "stage": "facts",
-                "code": i.code,
-                "tbl": i.table,
-                "blocking": i.blocking,
-                "message": i.message,
+                "code": err.code,
+                "tbl": None,
+                "blocking": True,
+                "message": f"the tables and prose were not read: {err.message}",
             }
-            for i in facts.issues
-        ),
+        ],
     )
 
 
-def run_facts(con, progress: Progress | None = None, batch_size: int = 500) -> StageStats:
-    return run_stage(
-        con,
-        "facts",
-        "SELECT doc_id FROM core.reports",
-        _process_facts,
-        replaces=FACT_TABLES + ("staging.parse_issues",),
-        schemas=SCHEMAS,
-        batch_size=batch_size,
-        **({"progress": progress} if progress else {}),
-    )
+CLEAN = Stage(
+    "cleaned_text", "SELECT doc_id FROM raw.documents", _read_clean, derive.clean, ("staging.cleaned_text",)
+)
+METADATA = Stage(
+    "report_metadata", "SELECT doc_id FROM staging.cleaned_text", _read_metadata, derive.metadata, ("core.reports",)
+)
+SECTIONS = Stage("report_sections", "SELECT doc_id FROM core.reports", _read_sections, derive.sections, ("core.sections",))
+FACTS = Stage(
+    "facts",
+    "SELECT doc_id FROM core.reports",
+    _read_facts,
+    derive.facts,
+    FACT_TABLES + ("staging.parse_issues",),
+    on_error=_unparsed_is_blocking,
+)
+
+
+def _run(con, stage: Stage, progress: Progress | None, batch_size: int, limits: Limits | None) -> StageStats:
+    kwargs = {"progress": progress} if progress else {}
+    return run_stage(con, stage, SCHEMAS, shared_pool(limits), batch_size=batch_size, **kwargs)
+
+
+def run_clean(con, progress: Progress | None = None, batch_size: int = 200, limits: Limits | None = None) -> StageStats:
+    return _run(con, CLEAN, progress, batch_size, limits)
+
+
+def run_metadata(con, progress: Progress | None = None, batch_size: int = 500, limits: Limits | None = None) -> StageStats:
+    return _run(con, METADATA, progress, batch_size, limits)
+
+
+def run_sections(con, progress: Progress | None = None, batch_size: int = 500, limits: Limits | None = None) -> StageStats:
+    return _run(con, SECTIONS, progress, batch_size, limits)
+
+
+def run_facts(con, progress: Progress | None = None, batch_size: int = 500, limits: Limits | None = None) -> StageStats:
+    return _run(con, FACTS, progress, batch_size, limits)

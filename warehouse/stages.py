@@ -1,8 +1,9 @@
 """Running one parser stage over every document that still needs it.
 
 A stage reads its inputs from the layer below, applies a pure transform to
-each document, and writes its outputs in one transaction per batch together
-with a ledger row per document. The ledger (doc_id, stage, parser version)
+each document in a worker process (warehouse.workers: all cores, a time and
+memory limit per document), and writes its outputs in one transaction per
+batch together with a ledger row per document. The ledger (doc_id, stage, parser version)
 is what makes loads incremental, idempotent and crash-safe: a document is
 pending for a stage until a batch containing it has committed under the
 current parser version, so a killed load simply resumes, and a new parser
@@ -11,6 +12,7 @@ version re-derives everything from the stored raw bytes.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 import time
@@ -20,7 +22,9 @@ import duckdb
 import polars as pl
 
 from transforms import PARSER_VERSION
+from transforms.model import TransformError
 from warehouse import db
+from warehouse.workers import Batch, WorkerPool
 
 Progress = Callable[[str, int, int], None]
 
@@ -165,28 +169,93 @@ def stage_error_label(stage: str) -> str:
     return _ERROR_STAGE.get(stage, stage)
 
 
+@dataclass(frozen=True)
+class StageInput:
+    """One document's inputs to a stage, read from the layer below."""
+
+    doc_id: str
+    source_path: str
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A parser stage: where its documents come from and what it makes of each.
+
+    `read` fetches a batch's inputs (parent process, DuckDB); `work` is a
+    module-level function of warehouse.derive run in a worker with the
+    document limits, returning rows per table; `on_error` may add rows for a
+    document whose `work` failed (the failure itself always becomes a
+    load_errors row and the ledger outcome).
+    """
+
+    name: str
+    source_sql: str
+    read: Callable[[duckdb.DuckDBPyConnection, list[str]], list[StageInput]]
+    work: Callable[..., dict[str, list[dict]]]
+    replaces: tuple[str, ...]
+    on_error: Callable[[BatchResult, StageInput, TransformError], None] | None = None
+
+
+def _collect(stage: Stage, inputs: list[StageInput], outcomes: dict[str, object]) -> BatchResult:
+    result = BatchResult()
+    for item in inputs:
+        outcome = outcomes[item.doc_id]
+        if isinstance(outcome, TransformError):
+            result.outcomes[item.doc_id] = outcome.code
+            where = outcome.stage if outcome.stage and outcome.stage != "transform" else stage_error_label(stage.name)
+            result.errors.append(
+                {
+                    "source_path": item.source_path,
+                    "doc_id": item.doc_id,
+                    "stage": where,
+                    "error": outcome.code,
+                    "message": outcome.message,
+                }
+            )
+            if stage.on_error is not None:
+                stage.on_error(result, item, outcome)
+            continue
+        for table, rows in outcome.items():
+            result.add(table, ({"doc_id": item.doc_id, **row} for row in rows))
+    return result
+
+
 def run_stage(
     con: duckdb.DuckDBPyConnection,
-    stage: str,
-    source_sql: str,
-    process: Callable[[duckdb.DuckDBPyConnection, list[str]], BatchResult],
-    replaces: Iterable[str],
+    stage: Stage,
     schemas: dict[str, dict[str, pl.DataType]],
+    pool: WorkerPool,
     batch_size: int = 500,
     progress: Progress = _no_progress,
 ) -> StageStats:
-    """Process every pending document of `stage` in batches."""
+    """Process every pending document of `stage` in batches, two batches in flight.
+
+    While the parent commits batch k, the workers already parse batch k+1;
+    at most two batches of inputs and outputs are in memory at any time.
+    """
     started = time.perf_counter()
-    stats = StageStats(stage=stage)
-    pending = pending_doc_ids(con, stage, source_sql)
+    stats = StageStats(stage=stage.name)
+    pending = pending_doc_ids(con, stage.name, stage.source_sql)
     stats.pending = len(pending)
-    replaces = tuple(replaces)
     done = 0
-    progress(stage, 0, len(pending))
-    for batch in batches(pending, batch_size):
-        result = process(con, batch)
-        commit_batch(con, stage, batch, result, replaces, schemas, stats)
-        done += len(batch)
-        progress(stage, done, len(pending))
+    progress(stage.name, 0, len(pending))
+    window: deque[tuple[list[str], list[StageInput], Batch]] = deque()
+
+    def commit_oldest() -> None:
+        nonlocal done
+        doc_ids, inputs, submitted = window.popleft()
+        result = _collect(stage, inputs, submitted.wait())
+        commit_batch(con, stage.name, doc_ids, result, stage.replaces, schemas, stats)
+        done += len(doc_ids)
+        progress(stage.name, done, len(pending))
+
+    for doc_ids in batches(pending, batch_size):
+        inputs = stage.read(con, doc_ids)
+        window.append((doc_ids, inputs, pool.submit(stage.work, [(i.doc_id, i.args) for i in inputs])))
+        if len(window) > 1:
+            commit_oldest()
+    while window:
+        commit_oldest()
     stats.seconds = time.perf_counter() - started
     return stats

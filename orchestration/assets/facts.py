@@ -30,7 +30,7 @@ FACT_ASSETS = (
 def fact_tables(warehouse: WarehouseResource):
     """Tables 二/三/四, prose figures (and the table facts they state), pre-2019 statistics."""
     with warehouse.connect() as con:
-        stats = loading.run_facts(con, progress=warehouse.progress)
+        stats = loading.run_facts(con, progress=warehouse.progress, limits=warehouse.limits)
     meta = stats.as_metadata()
     for name in FACT_ASSETS:
         rows = stats.rows.get(f"core.{name}", 0)

@@ -27,7 +27,7 @@ def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehou
         if config.reparse_all:
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
-        stats = loading.run_clean(con, progress=warehouse.progress)
+        stats = loading.run_clean(con, progress=warehouse.progress, limits=warehouse.limits)
     return dg.MaterializeResult(metadata=stats.as_metadata())
 
 
@@ -35,7 +35,7 @@ def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehou
 def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One core.reports row per report: agency, region, level, year, date, kind, format."""
     with warehouse.connect() as con:
-        stats = loading.run_metadata(con, progress=warehouse.progress)
+        stats = loading.run_metadata(con, progress=warehouse.progress, limits=warehouse.limits)
     return dg.MaterializeResult(metadata=stats.as_metadata())
 
 
@@ -43,5 +43,5 @@ def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def report_sections(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The report's sections by meaning, with offsets into the cleaned text."""
     with warehouse.connect() as con:
-        stats = loading.run_sections(con, progress=warehouse.progress)
+        stats = loading.run_sections(con, progress=warehouse.progress, limits=warehouse.limits)
     return dg.MaterializeResult(metadata=stats.as_metadata())

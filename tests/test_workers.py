@@ -1,0 +1,89 @@
+"""The worker pool: one document's time, memory or crash costs that document only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import worker_tasks as tasks
+from conftest import SEEDS
+from gold import compare, doc_id_for
+from orchestration.cli import main as ogi
+from transforms.model import TransformError
+from warehouse.workers import Limits, WorkerPool
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = WorkerPool(Limits(workers=2, seconds=2.0, memory_mb=400))
+    yield pool
+    pool.close()
+
+
+def _outcome(pool: WorkerPool, func, *args) -> object:
+    return pool.submit(func, [("doc", args)]).wait()["doc"]
+
+
+def _code(outcome: object) -> str:
+    assert isinstance(outcome, TransformError), outcome
+    return outcome.code
+
+
+def test_results_come_back_by_key(pool) -> None:
+    outcomes = pool.submit(tasks.echo, [(f"d{i}", (i * i,)) for i in range(50)]).wait()
+    assert outcomes == {f"d{i}": i * i for i in range(50)}
+
+
+def test_a_document_over_its_time_is_abandoned_and_the_pool_goes_on(pool) -> None:
+    started = time.monotonic()
+    outcomes = pool.submit(tasks.sleep, [("slow", (60,)), ("quick", (0,))]).wait()
+    assert time.monotonic() - started < 30  # not the 60 s the document wanted
+    assert _code(outcomes["slow"]) == "parse_timeout"
+    assert "2 s" in outcomes["slow"].message
+    assert outcomes["quick"] == "woke"
+    assert _outcome(pool, tasks.echo, "after") == "after"
+
+
+def test_a_document_over_its_memory_gets_memory_limit(pool) -> None:
+    assert _code(_outcome(pool, tasks.allocate, 1000)) == "memory_limit"
+    assert _outcome(pool, tasks.allocate, 50) == 50 * 1024 * 1024  # a fresh worker took over
+
+
+def test_a_crashing_worker_costs_one_document(pool) -> None:
+    outcomes = pool.submit(tasks.segfault, [("crash", ())]).wait()
+    assert _code(outcomes["crash"]) == "worker_crashed"
+    assert "killed by SIGSEGV" in outcomes["crash"].message
+    assert _outcome(pool, tasks.echo, 7) == 7
+
+
+def test_errors_keep_their_code_and_bugs_are_contained(pool) -> None:
+    refused = _outcome(pool, tasks.refuse, "empty_file")
+    assert (_code(refused), refused.stage, refused.message) == ("empty_file", "clean", "refused on purpose")
+    crash = _outcome(pool, tasks.bug)
+    assert _code(crash) == "parser_crash" and "KeyError" in crash.message
+    assert _code(_outcome(pool, tasks.recurse)) == "too_deeply_nested"
+
+
+def test_a_slow_document_cannot_stall_a_load(tmp_path: Path) -> None:
+    """The seeds load exactly while a 7M-character report, slow to parse, is abandoned with parse_timeout."""
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS, inbox, ignore=shutil.ignore_patterns("gold"))
+    seed = (SEEDS / "001_732b3b243defc543.txt").read_text(encoding="utf-8")
+    (inbox / "slow.txt").write_text((seed + "\n") * (7_000_000 // len(seed)), encoding="utf-8")
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(inbox), "--db", str(db), "--quiet", "--doc-timeout", "1"]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        errors = con.sql("SELECT source_path, stage, error, message FROM core.load_errors").fetchall()
+        assert [(Path(p).name, stage, code) for p, stage, code, _ in errors] == [("slow.txt", "clean", "parse_timeout")]
+        assert "longer than 1 s" in errors[0][3]
+        assert con.sql("SELECT count(*) FROM raw.documents").fetchall()[0][0] == 6  # the bytes are kept
+        for gold in sorted((SEEDS / "gold").glob("*.json")):
+            truth = json.loads(gold.read_text(encoding="utf-8"))
+            assert compare(con, doc_id_for(con, truth["file"]), truth) == []
+        statuses = con.sql("SELECT DISTINCT status FROM core.reports").fetchall()
+        assert statuses == [("published",)]

@@ -1,0 +1,39 @@
+"""Tasks for the worker-pool tests: module-level so a spawned worker can import them by name."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from transforms.model import TransformError
+
+
+def echo(value: object) -> object:
+    return value
+
+
+def sleep(seconds: float) -> str:
+    time.sleep(seconds)
+    return "woke"
+
+
+def allocate(megabytes: int) -> int:
+    block = bytearray(megabytes * 1024 * 1024)
+    return len(block)
+
+
+def segfault() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def refuse(code: str) -> None:
+    raise TransformError(code, "refused on purpose", stage="clean")
+
+
+def bug() -> None:
+    return {}["missing"]
+
+
+def recurse(depth: int = 0) -> int:
+    return recurse(depth + 1)

@@ -1,0 +1,297 @@
+"""Worker processes for the per-document transforms, with a time and memory limit per document.
+
+Why a pool of our own rather than `concurrent.futures`: one pathological
+file (a regex that backtracks for minutes, a page that inflates to
+gigabytes, a C extension that crashes) must cost exactly that file, never
+the load.  `ProcessPoolExecutor` can neither time out one task nor survive a
+dead worker (the whole pool breaks).  Here every worker is a *spawned*
+process (a clean interpreter that imports only the transforms) whose address
+space is capped with `RLIMIT_AS`, and each worker has a supervisor thread in
+the parent that hands it one document at a time and waits at most
+`Limits.seconds`.  Past that the worker is killed and replaced and the
+document gets `parse_timeout`; a worker that runs out of memory reports
+`memory_limit`; one that dies (segfault, OOM killer) costs its document
+`worker_crashed`.  The parent never parses, so it stays small and alive.
+
+The supervisor threads only wait on pipes, so they do not compete with the
+parent's own work (reading inputs from DuckDB, writing outputs): the stages
+keep the next batch in the workers while they commit the previous one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from transforms.model import TransformError
+
+
+def default_workers() -> int:
+    """Worker processes: `$OGI_WORKERS`, else one per core the process may use."""
+    configured = os.environ.get("OGI_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resources one document may use in any stage (see the module docstring)."""
+
+    workers: int = 0  # 0: default_workers()
+    seconds: float = 120.0
+    memory_mb: int = 2048
+
+    def resolved(self) -> Limits:
+        return Limits(self.workers or default_workers(), self.seconds, self.memory_mb)
+
+
+# --- the worker process --------------------------------------------------------
+
+
+def _limit_memory(memory_mb: int) -> None:
+    limit = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> None:
+    """Run tasks until the parent closes the pipe; a MemoryError ends the worker (its heap is suspect).
+
+    The modules the tasks need are imported before the worker says it is
+    ready, so a document's time limit never pays for a worker's start-up.
+    """
+    import importlib
+
+    for module in preload:
+        importlib.import_module(module)
+    _limit_memory(memory_mb)
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        func, args = task
+        try:
+            reply = ("ok", func(*args))
+        except TransformError as err:
+            reply = ("error", err.code, err.message, err.stage)
+        except MemoryError:
+            conn.send(("error", "memory_limit", f"the document needed more than {memory_mb} MB", None))
+            return
+        except RecursionError:
+            reply = ("error", "too_deeply_nested", "the document is nested too deeply to parse", None)
+        except Exception as exc:  # a parser bug must cost one document, not the load
+            reply = ("error", "parser_crash", f"{type(exc).__name__}: {exc}"[:500], None)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("error", "memory_limit", f"the result needed more than {memory_mb} MB", None))
+            return
+
+
+# --- the parent side --------------------------------------------------------------
+
+
+_START_SECONDS = 120.0  # a fresh interpreter importing the transforms; generous for a loaded machine
+
+
+class Batch:
+    """The outcomes of one submitted batch of documents, as they arrive."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._outcomes: dict[str, object] = {}
+        self._done = threading.Condition()
+
+    def _put(self, key: str, outcome: object) -> None:
+        with self._done:
+            self._outcomes[key] = outcome
+            if len(self._outcomes) >= self._size:
+                self._done.notify_all()
+
+    def wait(self) -> dict[str, object]:
+        """key → the function's result, or the TransformError that took its place."""
+        with self._done:
+            self._done.wait_for(lambda: len(self._outcomes) >= self._size)
+            return self._outcomes
+
+
+class _Slot:
+    """One worker process and the thread in the parent that supervises it."""
+
+    def __init__(self, pool: WorkerPool, number: int) -> None:
+        self._pool = pool
+        self._number = number
+        self._proc: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self.thread = threading.Thread(target=self._serve, name=f"ogi-worker-{number}", daemon=True)
+
+    def _start(self) -> Connection:
+        if self._proc is None or not self._proc.is_alive():
+            ctx = multiprocessing.get_context("spawn")
+            parent, child = ctx.Pipe()
+            self._proc = ctx.Process(
+                target=_worker_main,
+                args=(child, self._pool.limits.memory_mb, self._pool.preload),
+                name=f"ogi-worker-{self._number}",
+                daemon=True,
+            )
+            self._proc.start()
+            child.close()
+            self._conn = parent
+            try:
+                ready = parent.poll(_START_SECONDS) and parent.recv() == "ready"
+            except (EOFError, OSError):
+                ready = False
+            if not ready:
+                raise RuntimeError(f"worker process {self._number} did not start within {_START_SECONDS} s")
+        assert self._conn is not None
+        return self._conn
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._proc, self._conn = None, None
+
+    def _death(self) -> str:
+        """How the worker ended, for the error message (it has just closed its pipe)."""
+        if self._proc is None:
+            return "no process"
+        self._proc.join(5)
+        code = self._proc.exitcode
+        if code is None:
+            return "pipe closed, process still running"
+        if code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit code {code}"
+
+    def stop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.send(None)
+            except OSError:
+                pass
+        if self._proc is not None:
+            self._proc.join(2)
+        self._kill()
+
+    def _serve(self) -> None:
+        while True:
+            task = self._pool._tasks.get()
+            if task is None:
+                return
+            batch, key, func, args = task
+            try:
+                outcome = self._run(func, args)
+            except Exception as exc:  # the batch must complete whatever happens to this slot
+                self._kill()
+                outcome = TransformError("worker_crashed", f"no worker could run this document: {exc!r}")
+            batch._put(key, outcome)
+
+    def _run(self, func: Callable, args: tuple) -> object:
+        limits = self._pool.limits
+        conn = self._start()
+        try:
+            conn.send((func, args))
+            ready = conn.poll(limits.seconds)
+            reply = conn.recv() if ready else None
+        except (EOFError, OSError):
+            how = self._death()
+            self._kill()
+            return TransformError(
+                "worker_crashed",
+                f"the worker process died while parsing this document ({how}); "
+                "a crash in a C extension or the system's out-of-memory killer are the usual causes",
+            )
+        if reply is None:
+            self._kill()
+            return TransformError("parse_timeout", f"parsing took longer than {limits.seconds:g} s; abandoned")
+        if reply[0] == "ok":
+            return reply[1]
+        _, code, message, stage = reply
+        if code == "memory_limit":
+            self._kill()  # the worker has exited; start a fresh one for the next document
+        return TransformError(code, message, stage=stage or "transform")
+
+
+class WorkerPool:
+    """`submit(func, items)` runs `func(*args)` for every `(key, args)` in a worker, with the limits."""
+
+    def __init__(self, limits: Limits | None = None, preload: tuple[str, ...] = ()) -> None:
+        self.limits = (limits or Limits()).resolved()
+        self.preload = preload
+        self._tasks: queue.Queue = queue.Queue()
+        self._slots = [_Slot(self, i) for i in range(self.limits.workers)]
+        for slot in self._slots:
+            slot.thread.start()
+
+    def submit(self, func: Callable, items: Iterable[tuple[str, tuple]]) -> Batch:
+        """Queue the batch and return at once; `Batch.wait()` collects it.
+
+        `func` must be a module-level function (the worker imports it by name)
+        whose arguments and result pickle.
+        """
+        items = list(items)
+        batch = Batch(len(items))
+        for key, args in items:
+            self._tasks.put((batch, key, func, args))
+        return batch
+
+    def close(self) -> None:
+        for _ in self._slots:
+            self._tasks.put(None)
+        for slot in self._slots:
+            slot.thread.join(10)
+            slot.stop()
+
+
+_shared: WorkerPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool(limits: Limits | None = None) -> WorkerPool:
+    """The process's pool, started on first use and kept for later stages and loads.
+
+    Spawning a worker costs a fraction of a second (a fresh interpreter
+    importing the transforms); keeping them makes a small load as cheap as
+    before and lets every stage of a run share the same workers.  A request
+    with different limits replaces the pool.  Its workers import the stages'
+    derivations (warehouse.derive) before their first document.
+    """
+    global _shared
+    wanted = (limits or Limits()).resolved()
+    with _shared_lock:
+        if _shared is not None and _shared.limits != wanted:
+            _shared.close()
+            _shared = None
+        if _shared is None:
+            _shared = WorkerPool(wanted, preload=("warehouse.derive",))
+        return _shared
+
+
+@atexit.register
+def _close_shared() -> None:
+    global _shared
+    if _shared is not None:
+        _shared.close()
+        _shared = None
