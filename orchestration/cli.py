@@ -90,19 +90,28 @@ def _report_failures(result, command: str) -> None:
 
 def _finish(result, db_path: str, command: str) -> int:
     """Common ending of the commands that run the job: where readers look, and the exit code."""
-    _print_snapshot(db_path)
+    _print_snapshot(db_path, _materialization_metadata(result, "published"))
     if result.success:
         return 0
     _report_failures(result, command)
     return 1
 
 
-def _print_snapshot(db_path: str) -> None:
+_SNAPSHOT_MODES = {
+    "full": "written in full",
+    "incremental": "updated: {n} changed document(s) re-copied",
+    "unchanged": "unchanged: nothing new to publish",
+}
+
+
+def _print_snapshot(db_path: str, published: dict) -> None:
     from warehouse.snapshot import published_path
 
     snapshot = published_path(db_path)
     if snapshot.exists():
-        print(f"published snapshot (for SQL clients): {snapshot.resolve()}")
+        mode = _SNAPSHOT_MODES.get(published.get("snapshot_mode", ""), "")
+        how = f" ({mode.format(n=published.get('snapshot_changed_documents', 0))})" if mode else ""
+        print(f"published snapshot (for SQL clients): {snapshot.resolve()}{how}")
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -229,10 +238,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth_layouts(value: str) -> tuple[str, ...]:
+    """`--layouts html,crawler`, checked when the command line is parsed (imported lazily: synth is heavy)."""
+    from benchmarks.synth import parse_layouts
+
+    return parse_layouts(value)
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from benchmarks.synth import generate
 
-    files = generate(Path(args.dir), count=args.count, seed=args.seed)
+    files = generate(Path(args.dir), count=args.count, seed=args.seed, layouts=args.layouts)
     print(f"wrote {len(files)} sample reports to {Path(args.dir).resolve()} (truth in {Path(args.dir, 'truth')})")
     return 0
 
@@ -297,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--count", type=int, default=12)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--layouts", type=_synth_layouts, default=None,
+                   help="comma-separated page layouts to generate (pipe,tab,cells,summary,html,crawler; default: all)")
     p.set_defaults(func=cmd_synth)
     return parser
 

@@ -195,12 +195,18 @@ def _write_batch(con, docs: list[dict], pairs: list[dict], errors: list[dict], s
                 "INSERT INTO raw.document_paths BY NAME SELECT p.* FROM _ogi_pairs p "
                 "ANTI JOIN raw.document_paths r ON r.source_path = p.source_path AND r.doc_id = p.doc_id"
             )
-            # A read error is recorded once per path and code, however often the folder is loaded.
+            # A read error is recorded once per path and code, however often the folder is
+            # loaded; an unchanged one keeps its row (and time): loading twice changes nothing.
             con.execute(
-                "DELETE FROM core.load_errors WHERE stage = 'read' AND doc_id IS NULL "
-                "AND (source_path, error) IN (SELECT source_path, error FROM _ogi_read_errors)"
+                "DELETE FROM core.load_errors e WHERE stage = 'read' AND doc_id IS NULL AND EXISTS ("
+                "SELECT 1 FROM _ogi_read_errors n WHERE n.source_path = e.source_path AND n.error = e.error "
+                "AND n.message IS DISTINCT FROM e.message)"
             )
-            db.write_frame(con, "core.load_errors", error_frame)
+            con.execute(
+                "INSERT INTO core.load_errors BY NAME SELECT n.* FROM _ogi_read_errors n "
+                "ANTI JOIN (SELECT * FROM core.load_errors WHERE stage = 'read' AND doc_id IS NULL) e "
+                "ON e.source_path = n.source_path AND e.error = n.error"
+            )
     finally:
         for name in ("_ogi_docs", "_ogi_pairs", "_ogi_read_errors"):
             con.unregister(name)

@@ -24,13 +24,16 @@ storage version 69, which they cannot.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 # DuckDB 2.0: ATTACH '<file>' AS x (STORAGE_VERSION 'v1.0.0') writes a file
 # every DuckDB since 1.0 can read (storage version 64; 2.0's own is 69).
@@ -67,6 +70,8 @@ class SnapshotStats:
     rows: dict[str, int] = field(default_factory=dict)
     stale_removed: int = 0
     seconds: float = 0.0
+    mode: str = "full"  # full | incremental | unchanged
+    changed_documents: int = 0
 
     def as_metadata(self) -> dict[str, int | float | str]:
         meta: dict[str, int | float | str] = {
@@ -75,6 +80,8 @@ class SnapshotStats:
             "snapshot_storage_version": STORAGE_VERSION,
             "snapshot_seconds": round(self.seconds, 3),
             "snapshot_stale_temp_files_removed": self.stale_removed,
+            "snapshot_mode": self.mode,
+            "snapshot_changed_documents": self.changed_documents,
         }
         meta.update({f"snapshot_rows.{t}": n for t, n in self.rows.items()})
         return meta
@@ -150,40 +157,150 @@ def _fsync(path: Path, *, directory: bool = False) -> None:
         os.close(fd)
 
 
-def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> SnapshotStats:
-    """Copy `published` and `core` from the working file into the published snapshot, atomically.
+def _layout(con: duckdb.DuckDBPyConnection, comments: tuple[dict, dict]) -> str:
+    """A fingerprint of what a snapshot holds: the copied tables' columns and their comments."""
+    (db_name,) = con.execute("SELECT current_database()").fetchone()
+    columns = con.execute(
+        "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = ? AND schema_name IN ('core', 'published') ORDER BY ALL",
+        [db_name],
+    ).fetchall()
+    text = repr((STORAGE_VERSION, PUBLISHED_TABLES, CORE_TABLES, columns, sorted(comments[0].items()), sorted(comments[1].items())))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Previous:
+    watermark: object
+    changed_since_full: int
+
+
+def _previous(con: duckdb.DuckDBPyConnection, published: Path, layout: str) -> _Previous | None:
+    """The last snapshot this file wrote, if the file on disk is still exactly that one."""
+    row = con.execute(
+        "SELECT watermark, layout, size_bytes, mtime_ns, changed_since_full FROM staging.snapshot_log WHERE path = ?",
+        [str(published.resolve())],
+    ).fetchone()
+    if row is None or not published.exists():
+        return None
+    watermark, old_layout, size, mtime_ns, changed_since_full = row
+    st = published.stat()
+    if old_layout != layout or st.st_size != size or st.st_mtime_ns != mtime_ns or watermark is None:
+        return None
+    return _Previous(watermark, changed_since_full)
+
+
+def _changed_docs(con: duckdb.DuckDBPyConnection, since) -> list[str]:
+    """Documents some stage (parse, check) processed after the snapshot was written."""
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT doc_id FROM staging.stage_ledger WHERE done_at > ? ORDER BY doc_id", [since]
+        ).fetchall()
+    ]
+
+
+def _copy_tables(con, stats: SnapshotStats, comments: tuple[dict, dict]) -> None:
+    table_comments, column_comments = comments
+    for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
+        con.execute(f"CREATE SCHEMA {_ALIAS}.{schema}")
+        for table in tables:
+            target = f"{_ALIAS}.{schema}.{table}"
+            con.execute(f"CREATE TABLE {target} AS SELECT * FROM {schema}.{table}")
+            comment = table_comments.get((schema, table))
+            if comment:
+                con.execute(f"COMMENT ON TABLE {target} IS {_quote(comment)}")
+            for (s, t, column), text in column_comments.items():
+                if s == schema and t == table:
+                    con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(text)}')
+
+
+def _apply_changes(con, stats: SnapshotStats, changed: list[str]) -> None:
+    """Replace the rows of the changed documents, and the rows of no document (read errors, corpus rules)."""
+    con.register("_ogi_changed", pl.DataFrame({"doc_id": changed}, schema={"doc_id": pl.String}))
+    try:
+        for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
+            for table in tables:
+                target = f"{_ALIAS}.{schema}.{table}"
+                where = "doc_id IS NULL OR doc_id IN (SELECT doc_id FROM _ogi_changed)"
+                con.execute(f"DELETE FROM {target} WHERE {where}")
+                con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {schema}.{table} WHERE {where}")
+    finally:
+        con.unregister("_ogi_changed")
+
+
+def _unchanged(con, published: Path) -> bool:
+    """No document changed: do the rows of no document (read errors, corpus-level checks) match too?"""
+    con.execute(f"ATTACH {_quote(str(published))} AS {_ALIAS} (READ_ONLY)")
+    try:
+        for schema, table in (("core", "load_errors"), ("core", "check_results")):
+            for a, b in ((f"{schema}.{table}", f"{_ALIAS}.{schema}.{table}"), (f"{_ALIAS}.{schema}.{table}", f"{schema}.{table}")):
+                (n,) = con.execute(
+                    f"SELECT count(*) FROM (SELECT * FROM {a} WHERE doc_id IS NULL EXCEPT ALL SELECT * FROM {b} WHERE doc_id IS NULL)"
+                ).fetchone()
+                if n:
+                    return False
+        return True
+    finally:
+        con.execute(f"DETACH {_ALIAS}")
+
+
+def _count_rows(con, stats: SnapshotStats, alias: str) -> None:
+    for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
+        for table in tables:
+            (stats.rows[f"{schema}.{table}"],) = con.execute(f"SELECT count(*) FROM {alias}.{schema}.{table}").fetchone()
+
+
+def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path, *, full: bool = False) -> SnapshotStats:
+    """Bring the published snapshot up to the working file's published state, atomically.
 
     `con` is the load's writer connection to the working file; nothing else
-    writes it meanwhile, so the copy is one consistent state.
+    writes it meanwhile, so the copy is one consistent state. Rewriting a
+    100k-report snapshot takes minutes, so when the file on disk is the one
+    this warehouse last wrote (staging.snapshot_log) only the documents
+    processed since are re-copied, into a copy of it that is then renamed
+    over it; when nothing changed the file is left alone. A full rewrite
+    happens on the first publish, when the layout changed, when a fifth of the
+    reports changed, or once updates since the last full rewrite re-copied
+    more documents than there are reports (their deleted rows are dead space).
     """
     started = time.perf_counter()
     published = published_path(db_path)
     published.parent.mkdir(parents=True, exist_ok=True)
     stats = SnapshotStats(path=published)
     stats.stale_removed = remove_stale_temp_files(published)
+    comments = _comments(con)
+    layout = _layout(con, comments)
+    (watermark,) = con.execute("SELECT max(done_at) FROM staging.stage_ledger").fetchone()
+    previous = None if full else _previous(con, published, layout)
+    changed: list[str] | None = None
+    if previous is not None:
+        changed = _changed_docs(con, previous.watermark)
+        (reports,) = con.execute("SELECT count(*) FROM core.reports").fetchone()
+        if len(changed) > max(2000, reports // 5) or previous.changed_since_full + len(changed) > max(2000, reports):
+            changed = None
+    if changed == [] and _unchanged(con, published):
+        stats.mode = "unchanged"
+        _finish(con, stats, published, started)
+        _record(con, published, watermark, layout, previous.changed_since_full)
+        return stats
     tmp = published.with_name(f"{published.name}{_TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    table_comments, column_comments = _comments(con)
     attached = False
     try:
+        if changed is not None:
+            shutil.copyfile(published, tmp)
         con.execute(f"ATTACH {_quote(str(tmp))} AS {_ALIAS} (STORAGE_VERSION '{STORAGE_VERSION}')")
         attached = True
         # One transaction: the copy reads one state of the working file, and
         # the ~100 COMMENT statements do not each pay for a commit.
         con.execute("BEGIN TRANSACTION")
-        for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
-            con.execute(f"CREATE SCHEMA {_ALIAS}.{schema}")
-            for table in tables:
-                target = f"{_ALIAS}.{schema}.{table}"
-                con.execute(f"CREATE TABLE {target} AS SELECT * FROM {schema}.{table}")
-                (n,) = con.execute(f"SELECT count(*) FROM {target}").fetchone()
-                stats.rows[f"{schema}.{table}"] = n
-                comment = table_comments.get((schema, table))
-                if comment:
-                    con.execute(f"COMMENT ON TABLE {target} IS {_quote(comment)}")
-                for (s, t, column), text in column_comments.items():
-                    if s == schema and t == table:
-                        con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(text)}')
+        if changed is None:
+            _copy_tables(con, stats, comments)
+        else:
+            _apply_changes(con, stats, changed)
+            stats.mode, stats.changed_documents = "incremental", len(changed)
         con.execute("COMMIT")
+        _count_rows(con, stats, _ALIAS)
         con.execute(f"CHECKPOINT {_ALIAS}")
         con.execute(f"DETACH {_ALIAS}")
         attached = False
@@ -203,6 +320,27 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> Snaps
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
         raise
-    stats.size_bytes = published.stat().st_size
-    stats.seconds = time.perf_counter() - started
+    _record(con, published, watermark, layout, 0 if changed is None else previous.changed_since_full + len(changed))
+    _finish(con, stats, published, started)
     return stats
+
+
+def _finish(con, stats: SnapshotStats, published: Path, started: float) -> None:
+    stats.size_bytes = published.stat().st_size
+    if not stats.rows:
+        con.execute(f"ATTACH {_quote(str(published))} AS {_ALIAS} (READ_ONLY)")
+        try:
+            _count_rows(con, stats, _ALIAS)
+        finally:
+            con.execute(f"DETACH {_ALIAS}")
+    stats.seconds = time.perf_counter() - started
+
+
+def _record(con, published: Path, watermark, layout: str, changed_since_full: int) -> None:
+    """Remember what the file on disk now holds (after the rename: a crash before this forces a full rewrite)."""
+    st = published.stat()
+    con.execute("DELETE FROM staging.snapshot_log WHERE path = ?", [str(published.resolve())])
+    con.execute(
+        "INSERT INTO staging.snapshot_log VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+        [str(published.resolve()), watermark, layout, st.st_size, st.st_mtime_ns, changed_since_full],
+    )

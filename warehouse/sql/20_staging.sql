@@ -46,3 +46,21 @@ COMMENT ON COLUMN staging.parse_issues.code IS 'Short stable code of the issue (
 COMMENT ON COLUMN staging.parse_issues.tbl IS 'Table concerned (active_disclosure, requests, review_litigation) or NULL.';
 COMMENT ON COLUMN staging.parse_issues.blocking IS 'True when the report must not be published because of it.';
 COMMENT ON COLUMN staging.parse_issues.message IS 'What was seen, in words a maintainer understands.';
+
+CREATE TABLE IF NOT EXISTS staging.snapshot_log (
+    path           VARCHAR PRIMARY KEY,
+    watermark      TIMESTAMP,
+    layout         VARCHAR NOT NULL,
+    size_bytes     BIGINT NOT NULL,
+    mtime_ns       BIGINT NOT NULL,
+    changed_since_full BIGINT NOT NULL,
+    written_at     TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE staging.snapshot_log IS 'The published snapshot last written from this file: what lets the next publish apply only the reports that changed since (warehouse/snapshot.py).';
+COMMENT ON COLUMN staging.snapshot_log.path IS 'Absolute path of the published snapshot file.';
+COMMENT ON COLUMN staging.snapshot_log.watermark IS 'Latest stage_ledger.done_at the snapshot contains: documents processed after it are the ones to re-copy.';
+COMMENT ON COLUMN staging.snapshot_log.layout IS 'Fingerprint of the tables, columns and comments copied; a change forces a full rewrite.';
+COMMENT ON COLUMN staging.snapshot_log.size_bytes IS 'File size right after it was written; a different size means someone else replaced it, so it is rewritten in full.';
+COMMENT ON COLUMN staging.snapshot_log.mtime_ns IS 'File modification time right after it was written (same purpose as size_bytes).';
+COMMENT ON COLUMN staging.snapshot_log.changed_since_full IS 'Documents re-copied by incremental updates since the last full rewrite; once they outnumber the reports (deleted rows leave dead space in the file) the next publish rewrites it in full.';
+COMMENT ON COLUMN staging.snapshot_log.written_at IS 'When the snapshot was written.';

@@ -1,0 +1,71 @@
+"""The published snapshot is updated in place of a rewrite, and ends up exactly as a full rewrite would."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from conftest import CORPUS, SEEDS
+from orchestration.cli import main as ogi
+from warehouse.snapshot import CORE_TABLES, PUBLISHED_TABLES, published_path, write_snapshot
+
+
+def _load(paths: list[Path], db: Path, capsys) -> str:
+    assert ogi(["load", *map(str, paths), "--db", str(db), "--quiet", "--max-listed", "0"]) == 0
+    return capsys.readouterr().out
+
+
+def _differences(a: Path, b: Path) -> dict[str, int]:
+    """Rows in one snapshot and not the other, per table (check time and load time columns aside)."""
+    diffs: dict[str, int] = {}
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
+        for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
+            for table in tables:
+                for x, y in (("a", "b"), ("b", "a")):
+                    (n,) = con.execute(
+                        f"SELECT count(*) FROM (SELECT * FROM {x}.{schema}.{table} EXCEPT ALL SELECT * FROM {y}.{schema}.{table})"
+                    ).fetchone()
+                    if n:
+                        diffs[f"{x}-{y} {schema}.{table}"] = n
+    return diffs
+
+
+def test_second_load_updates_the_snapshot_and_a_reload_leaves_it_alone(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "ogi.duckdb"
+    assert "(written in full)" in _load([SEEDS], db, capsys)
+    out = _load([CORPUS], db, capsys)
+    assert "(updated:" in out and "changed document(s) re-copied)" in out
+    snapshot = published_path(db)
+
+    # the same state written from scratch, beside it
+    full_db = tmp_path / "full" / "ogi.duckdb"
+    full_db.parent.mkdir()
+    with duckdb.connect(str(db)) as con:
+        stats = write_snapshot(con, full_db, full=True)
+        (reports,) = con.execute("SELECT count(*) FROM core.reports").fetchone()
+    assert stats.mode == "full" and stats.rows["core.reports"] == reports >= 19
+    assert _differences(snapshot, published_path(full_db)) == {}
+
+    before = snapshot.stat()
+    assert "(unchanged: nothing new to publish)" in _load([SEEDS, CORPUS], db, capsys)
+    after = snapshot.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_snapshot_replaced_behind_the_warehouse_is_rewritten_in_full(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "ogi.duckdb"
+    _load([SEEDS], db, capsys)
+    other = tmp_path / "other"
+    other.mkdir()
+    _load([CORPUS], other / "ogi.duckdb", capsys)
+    shutil.copyfile(published_path(other / "ogi.duckdb"), published_path(db))  # someone else's file
+    out = _load([SEEDS, CORPUS], db, capsys)
+    assert "(written in full)" in out
+    with duckdb.connect(str(db), read_only=True) as con:
+        (reports,) = con.execute("SELECT count(*) FROM core.reports").fetchone()
+    with duckdb.connect(str(published_path(db)), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.reports").fetchone()[0] == reports
