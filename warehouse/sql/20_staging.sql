@@ -64,3 +64,15 @@ COMMENT ON COLUMN staging.snapshot_log.size_bytes IS 'File size right after it w
 COMMENT ON COLUMN staging.snapshot_log.mtime_ns IS 'File modification time right after it was written (same purpose as size_bytes).';
 COMMENT ON COLUMN staging.snapshot_log.changed_since_full IS 'Documents re-copied by incremental updates since the last full rewrite; once they outnumber the reports (deleted rows leave dead space in the file) the next publish rewrites it in full.';
 COMMENT ON COLUMN staging.snapshot_log.written_at IS 'When the snapshot was written.';
+
+CREATE TABLE IF NOT EXISTS staging.file_fingerprints (
+    source_path VARCHAR PRIMARY KEY,
+    size_bytes  BIGINT NOT NULL,
+    mtime_ns    BIGINT NOT NULL,
+    doc_id      VARCHAR NOT NULL
+);
+COMMENT ON TABLE staging.file_fingerprints IS 'Size and modification time of every file path as it was last read: a reload skips reading and hashing files whose fingerprint is unchanged (as make and rsync do).';
+COMMENT ON COLUMN staging.file_fingerprints.source_path IS 'The path the file was read from.';
+COMMENT ON COLUMN staging.file_fingerprints.size_bytes IS 'File size when it was read.';
+COMMENT ON COLUMN staging.file_fingerprints.mtime_ns IS 'Modification time (ns since the epoch) when it was read.';
+COMMENT ON COLUMN staging.file_fingerprints.doc_id IS 'sha256 of the bytes read then (raw.documents.doc_id).';
