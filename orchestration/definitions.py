@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets import facts, ingest, parse, publish, quality
-from orchestration.jobs import daily_maintenance, load_reports
+from orchestration.jobs import daily_maintenance, load_reports, parse_multiprocess
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import daily_maintenance_schedule
 from orchestration.sensors import inbox_sensor
@@ -14,7 +14,7 @@ from orchestration.sensors import inbox_sensor
 # load_assets_from_modules does not collect.
 ALL_ASSETS = [ingest.ingest_batches_asset, *dg.load_assets_from_modules([ingest, parse, facts, quality, publish])]
 ALL_CHECKS = dg.load_asset_checks_from_modules([quality, publish])
-JOBS = [load_reports, daily_maintenance]
+JOBS = [load_reports, daily_maintenance, parse_multiprocess]
 
 
 def build_defs(warehouse: WarehouseResource | None = None) -> dg.Definitions:

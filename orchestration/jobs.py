@@ -32,3 +32,16 @@ daily_maintenance = dg.define_asset_job(
         "republishes the snapshot. No files are read: the inbox is the sensor's job."
     ),
 )
+
+parse_multiprocess = dg.define_asset_job(
+    "parse_multiprocess",
+    selection=dg.AssetSelection.groups("parse", "facts"),
+    executor_def=dg.multiprocess_executor.configured({"max_concurrent": 1}),
+    tags=WRITER_TAGS,
+    description=(
+        "The parse stages (cleaned_text → the fact tables) of whatever is pending, under the multiprocess "
+        "executor: every stage in its own OS process, the way the Celery and Kubernetes executors run steps "
+        "(docs/scaling.md). One step at a time, because a DuckDB file has one writer; inside a step the "
+        "worker pool still uses every core."
+    ),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,41 @@ def test_dagster_cli_materializes_everything(tmp_path: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM core.reports").fetchone()[0] == 5
         assert con.execute("SELECT count(*) FROM published.reports").fetchone()[0] >= 2
+
+
+def test_parse_stages_under_the_multiprocess_executor_match_the_in_process_load(tmp_path: Path) -> None:
+    """`dagster job execute -j parse_multiprocess`: each parse stage in its own process, same rows as `ogi load`."""
+    from orchestration.cli import main as ogi
+    from warehouse import db as warehouse_db
+    from warehouse.ingest import ingest_files
+
+    reference = tmp_path / "reference.duckdb"
+    assert ogi(["load", str(SEEDS), "--db", str(reference), "--quiet"]) == 0
+    target = tmp_path / "ogi.duckdb"
+    with warehouse_db.connect(target) as con:
+        assert ingest_files(con, [SEEDS]).new == 5
+    env = dict(os.environ, OGI_DB=str(target), DAGSTER_HOME=str(tmp_path))
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    dagster = Path(sys.executable).parent / "dagster"
+    proc = subprocess.run(
+        [str(dagster), "job", "execute", "-m", "orchestration.definitions", "-j", "parse_multiprocess"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    log = proc.stdout + proc.stderr
+    steps = set(re.findall(r"Executing step \"[a-z_]+\" in subprocess", log))
+    assert "RUN_SUCCESS" in log and len(steps) == 4, log[-3000:]
+    with duckdb.connect(str(target), read_only=True) as con:
+        con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
+        for table in ("core.reports", "core.sections", "core.fact_requests", "core.fact_active_disclosure",
+                      "core.fact_review_litigation", "core.fact_narrative_figures", "staging.parse_issues"):
+            columns = "* EXCLUDE (status, status_reason)" if table == "core.reports" else "*"
+            for a, b in ((table, f"ref.{table}"), (f"ref.{table}", table)):
+                (n,) = con.execute(f"SELECT count(*) FROM (SELECT {columns} FROM {a} EXCEPT ALL SELECT {columns} FROM {b})").fetchone()
+                assert n == 0, f"{a} has {n} rows not in {b}"
+        (facts,) = con.execute("SELECT count(*) FROM core.fact_requests").fetchone()
+        assert facts > 100
