@@ -9,6 +9,7 @@ because a DuckDB file stays locked while any writer connection lives.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -41,11 +42,35 @@ def connect(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.Duc
         con.close()
 
 
+def _ddl_hash(scripts: list[str]) -> str:
+    return hashlib.sha256("\n".join(scripts).encode()).hexdigest()
+
+
+def _applied_hash(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("SELECT max(ddl_sha256) FROM staging.schema_state").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every layer (idempotent) and document the published views' columns."""
-    for script in _ddl():
-        con.execute(script)
-    _copy_column_comments(con)
+    """Create every layer (idempotent) and document the published views' columns.
+
+    Why the hash: the DDL is a few hundred statements (mostly COMMENT ON) and
+    costs most of a second; every stage opens the file, so the DDL is only
+    run when it differs from what this file last received, in one transaction.
+    """
+    scripts = _ddl()
+    digest = _ddl_hash(scripts)
+    if _applied_hash(con) == digest:
+        return
+    with transaction(con):
+        for script in scripts:
+            con.execute(script)
+        _copy_column_comments(con)
+        con.execute("DELETE FROM staging.schema_state")
+        con.execute("INSERT INTO staging.schema_state VALUES (?)", [digest])
 
 
 def _copy_column_comments(con: duckdb.DuckDBPyConnection) -> None:

@@ -165,7 +165,10 @@ def _layout(con: duckdb.DuckDBPyConnection, comments: tuple[dict, dict]) -> str:
         "WHERE database_name = ? AND schema_name IN ('core', 'published') ORDER BY ALL",
         [db_name],
     ).fetchall()
-    text = repr((STORAGE_VERSION, PUBLISHED_TABLES, CORE_TABLES, columns, sorted(comments[0].items()), sorted(comments[1].items())))
+    copied = ("core", "published")
+    table_comments = sorted((k, v) for k, v in comments[0].items() if k[0] in copied)
+    column_comments = sorted((k, v) for k, v in comments[1].items() if k[0] in copied)
+    text = repr((STORAGE_VERSION, PUBLISHED_TABLES, CORE_TABLES, columns, table_comments, column_comments))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

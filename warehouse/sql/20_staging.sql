@@ -76,3 +76,9 @@ COMMENT ON COLUMN staging.file_fingerprints.source_path IS 'The path the file wa
 COMMENT ON COLUMN staging.file_fingerprints.size_bytes IS 'File size when it was read.';
 COMMENT ON COLUMN staging.file_fingerprints.mtime_ns IS 'Modification time (ns since the epoch) when it was read.';
 COMMENT ON COLUMN staging.file_fingerprints.doc_id IS 'sha256 of the bytes read then (raw.documents.doc_id).';
+
+CREATE TABLE IF NOT EXISTS staging.schema_state (
+    ddl_sha256 VARCHAR NOT NULL
+);
+COMMENT ON TABLE staging.schema_state IS 'sha256 of the DDL (warehouse/sql/*.sql) last applied to this file: a connection skips re-running unchanged DDL.';
+COMMENT ON COLUMN staging.schema_state.ddl_sha256 IS 'Hash of the concatenated DDL scripts.';
