@@ -11,9 +11,14 @@ How it works:
 1. *Plan* — pick agencies (real places + real department names, see
    `benchmarks.synth_layouts.agency_pool`) and runs of consecutive report
    years, so that the cross-year rules (Y-01 carry-over, Y-02 stock of
-   normative documents, Y-04 item counts) have pairs to check.  The first
+   normative documents, Y-04 item counts) have pairs to check.  Each agency
+   has one site *style* that fixes its page layout in every year.  The first
    chains are a fixed "showcase" so that even the 12-report sample holds all
-   four layouts, a 2020→2021 format switch and a seed-000-style report.
+   six layouts, a 2020→2021 format switch and a seed-000-style report.
+   `layouts=` restricts the mix (benchmarks of one layout): only reports of
+   those layouts are emitted, chains are drawn inside the years a style
+   prints in an allowed layout, and errors are still planted at the rate
+   asked for.
 2. *Timeline* — each agency gets one deterministic history 2019–2024 drawn
    from its own RNG (seed + agency index), whatever years are emitted: table
    三 is built column by column so that T3-01/02/03 hold, carried_over(Y) is
@@ -21,8 +26,11 @@ How it works:
 3. *Plant* — a few reports get exactly one printed cell changed so that a
    named identity fails (T3-01, T3-03 or T4-01); the truth lists every rule
    the change trips and the report is expected to be quarantined.
-4. *Render* — one of four layouts imitating the seeds (synth_layouts), with
-   the prose restating the printed table figures.
+4. *Render* — one of six layouts imitating the seeds (synth_layouts), the
+   web pages of the layout fixtures (synth_html) or the crawler pages of
+   the corpus (synth_crawler), with the prose restating the printed table
+   figures.  A crawler page flattens its table cells; its truth states only
+   what the flattened text determines (see synth_crawler).
 
 Deterministic for a given (count, seed, error_rate): all randomness comes from
 `random.Random` instances seeded with integers mixed from (purpose, seed,
@@ -44,11 +52,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from benchmarks.synth_layouts import LEVEL_SCALE, RENDERERS, Agency, AgencySpec, Doc, agency_specs, make_agency
+from benchmarks import synth_crawler, synth_html
+from benchmarks.synth_layouts import (
+    LEVEL_SCALE,
+    RENDERERS,
+    Agency,
+    AgencySpec,
+    Doc,
+    Rendered,
+    agency_specs,
+    make_agency,
+)
 from transforms import codes
 
 YEARS: tuple[int, ...] = (2019, 2020, 2021, 2022, 2023, 2024)
-LAYOUTS: tuple[str, ...] = ("pipe", "tab", "cells", "summary")
+LAYOUTS: tuple[str, ...] = ("pipe", "tab", "cells", "summary", "html", "crawler")
 DEFAULT_ERROR_RATE = 0.25  # 3 of the 12 sample reports: one per plantable rule
 
 # rule -> (table, row, column index, every rule the one changed cell trips)
@@ -77,7 +95,7 @@ RESULT_ROWS: tuple[str, ...] = codes.RESULT_ROWS_BASE + codes.OTHER_ROWS_2021
 assert tuple(RESULT_WEIGHTS) == RESULT_ROWS
 APPLICANT_WEIGHTS = (0.5, 0.05, 0.05, 0.2, 0.2)  # commercial, research, social_welfare, legal_services, other_org
 
-_NAME_RE = re.compile(r"^r\d{4,}_(?:pipe|tab|cells|summary)_\d{4}\.(?:txt|json)$")
+_NAME_RE = re.compile(r"^r\d{4,}_(?:pipe|tab|cells|summary|html|crawler)_\d{4}\.(?:txt|html|json)$")
 
 
 # ---------------------------------------------------------------------------
@@ -129,44 +147,70 @@ def dump_truth(truth: dict) -> str:
     return "{\n " + ",\n ".join(lines) + "\n}\n"
 
 
-def capacity() -> int:
-    """How many distinct reports the agency pool allows (one annual report and one summary per agency-year)."""
-    return len(_specs()) * len(YEARS) * 2
+def check_layouts(layouts: tuple[str, ...] | list[str] | None) -> frozenset[str]:
+    """The allowed layouts as a set (None = all); refuse unknown names and an empty mix."""
+    if layouts is None:
+        return frozenset(LAYOUTS)
+    chosen = frozenset(layouts)
+    unknown = chosen - set(LAYOUTS)
+    if unknown or not chosen:
+        raise ValueError(f"layouts must be a non-empty subset of {', '.join(LAYOUTS)}; got {sorted(layouts)}")
+    return chosen
 
 
-def iter_reports(count: int = 12, seed: int = 7, error_rate: float | None = None) -> Iterator[SynthReport]:
+def capacity(layouts: tuple[str, ...] | list[str] | None = None) -> int:
+    """How many distinct reports the agency pool allows for a layout mix.
+
+    One annual report and one summary per agency-year; an agency prints
+    its annual reports in its style's layouts only, so a restricted mix
+    counts the years of the style that allows the fewest (what every agency
+    is sure to have).
+    """
+    allowed = check_layouts(layouts)
+    styles = _styles_for(allowed)
+    annual = min((len(_style_years(st, allowed)) for st in styles), default=0)
+    summaries = len(YEARS) if "summary" in allowed else 0
+    return len(_specs()) * (annual + summaries)
+
+
+def iter_reports(count: int = 12, seed: int = 7, error_rate: float | None = None,
+                 layouts: tuple[str, ...] | list[str] | None = None) -> Iterator[SynthReport]:
     """Yield `count` reports in file-name order, without touching the disk.
 
     Arguments are checked here, at call time (not at the first `next`), so
     that `generate` fails before it removes anything.
     """
+    allowed = check_layouts(layouts)
     if count < 0:
         raise ValueError("count must be >= 0")
-    if count > capacity():
-        raise ValueError(f"count {count} exceeds the generator's capacity of {capacity()} distinct reports")
+    if count > capacity(tuple(allowed)):
+        raise ValueError(f"count {count} exceeds the generator's capacity of {capacity(tuple(allowed))} "
+                         f"distinct reports for layouts {sorted(allowed)}")
     if error_rate is not None and not 0.0 <= error_rate <= 1.0:
         raise ValueError("error_rate must be between 0 and 1")
-    return _iter_reports(count, seed, error_rate)
+    return _iter_reports(count, seed, error_rate, allowed)
 
 
-def _iter_reports(count: int, seed: int, error_rate: float | None) -> Iterator[SynthReport]:
-    entries = _plan(count, seed)
+def _iter_reports(count: int, seed: int, error_rate: float | None, allowed: frozenset[str]) -> Iterator[SynthReport]:
+    entries = _plan(count, seed, allowed)
     _plant(entries, seed, count, error_rate)
     width = max(4, len(str(count)))
     for i, entry in enumerate(entries):
-        name = f"r{i + 1:0{width}d}_{entry.layout}_{entry.year}.txt"
-        encoding = "gb18030" if i % 7 == 3 else "utf-8"
-        yield _build(entry, seed, name, encoding)
+        suffix = "html" if entry.layout == "html" else "txt"
+        name = f"r{i + 1:0{width}d}_{entry.layout}_{entry.year}.{suffix}"
+        yield _build(entry, seed, name, "gb18030" if i % 7 == 3 else "utf-8")
 
 
-def generate(out_dir: Path, count: int = 12, seed: int = 7, error_rate: float | None = None) -> list[Path]:
+def generate(out_dir: Path, count: int = 12, seed: int = 7, error_rate: float | None = None,
+             layouts: tuple[str, ...] | list[str] | None = None) -> list[Path]:
     """Write `count` reports to `out_dir` and their truth to `out_dir/truth/`; return the report paths.
 
-    Files this generator wrote before (r0001_pipe_2022.txt and the matching
-    truth/*.json) are removed first, so a smaller second run leaves no stale
-    reports behind; nothing else in `out_dir` is touched.
+    Files this generator wrote before (r0001_pipe_2022.txt, r0002_html_2021.html
+    and the matching truth/*.json) are removed first, so a smaller second run
+    leaves no stale reports behind; nothing else in `out_dir` is touched.
+    Reports are written as they are made: memory does not grow with `count`.
     """
-    reports = iter_reports(count, seed, error_rate)  # validates the arguments before anything is removed
+    reports = iter_reports(count, seed, error_rate, layouts)  # validates the arguments before anything is removed
     out_dir = Path(out_dir)
     truth_dir = out_dir / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
@@ -207,25 +251,43 @@ def _agency(idx: int) -> Agency:
     return make_agency(_specs()[idx])
 
 
-# (style, first year, number of years, with tables for the cells years)
 # (layout style, first year, years, admin level): the head of every plan, so that even the 12-report sample
-# holds the four layouts, four levels, a 2020→2021 format switch and a seed-000-style report without tables
-_SHOWCASE = (("pipe", 2021, 3, "county"), ("tab", 2021, 2, "prefecture"), ("tab", 2019, 3, "county"),
-             ("summary", 2023, 2, "province"), ("cells", 2020, 2, "prefecture"))
-_STYLES = ("pipe", "tab", "cells", "summary")
-_STYLE_WEIGHTS = (0.36, 0.3, 0.16, 0.18)
+# holds the six layouts, three levels, a 2020→2021 format switch (tab: cells → tab; html: 2019 form → 2021
+# form) and a seed-000-style report without tables (cells 2021)
+_SHOWCASE = (("pipe", 2021, 2, "county"), ("tab", 2019, 3, "county"), ("html", 2020, 2, "prefecture"),
+             ("crawler", 2022, 2, "prefecture"), ("summary", 2023, 1, "province"), ("cells", 2020, 2, "prefecture"))
+_STYLES = ("pipe", "tab", "cells", "summary", "html", "crawler")
+_STYLE_WEIGHTS = (0.24, 0.2, 0.11, 0.13, 0.22, 0.1)
 
 
 def _layout_for(style: str, year: int) -> str:
-    """The page layout an agency's site uses in a given year (2019-format years are always `cells`)."""
-    if style == "summary":
-        return "summary"
+    """The page layout an agency's site uses in a given year.
+
+    Text sites print the 2019 form (years ≤ 2020) as `cells`; an html site
+    is html in every year (2019 form or 2021 form); a crawled site is
+    crawled in 2021-form years only (the 2019 form's signed cells are not
+    generated flattened), earlier years are `cells`.
+    """
+    if style in ("summary", "html"):
+        return style
     if year <= 2020 or (style == "cells" and year == 2021):
         return "cells"
     return "pipe" if style == "cells" else style
 
 
-def _plan(count: int, seed: int) -> list[_Entry]:
+def _style_years(style: str, allowed: frozenset[str]) -> list[int]:
+    """The years in which a style prints an annual report in an allowed layout (consecutive)."""
+    if style == "summary":
+        return []
+    return [y for y in YEARS if _layout_for(style, y) in allowed]
+
+
+def _styles_for(allowed: frozenset[str]) -> tuple[str, ...]:
+    """Annual-report styles that print in an allowed layout in some year."""
+    return tuple(st for st in _STYLES if _style_years(st, allowed))
+
+
+def _plan(count: int, seed: int, allowed: frozenset[str] = frozenset(LAYOUTS)) -> list[_Entry]:
     pool = _specs()
     rng = _rng(1, seed)
     order = list(range(len(pool)))
@@ -233,10 +295,16 @@ def _plan(count: int, seed: int) -> list[_Entry]:
     entries: list[_Entry] = []
     annual_style: dict[int, str] = {}
     used: dict[int, set[tuple[int, str]]] = {}
+    styles = _styles_for(allowed)
+    summaries = "summary" in allowed
+    choice = tuple(st for st in _STYLES if st in styles or (st == "summary" and summaries))
+    weights = tuple(_STYLE_WEIGHTS[_STYLES.index(st)] for st in choice)
+    # the annual style of an agency that publishes summaries: one every agency could have (see capacity)
+    summary_annual = "pipe" if "pipe" in styles or not styles else styles[0]
 
     def emit(idx: int, year: int, layout: str, forced_tables: bool | None = None) -> bool:
         kind = "summary" if layout == "summary" else "annual"
-        if (year, kind) in used.setdefault(idx, set()):
+        if layout not in allowed or (year, kind) in used.setdefault(idx, set()):
             return len(entries) >= count
         used[idx].add((year, kind))
         if layout != "cells":
@@ -252,33 +320,37 @@ def _plan(count: int, seed: int) -> list[_Entry]:
         return entries
     cursor = 0
     for style, start, length, level in _SHOWCASE:
+        years = [y for y in range(start, start + length) if _layout_for(style, y) in allowed]
+        if not years:
+            continue
         # a department of that level which actually received applications in those years (not an all-zero table)
         pos = next(k for k in range(cursor, len(order))
                    if pool[order[k]].level == level and not pool[order[k]].is_government
-                   and all(_chain(seed, order[k])[y]["new"][6] > 0 for y in range(start, start + length)))
+                   and all(_chain(seed, order[k])[y]["new"][6] > 0 for y in years))
         order.insert(cursor, order.pop(pos))
         idx = order[cursor]
         cursor += 1
-        annual_style[idx] = "pipe" if style == "summary" else style
-        for year in range(start, start + length):
+        annual_style[idx] = summary_annual if style == "summary" else style
+        for year in years:
             forced = None if _layout_for(style, year) != "cells" else year <= 2020
             if emit(idx, year, _layout_for(style, year), forced):
                 return entries
     # pass 1: one chain of consecutive years per agency
     for idx in order[cursor:]:
-        style = rng.choices(_STYLES, _STYLE_WEIGHTS)[0]
-        annual_style[idx] = "pipe" if style == "summary" else style
-        if style == "cells":
-            length = rng.randint(1, 3)
-            start = rng.randint(2019, 2022 - length)
+        style = rng.choices(choice, weights)[0]
+        annual_style[idx] = summary_annual if style == "summary" else style
+        years = list(YEARS) if style == "summary" else _style_years(style, allowed)
+        if style == "cells" and "cells" in allowed:  # a 2019-form site: its first chain lives in the cells years
+            years = [y for y in years if _layout_for(style, y) == "cells"]
+            length = rng.randint(1, min(3, len(years)))
         else:
-            length = rng.choice((1, 2, 2, 3, 3, 4, 5, 6))
-            start = rng.randint(2019, 2025 - length)
+            length = min(len(years), rng.choice((1, 2, 2, 3, 3, 4, 5, 6)))
+        start = rng.randint(years[0], years[-1] - length + 1)
         for year in range(start, start + length):
             if emit(idx, year, _layout_for(style, year)):
                 return entries
         # some departments publish a 工作总结 beside the annual report: same year, same figures
-        if style in ("pipe", "tab") and rng.random() < 0.12:
+        if summaries and style in ("pipe", "tab", "html", "crawler") and rng.random() < 0.12:
             if emit(idx, start + length - 1, "summary"):
                 return entries
     # pass 2: every remaining annual year; pass 3: a summary for every agency-year
@@ -513,39 +585,54 @@ def _jsonable(v: object) -> object:
     return v
 
 
-def _build(entry: _Entry, seed: int, name: str, encoding: str) -> SynthReport:
-    agency = _agency(entry.agency)
-    facts = _facts(seed, entry.agency, entry.year)
-    rng = _rng(5, seed, entry.agency, entry.year, LAYOUTS.index(entry.layout))
-    layout = entry.layout
-    fmt = {"pipe": "2021", "tab": "2021", "cells": "2019", "summary": "none"}[layout]
+_FORMAT = {"pipe": "2021", "tab": "2021", "cells": "2019", "summary": "none", "crawler": "2021"}
+
+
+def _format(layout: str, year: int) -> str:
+    """The table form a report prints: html sites print the 2019 trial form for 2019 and 2020."""
+    if layout == "html":
+        return "2021" if year >= 2021 else "2019"
+    return _FORMAT[layout]
+
+
+@dataclass
+class _Tables:
+    """The printed tables of one report (planted cell included)."""
 
     active: dict[str, object] | None = None
     requests: dict[str, list[int]] | None = None
     review: dict[str, list[int]] | None = None
     summary: dict[str, int] | None = None
+
+
+def _tables(entry: _Entry, facts: dict, fmt: str, rng: random.Random, site: synth_html.Site | None) -> _Tables:
+    t = _Tables()
     if fmt == "2021":
-        active = dict(facts["a21"])
+        t.active = dict(facts["a21"])
+        if site is not None and site.blank_regs and not any(t.active[f"regulations.{m}"] for m in
+                                                            ("issued", "repealed", "in_force")):
+            for m in ("issued", "repealed", "in_force"):  # a body that makes no 规章 leaves the row empty
+                t.active[f"regulations.{m}"] = None
     elif fmt == "2019":
         a19 = facts["a19"]
-        active = {f"{item}.{metric}": a19[f"{item}.{metric}"]
-                  for item, metrics in codes.ACTIVE_LAYOUT_2019.items() for metric in metrics}
+        t.active = {f"{item}.{metric}": a19[f"{item}.{metric}"]
+                    for item, metrics in codes.ACTIVE_LAYOUT_2019.items() for metric in metrics}
         if rng.random() < 0.5:  # seed 000 leaves 收费 and 采购 blank
-            active["fees.prior_year"] = active["fees.change"] = None
-            active["procurement.items"] = active["procurement.amount"] = None
+            t.active["fees.prior_year"] = t.active["fees.change"] = None
+            t.active["procurement.items"] = t.active["procurement.amount"] = None
     if entry.with_tables:
         rows = codes.REQUEST_ROWS_2021 if fmt == "2021" else codes.REQUEST_ROWS_2019
         src = facts["requests"]
-        requests = {}
+        t.requests = {}
         for row in rows:
             if row == codes.OTHER_ROW_SINGLE:
-                requests[row] = [sum(src[r][j] for r in codes.OTHER_ROWS_2021) for j in range(7)]
+                t.requests[row] = [sum(src[r][j] for r in codes.OTHER_ROWS_2021) for j in range(7)]
             else:
-                requests[row] = list(src[row])
-        review = {p: list(v) for p, v in facts["review"].items()}
-    if layout == "summary":
+                t.requests[row] = list(src[row])
+        t.review = {p: list(v) for p, v in facts["review"].items()}
+    if entry.layout == "summary":
         r, a = facts["requests"], facts["a21"]
-        summary = {
+        t.summary = {
             "requests.new_received.total": r["new_received"][6],
             "requests.total_processed.total": r["total_processed"][6],
             "requests.carried_forward.total": r["carried_forward"][6],
@@ -553,25 +640,132 @@ def _build(entry: _Entry, seed: int, name: str, encoding: str) -> SynthReport:
             "active_disclosure.normative_documents.repealed": a["normative_documents.repealed"],
             "active_disclosure.normative_documents.in_force": a["normative_documents.in_force"],
         }
+    return t
 
-    planted: list[dict] = []
-    if entry.plant:
-        table, row, col, trips = PLANTS[entry.plant]
-        target = requests if table == "requests" else review
-        true_value = target[row][col]
-        delta = rng.choice((1, 2, 3, 5, 10))
-        if true_value >= delta and rng.random() < 0.4:
-            delta = -delta
-        target[row][col] = true_value + delta
-        column = codes.APPLICANTS[col] if table == "requests" else codes.OUTCOMES[col]
-        planted.append({"rule": entry.plant, "cell": f"{table}.{row}.{column}", "true_value": true_value,
-                        "printed_value": true_value + delta, "trips": list(trips)})
 
+def _plant_target(tables: _Tables, rule: str) -> tuple[list[int], int, str]:
+    """The printed row holding the cell a rule's plant changes, the column index and the cell's name."""
+    table, row, col, _trips = PLANTS[rule]
+    target = tables.requests if table == "requests" else tables.review
+    column = codes.APPLICANTS[col] if table == "requests" else codes.OUTCOMES[col]
+    return target[row], col, f"{table}.{row}.{column}"
+
+
+def _first_delta(rng: random.Random, true_value: int) -> int:
+    delta = rng.choice((1, 2, 3, 5, 10))
+    if true_value >= delta and rng.random() < 0.4:
+        delta = -delta
+    return delta
+
+
+def _deltas(first: int, true_value: int) -> list[int]:
+    """The printed-value changes to try, first one first (a crawler page may hide some, see synth_crawler)."""
+    out = [first]
+    for d in (1, 2, 3, 5, 10, 20, 50, 4, 6, 7, 8, 9):
+        for signed in (d, -d):
+            if signed not in out and true_value + signed >= 0:
+                out.append(signed)
+    return out
+
+
+def _build(entry: _Entry, seed: int, name: str, encoding: str) -> SynthReport:
+    agency = _agency(entry.agency)
+    facts = _facts(seed, entry.agency, entry.year)
+    rng = _rng(5, seed, entry.agency, entry.year, LAYOUTS.index(entry.layout))
+    layout = entry.layout
+    fmt = _format(layout, entry.year)
+    site = synth_html.make_site(_rng(6, seed, entry.agency).getrandbits(64), agency.prov_code) \
+        if layout == "html" else None
+    tables = _tables(entry, facts, fmt, rng, site)
     doc = Doc(agency=agency, year=entry.year, layout=layout, published_on=_pub_date(rng, entry.year, layout),
               show_date=layout != "pipe" or rng.random() < 0.6, with_tables=entry.with_tables,
-              active=active, requests=requests, review=review, summary=summary, rng=rng)
-    rendered = RENDERERS[layout](doc)
+              active=tables.active, requests=tables.requests, review=tables.review, summary=tables.summary, rng=rng)
+    planted: list[dict] = []
+    determined = None
+    if layout == "crawler":
+        rendered, determined, planted = _render_crawler(doc, entry.plant)
+    else:
+        if entry.plant:
+            row, col, cell = _plant_target(tables, entry.plant)
+            true_value = row[col]
+            row[col] = true_value + _first_delta(rng, true_value)
+            planted.append({"rule": entry.plant, "cell": cell, "true_value": true_value,
+                            "printed_value": row[col], "trips": list(PLANTS[entry.plant][3])})
+        rendered = synth_html.render_html(doc, site) if layout == "html" else RENDERERS[layout](doc)
+    if rendered.charset:
+        encoding = synth_html.page_codec(rendered.text, rendered.charset)
+    truth = _truth(entry, doc, fmt, rendered, planted, determined)
+    truth["file"] = name
+    truth["layout"] = layout
+    truth["encoding"] = encoding
+    return SynthReport(name=name, text=rendered.text, encoding=encoding, truth=truth)
 
+
+def _render_crawler(doc: Doc, plant: str | None) -> tuple[Rendered, synth_crawler.Determined, list[dict]]:
+    """Render a crawler page and read it back; a planted change the flattened page would hide is replaced.
+
+    Separators are chosen on the true tables; then each candidate change
+    of the planted cell is tried until the page, read as the contract says,
+    flags it (a blocking doubt, or the changed row's own identity) and
+    reads no cell as a number other than the printed one.
+    """
+    layout = synth_crawler.choose_layout(doc.requests, doc.review, doc.rng)
+    state = doc.rng.getstate()
+    if not plant:
+        rendered = synth_crawler.render_crawler(doc, layout)
+        determined = synth_crawler.determine(doc, layout, rendered.metrics)
+        if determined.blocking or _misread(doc, determined):
+            raise AssertionError(f"crawler page of {doc.agency.name} {doc.year} is not read as printed")
+        return rendered, determined, []
+    row, col, cell = _plant_target(_Tables(doc.active, doc.requests, doc.review), plant)
+    true_value = row[col]
+    for delta in _deltas(_first_delta(doc.rng, true_value), true_value):
+        row[col] = true_value + delta
+        doc.rng.setstate(state)
+        rendered = synth_crawler.render_crawler(doc, layout)
+        try:
+            determined = synth_crawler.determine(doc, layout, rendered.metrics)
+        except synth_crawler.TooHard:
+            continue
+        trips = _crawler_trips(plant, determined)
+        if trips and not _misread(doc, determined):
+            return rendered, determined, [{"rule": plant, "cell": cell, "true_value": true_value,
+                                           "printed_value": row[col], "trips": trips}]
+    raise AssertionError(f"no detectable change of {cell} on the crawler page of {doc.agency.name} {doc.year}")
+
+
+def _crawler_trips(plant: str, determined: synth_crawler.Determined) -> list[str]:
+    """The rules sure to fail on the page as read: P-01 for a blocking doubt, the changed row's own identity
+    when the row is read whole (a fixed run keeps what it prints)."""
+    table, row, _col, _trips = PLANTS[plant]
+    trips = ["P-01"] if determined.blocking else []
+    cells = determined.requests[row] if table == "requests" else determined.review[row]
+    if None not in cells:
+        trips.append("T3-01" if table == "requests" else "T4-01")
+    return trips
+
+
+def _misread(doc: Doc, determined: synth_crawler.Determined) -> bool:
+    """A cell the page decides as a number other than the one printed (the truth would have to lie)."""
+    for key, value in determined.active.items():
+        if value is not None and value != doc.active[key]:
+            return True
+    for table, printed in ((determined.requests, doc.requests), (determined.review, doc.review)):
+        for row, cells in table.items():
+            if any(v is not None and v != p for v, p in zip(cells, printed[row])):
+                return True
+    return False
+
+
+def _truth(entry: _Entry, doc: Doc, fmt: str, rendered: Rendered, planted: list[dict],
+           determined: synth_crawler.Determined | None) -> dict:
+    layout = entry.layout
+    agency = doc.agency
+    active, requests, review = doc.active, doc.requests, doc.review
+    undecided: dict[str, object] = {}
+    if determined is not None:  # a crawler page states only what its flattened runs determine
+        undecided = _undecided(doc, determined)
+        active, requests, review = determined.active, determined.requests, determined.review
     truth: dict = {
         "report": {
             "agency": agency.name,
@@ -608,10 +802,34 @@ def _build(entry: _Entry, seed: int, name: str, encoding: str) -> SynthReport:
                                    "in check_results")
     truth["planted_errors"] = sorted({rule for p in planted for rule in p["trips"]})
     truth["planted"] = planted
-    truth["file"] = name
-    truth["layout"] = layout
-    truth["encoding"] = encoding
-    return SynthReport(name=name, text=rendered.text, encoding=encoding, truth=truth)
+    if determined is not None:
+        truth["undecided"] = undecided
+    return truth
+
+
+def _undecided(doc: Doc, determined: synth_crawler.Determined) -> dict[str, object]:
+    """Cells printed on the page but left open by its flattened runs: "table.cell" -> the printed value."""
+    out: dict[str, object] = {}
+    for key, value in determined.active.items():
+        if value is None and doc.active[key] is not None:
+            out[f"active_disclosure.{key}"] = _jsonable(doc.active[key])
+    for table, cells, printed, columns in (("requests", determined.requests, doc.requests, codes.APPLICANTS),
+                                           ("review_litigation", determined.review, doc.review, codes.OUTCOMES)):
+        for row, vals in cells.items():
+            for col, v, p in zip(columns, vals, printed[row]):
+                if v is None:
+                    out[f"{table}.{row}.{col}"] = p
+    return out
+
+
+def parse_layouts(value: str) -> tuple[str, ...]:
+    """`--layouts html,crawler` -> ("html", "crawler"); unknown names are an argparse error."""
+    names = tuple(part.strip() for part in value.split(",") if part.strip())
+    try:
+        check_layouts(names)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -621,8 +839,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--count", type=int, default=12)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--error-rate", type=float, default=None)
+    ap.add_argument("--layouts", type=parse_layouts, default=None,
+                    help=f"comma-separated subset of {','.join(LAYOUTS)} (default: all)")
     args = ap.parse_args(argv)
-    paths = generate(args.out_dir, args.count, args.seed, args.error_rate)
+    paths = generate(args.out_dir, args.count, args.seed, args.error_rate, args.layouts)
     print(f"wrote {len(paths)} reports to {args.out_dir} (truth in {args.out_dir / 'truth'})")
     return 0
 

@@ -1,4 +1,4 @@
-"""Place names, departments, prose and the four page layouts of the synthetic reports.
+"""Place names, departments, prose and the four text layouts of the synthetic reports.
 
 `benchmarks.synth` decides *what* a report says (agency, year, figures,
 planted errors); this module decides *how it looks*.  Each layout imitates
@@ -12,6 +12,9 @@ the parser must meet exactly those shapes:
 * ``cells``   - seed 000: one cell per line, headers broken across lines
   ("本年新\\n制作数量"), NBSP padding, site chrome with "时间:YYYY-MM-DD".
 * ``summary`` - seed 003: a 政务公开工作总结 without tables, figures in prose.
+
+The web-page layouts reuse the prose and table labels defined here:
+``html`` (benchmarks.synth_html) and ``crawler`` (benchmarks.synth_crawler).
 
 Prose is written once as templates in the cleaned-text convention (ASCII
 punctuation); the tab layout converts its literals to full-width at compile
@@ -372,7 +375,7 @@ def agency_pool() -> list[Agency]:
 class Doc:
     agency: Agency
     year: int
-    layout: str  # pipe / tab / cells / summary
+    layout: str  # pipe / tab / cells / summary / html / crawler
     published_on: date
     show_date: bool  # False: the page states no date (seed 001)
     with_tables: bool  # cells only: False = tables 三/四 omitted (seed 000)
@@ -389,6 +392,7 @@ class Rendered:
     sections: list[str] | None
     narrative: list[list] = field(default_factory=list)  # [[value, unit], ...] in document order
     metrics: dict[str, object] = field(default_factory=dict)  # metric code -> value stated in prose
+    charset: str | None = None  # html: the charset the page declares (its bytes are encoded so)
 
 
 # ---------------------------------------------------------------------------
