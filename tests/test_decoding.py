@@ -167,3 +167,18 @@ def test_bom_wins_over_a_declaration():
     page = _PAGE.format(label="gb2312")
     text, encoding = decode_bytes(codecs.BOM_UTF8 + page.encode("utf-8"), html=True)
     assert (text, encoding) == (page, "utf-8")
+
+
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_prose_with_few_ascii_characters_is_read(order):
+    """Found by test_properties.py: the first 2000 characters of seed 002 are
+    prose whose 一/开 put as many NULs on one side as its newlines put on the
+    other, so the NUL pattern named no byte order and the page was refused
+    as binary_content."""
+    (path,) = [p for p in SEEDS if p.name.startswith("002_")]
+    text = _seed_text(path)[:2000]
+    assert decode_bytes(text.encode(order)) == (text, order)
+
+
+def test_nul_bytes_that_decode_plausibly_in_neither_order_stay_binary():
+    assert _decode_error(bytes(range(256)) * 8).code == "binary_content"

@@ -180,7 +180,28 @@ def test_broken_pdf(data):
     assert (err.code, err.stage) == ("pdf_invalid", "read")
 
 
+def test_pdf_with_a_broken_page_tree_is_pdf_invalid_not_a_crash():
+    """Found by test_properties.py: one byte of hongzequ_2024.pdf overwritten
+    breaks a page dictionary; pdfplumber's close() walks the pages again and
+    its PdfminerException replaced the pdf_invalid error and failed the load."""
+    data = (CORPUS / "hongzequ_2024.pdf").read_bytes()
+    at = data.index(b"/FlateDecode/Length 2907") + len(b"/FlateDecode")
+    err = _error(data[:at] + b"\x00" + data[at + 1:], "hongzequ_2024.pdf")
+    assert (err.code, err.stage) == ("pdf_invalid", "read")
+
+
 # --- DOCX ---------------------------------------------------------------------
+
+
+def test_zip_with_an_unknown_version_in_its_directory_is_docx_invalid():
+    """Found by benchmarks/fuzz_load.py: one flipped byte of the central
+    directory ("version needed to extract" 9.9) made zipfile raise
+    NotImplementedError, which the load recorded as parser_crash."""
+    data = bytearray(TEMPLATE.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6: entry + 8] = (99).to_bytes(2, "little")
+    err = _error(bytes(data), "template.docx")
+    assert (err.code, err.stage) == ("docx_invalid", "read")
 
 
 @pytest.fixture(scope="module")

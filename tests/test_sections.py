@@ -203,3 +203,15 @@ def test_first_occurrence_wins_and_offsets_are_exact():
 )
 def test_classify_heading(heading, expected):
     assert classify_heading(heading) == expected
+
+
+def test_a_heading_glued_to_the_next_one_ends_where_that_one_starts():
+    """Found by test_properties.py: a short line-start heading was taken as the
+    whole line although the next heading followed on it, so the two sections
+    overlapped (offsets are stored in core.sections)."""
+    text = "三、收到和处理政府信息公开申请情况二、主动公开政府信息情况\n全年公开12条。"
+    requests, proactive = split_sections(text)
+    assert (requests.heading, requests.body, requests.start_offset, requests.end_offset) == (
+        "三、收到和处理政府信息公开申请情况", "", 0, 17,
+    )
+    assert (proactive.start_offset, proactive.body) == (17, "全年公开12条。")

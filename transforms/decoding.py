@@ -102,11 +102,9 @@ def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
                 return _checked(text, declared, data)
         # Otherwise the label is wrong: sniff like a plain file.
 
-    utf16 = _utf16_by_nul_pattern(data)
+    utf16 = _utf16_without_bom(data)
     if utf16 is not None:
-        text = _strict_tolerant(data, utf16)
-        if text is not None and _plausible(text):
-            return _checked(text, utf16, data)
+        return _checked(*utf16, data)
 
     if b"\x00" not in data[:_SNIFF_WINDOW]:
         text = _strict_tolerant(data, "gb18030")
@@ -179,6 +177,25 @@ def _declared_charset(data: bytes) -> str | None:
         return codecs.lookup(label).name
     except LookupError:
         return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) of UTF-16 without a BOM, or None.
+
+    The NUL pattern names the byte order when ASCII is frequent enough. Prose
+    with few ASCII characters blurs it (一 U+4E00, 开 U+5F00 put their NUL on
+    the other side), and such a page must not be refused as binary: then
+    each order is tried, and only one that alone gives plausible text is taken.
+    """
+    if b"\x00" not in data[:_SNIFF_WINDOW]:
+        return None
+    sniffed = _utf16_by_nul_pattern(data)
+    found = []
+    for name in (sniffed,) if sniffed else ("utf-16-le", "utf-16-be"):
+        text = _strict_tolerant(data, name)
+        if text is not None and _plausible(text):
+            found.append((text, name))
+    return found[0] if len(found) == 1 else None
 
 
 def _utf16_by_nul_pattern(data: bytes) -> str | None:

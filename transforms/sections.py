@@ -211,6 +211,9 @@ def split_sections(text: str) -> list[Section]:
         seen.add(name)
         if i + 1 < len(candidates):
             limit = candidates[i + 1][0]
+            # A short line-start heading is taken whole, but the line may go on
+            # with the next heading glued to it (…申请情况二、主动公开…): stop there.
+            heading_end = min(heading_end, limit)
         else:
             limit = _end_of_report(text, heading_end)
         raw_body = text[heading_end:limit]
