@@ -87,3 +87,28 @@ def test_a_slow_document_cannot_stall_a_load(tmp_path: Path) -> None:
             assert compare(con, doc_id_for(con, truth["file"]), truth) == []
         statuses = con.sql("SELECT DISTINCT status FROM core.reports").fetchall()
         assert statuses == [("published",)]
+
+
+def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_path: Path, pool) -> None:
+    from warehouse import db
+    from warehouse.ingest import ingest_files
+    from warehouse.loading import SCHEMAS
+    from warehouse.stages import Stage, StageInput, run_stage
+
+    with db.connect(tmp_path / "ogi.duckdb") as con:
+        ingest_files(con, [SEEDS])
+        ids = [r[0] for r in con.execute("SELECT doc_id FROM raw.documents ORDER BY doc_id").fetchall()]
+        bad = ids[2]
+
+        def read(con, doc_ids):
+            return [StageInput(d, f"/{d}", ("bad" if d == bad else "fine",)) for d in doc_ids]
+
+        stage = Stage("test_stage", "SELECT doc_id FROM raw.documents", read, tasks.issue_columns, ("staging.parse_issues",))
+        stats = run_stage(con, stage, SCHEMAS, pool)
+        assert (stats.ok, stats.error_codes) == (4, {"store_failed": 1})
+        stored = {r[0] for r in con.execute("SELECT doc_id FROM staging.parse_issues").fetchall()}
+        assert stored == set(ids) - {bad}
+        (error,) = con.execute("SELECT doc_id, error, message FROM core.load_errors").fetchall()
+        assert error[:2] == (bad, "store_failed") and "could not be stored" in error[2]
+        # nothing is pending any more: the next load does not trip over it again
+        assert run_stage(con, stage, SCHEMAS, pool).pending == 0

@@ -37,3 +37,9 @@ def bug() -> None:
 
 def recurse(depth: int = 0) -> int:
     return recurse(depth + 1)
+
+
+def issue_columns(marker: str) -> dict:
+    """parse_issues columns for one document; `bad` makes a value the Boolean column cannot hold."""
+    blocking = "not a boolean" if marker == "bad" else False
+    return {"staging.parse_issues": {"stage": ["test"], "code": ["t"], "tbl": [None], "blocking": [blocking], "message": [marker]}}

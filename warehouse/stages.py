@@ -240,6 +240,45 @@ def _collect(stage: Stage, inputs: list[StageInput], outcomes: dict[str, object]
     return result
 
 
+# What a batch write can fail with when one document's rows do not fit the table.
+_STORE_ERRORS = (duckdb.Error, pl.exceptions.PolarsError, ValueError, TypeError, OverflowError)
+
+
+def _commit_one_by_one(
+    con: duckdb.DuckDBPyConnection,
+    stage: Stage,
+    doc_ids: list[str],
+    inputs: list[StageInput],
+    outcomes: dict[str, object],
+    schemas: dict[str, dict[str, pl.DataType]],
+    stats: StageStats,
+    batch_error: Exception,
+) -> None:
+    """A batch that cannot be stored is stored document by document.
+
+    Why: one document whose rows do not fit the tables (a value no column
+    can hold) must cost that document, not its batch; otherwise the batch
+    stays pending and fails every later load too. The document gets
+    `store_failed` with the database's message (its bytes stay in raw).
+    """
+    by_id = {item.doc_id: item for item in inputs}
+    for doc_id in doc_ids:
+        item = by_id.get(doc_id)
+        one = _collect(stage, [item], outcomes) if item else BatchResult()
+        rows_before = dict(stats.rows)
+        try:
+            commit_batch(con, stage.name, [doc_id], one, stage.replaces, schemas, stats)
+            continue
+        except _STORE_ERRORS as exc:
+            stats.rows = rows_before
+            cause = exc
+        failed = TransformError(
+            "store_failed", f"its rows could not be stored: {type(cause).__name__}: {cause}"[:500], stage="transform"
+        )
+        assert item is not None  # a document without rows cannot fail to store them
+        commit_batch(con, stage.name, [doc_id], _collect(stage, [item], {doc_id: failed}), stage.replaces, schemas, stats)
+
+
 def run_stage(
     con: duckdb.DuckDBPyConnection,
     stage: Stage,
@@ -264,8 +303,13 @@ def run_stage(
     def commit_oldest() -> None:
         nonlocal done
         doc_ids, inputs, submitted = window.popleft()
-        result = _collect(stage, inputs, submitted.wait())
-        commit_batch(con, stage.name, doc_ids, result, stage.replaces, schemas, stats)
+        outcomes = submitted.wait()
+        rows_before = dict(stats.rows)
+        try:
+            commit_batch(con, stage.name, doc_ids, _collect(stage, inputs, outcomes), stage.replaces, schemas, stats)
+        except _STORE_ERRORS as exc:
+            stats.rows = rows_before
+            _commit_one_by_one(con, stage, doc_ids, inputs, outcomes, schemas, stats, exc)
         done += len(doc_ids)
         progress(stage.name, done, len(pending))
 
