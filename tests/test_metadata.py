@@ -304,3 +304,147 @@ def test_split_place(agency, place, rest):
 )
 def test_admin_level(region, level):
     assert admin_level_of(region) == level
+
+
+# --- real place names the unit scan must take whole -----------------------------------
+
+# Names whose characters the function-word lists or the shortest-name scan
+# used to trip on: 将/从/向 opening a name, 和/至 ending it, 部 inside it, a
+# 州/县 that ends the name before its unit (全州县, 杭州市, 沙县区), peoples
+# (各族, 回族土族) and long names before 自治…
+REAL_PLACES = [
+    ("将乐县人民政府", "将乐县", "county"),
+    ("南部县人民政府", "南部县", "county"),
+    ("全州县人民政府", "全州县", "county"),
+    ("民和回族土族自治县人民政府", "民和回族土族自治县", "county"),
+    ("道真仡佬族苗族自治县人民政府", "道真仡佬族苗族自治县", "county"),
+    ("龙胜各族自治县人民政府", "龙胜各族自治县", "county"),
+    ("从江县教育局", "从江县", "county"),
+    ("广州市从化区人民政府", "广州市从化区", "county"),
+    ("佳木斯市向阳区人民政府", "佳木斯市向阳区", "county"),
+    ("乐至县人民政府", "乐至县", "county"),
+    ("东至县教育局", "东至县", "county"),
+    ("平和县人民政府", "平和县", "county"),
+    ("杭州市教育局", "杭州市", "prefecture"),
+    ("贵州省教育厅", "贵州省", "province"),
+    ("北京市通州区教育委员会", "北京市通州区", "county"),
+    ("保定市涿州市人民政府", "保定市涿州市", "county"),
+    ("三明市沙县区人民政府", "三明市沙县区", "county"),
+    ("梅州市梅县区教育局", "梅州市梅县区", "county"),
+    ("济南市市中区人民政府", "济南市市中区", "county"),
+    ("平乡县人民政府", "平乡县", "county"),
+    ("景德镇市人民政府", "景德镇市", "prefecture"),
+    ("恩施土家族苗族自治州人民政府", "恩施土家族苗族自治州", "prefecture"),
+    ("湘西土家族苗族自治州民政局", "湘西土家族苗族自治州", "prefecture"),
+    ("黔东南苗族侗族自治州凯里市人民政府", "黔东南苗族侗族自治州凯里市", "county"),
+    ("伊犁哈萨克自治州奎屯市教育局", "伊犁哈萨克自治州奎屯市", "county"),
+    ("临夏回族自治州东乡族自治县人民政府", "临夏回族自治州东乡族自治县", "county"),
+    ("积石山保安族东乡族撒拉族自治县人民政府", "积石山保安族东乡族撒拉族自治县", "county"),
+    ("双江拉祜族佤族布朗族傣族自治县教育体育局", "双江拉祜族佤族布朗族傣族自治县", "county"),
+    ("塔什库尔干塔吉克自治县人民政府", "塔什库尔干塔吉克自治县", "county"),
+    ("广西壮族自治区桂林市龙胜各族自治县人民政府", "广西壮族自治区桂林市龙胜各族自治县", "county"),
+    ("新疆维吾尔自治区教育厅", "新疆维吾尔自治区", "province"),
+    ("鄂伦春自治旗人民政府", "鄂伦春自治旗", "county"),
+    ("莫力达瓦达斡尔族自治旗人民政府", "莫力达瓦达斡尔族自治旗", "county"),
+    ("鄂温克族自治旗教育局", "鄂温克族自治旗", "county"),
+    ("锡林郭勒盟正镶白旗人民政府", "锡林郭勒盟正镶白旗", "county"),
+    ("阿拉善盟阿拉善左旗教育局", "阿拉善盟阿拉善左旗", "county"),
+    ("锡林郭勒盟行政公署", "锡林郭勒盟", "prefecture"),
+    ("阿里地区行政公署", "阿里地区", "prefecture"),
+    ("神农架林区人民政府", "神农架林区", "county"),
+    ("六盘水市六枝特区人民政府", "六盘水市六枝特区", "county"),
+]
+
+
+@pytest.mark.parametrize("agency, place, level", REAL_PLACES)
+def test_real_place_names_split_whole(agency, place, level):
+    assert split_place(agency) == (place, agency[len(place):])
+    assert admin_level_of(place) == level
+
+
+@pytest.mark.parametrize(
+    "agency, place, rest",
+    [
+        # a department that starts like a unit stays the department
+        ("道真仡佬族苗族自治县城市管理局", "道真仡佬族苗族自治县", "城市管理局"),
+        ("恩施州市场监督管理局", "恩施州", "市场监督管理局"),
+        ("隆尧县市场监督管理局", "隆尧县", "市场监督管理局"),
+        ("苏州市民政局", "苏州市", "民政局"),
+        ("苏州市政府", "苏州市", "政府"),
+        # a bare level character before a department is no place (县|城市管理局)
+        ("县城市管理局", None, "县城市管理局"),
+        # particles swallowed before a place still reject it
+        ("由淮安市教育局", None, "由淮安市教育局"),
+        ("将全县教育局", None, "将全县教育局"),
+        ("本报告由龙胜各族自治县", None, "本报告由龙胜各族自治县"),
+    ],
+)
+def test_departments_and_particles_around_places(agency, place, rest):
+    assert split_place(agency) == (place, rest)
+
+
+@pytest.mark.parametrize(
+    "agency",
+    ["将乐县人民政府", "南部县人民政府", "全州县人民政府", "民和回族土族自治县人民政府",
+     "道真仡佬族苗族自治县审计局", "龙胜各族自治县人民政府", "道真仡佬族苗族自治县城市管理局"],
+)
+def test_title_agency_with_short_self_reference_resolves(agency):
+    # the crawler page names the body in full only in its title; the body says 县…局
+    short = "县" + split_place(agency)[1]
+    text = (
+        f"标题: {agency}2021年度政府信息公开工作年度报告\n发布时间: 2022-01-26 14:54\n"
+        f"==================== 正文 ====================\n"
+        f"一、总体情况2021年，{short}认真贯彻落实县委、县政府关于全面推进政务公开工作的系列部署。\n"
+    )
+    meta = extract_metadata(text)
+    assert meta.agency == agency
+    assert meta.region == split_place(agency)[0]
+    assert meta.admin_level == "county"
+
+
+# --- flattened tables: filled report vs blank form -------------------------------------
+
+FLAT_TABLES = (
+    "二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数"
+    "规章{0}{0}{0}行政规范性文件{0}{0}{1}第二十条第(五)项信息内容本年处理决定数量行政许可{0}"
+    "第二十条第(八)项信息内容本年收费金额(单位:万元)行政事业性收费{0}"
+    "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+    "一、本年新收政府信息公开申请数量{0}{0}{0}{0}{0}{0}{0}二、上年结转政府信息公开申请数量{0}{0}{0}{0}{0}{0}{0}"
+    "三、本年度办理结果(一)予以公开{0}{0}{0}{0}{0}{0}{0}(三)不予公开1.属于国家秘密{0}{0}{0}{0}{0}{0}{0}"
+    "2.其他法律行政法规禁止公开{0}{0}{0}{0}{0}{0}{0}(七)总计{0}{0}{0}{0}{0}{0}{0}"
+    "四、结转下年度继续办理{0}{0}{0}{0}{0}{0}{0}五、存在的主要问题及改进情况(文字描述)"
+)
+# a body the agency resolution cannot name: the title's 某某 is no place
+UNNAMED_CRAWLER_PAGE = (
+    "标题: 某某审计局2021年度政府信息公开工作年度报告\n发布时间: 2022-01-26 14:54\n"
+    "==================== 正文 ====================\n"
+    "一、总体情况2021年，县审计局认真贯彻落实政务公开工作部署。{tables}\n"
+)
+
+
+def test_flattened_filled_tables_are_not_a_blank_template_without_agency():
+    text = UNNAMED_CRAWLER_PAGE.format(tables=FLAT_TABLES.format(0, 2))
+    meta = extract_metadata(text)
+    assert meta.agency is None  # the check must not lean on the agency
+    assert not looks_like_blank_template(text)
+    assert (meta.doc_kind, meta.report_year, meta.format_version) == ("annual_report", 2021, "2021")
+
+
+def test_flattened_blank_form_is_still_a_template():
+    blank = FLAT_TABLES.format("", "")
+    assert "1.属于国家秘密" in blank and "2.其他法律" in blank  # item numbers are no values
+    text = "一、总体情况(文字描述)" + blank
+    assert looks_like_blank_template(text)
+    assert extract_metadata(text).doc_kind == "other"
+    assert looks_like_blank_template(UNNAMED_CRAWLER_PAGE.format(tables=blank))
+
+
+def test_corpus_blank_form_document_is_a_template():
+    from transforms.pipeline import extract_document
+
+    data = (CORPUS / "template_2021format_blank.docx").read_bytes()
+    text = extract_document(data, "template_2021format_blank.docx").text
+    meta = extract_metadata(text)
+    assert (meta.doc_kind, meta.agency, meta.report_year) == ("other", None, None)
+    untitled = text.replace("政府信息公开工作年度报告格式模板", "", 1)
+    assert looks_like_blank_template(untitled)

@@ -21,24 +21,51 @@ from transforms.numerals import parse_cn_int
 # --- shared character classes --------------------------------------------
 _CJK = "\u4e00-\u9fff"
 
-# Place units, longest alternatives first so 自治区 wins over 区.
-_UNIT_SUFFIX = r"(?:自治区|自治州|特别行政区|地区|省|市|州|盟|县|区|旗)"
-_NAME = rf"[{_CJK}]{{1,8}}?"
+# Place units. An ordinary unit is a short name and a suffix; the shortest
+# name that reaches a suffix wins (西安市|长安区, not 西安市长安区 as one unit).
+_UNIT_SUFFIXES = ("特别行政区", "地区", "省", "市", "州", "盟", "县", "区", "旗")
+_MAX_NAME = 8
+# An autonomous unit names its peoples before 自治…: 道真仡佬族苗族自治县,
+# 龙胜各族自治县, 积石山保安族东乡族撒拉族自治县 (12 characters before 自治).
+# Its name is longer than an ordinary one, and never holds a level character
+# (so 桂林市龙胜各族自治县 is two units, not one).
+_AUTONOMOUS_SUFFIXES = ("自治区", "自治州", "自治县", "自治旗")
+_MAX_AUTONOMOUS_NAME = 16
 # A township only counts when what follows is its government, otherwise
-# 城乡/乡村 inside department names would become townships.
-_TOWNSHIP = rf"(?:[{_CJK}]{{1,6}}?(?:乡|镇|街道)(?=人民政府|政府|办事处|党委|党政|$))"
-_PLACE_AT_START_RE = re.compile(rf"^(?:{_NAME}{_UNIT_SUFFIX}|{_TOWNSHIP})+")
-_UNIT_SPLIT_RE = re.compile(rf"({_NAME}(?:{_UNIT_SUFFIX}|乡|镇|街道))")
+# 城乡/乡村 inside department names would become townships, and 平乡县,
+# 宁乡市, 景德镇市 would be cut after their 乡/镇.
+_TOWNSHIP_SUFFIXES = ("街道", "乡", "镇")
+_TOWNSHIP_FOLLOWERS = ("人民政府", "政府", "办事处", "党委", "党政")
+# Characters that end a unit on their own.
+_LEVEL_CHARS = frozenset("省市县区州旗盟")
+# The unit scans: the first suffix after the name's first character (a
+# leftmost match, so 阿里|地区 wins over 阿里地|区).
+_ORDINARY_SUFFIX_RE = re.compile("|".join(_UNIT_SUFFIXES + _TOWNSHIP_SUFFIXES))
+_AUTONOMOUS_SUFFIX_RE = re.compile("|".join(_AUTONOMOUS_SUFFIXES) + "|[" + "".join(sorted(_LEVEL_CHARS)) + "]")
+# 州 and 县 were units once and live on as the end of today's names, before
+# the unit that replaced them: 杭州市, 全州县, 通州区, 贵州省, 沙县区, 梅县区.
+_NAME_END_UNITS = {"州": frozenset("省市县区"), "县": frozenset("区")}
+# ... but after a 州 abbreviation 市场 is a department: 恩施州|市场监督管理局.
+_DEPT_AFTER_UNIT = ("市场",)
 
-# Words that cannot occur inside a place name: their presence means the lazy
-# regex swallowed a verb or particle ("本报告由淮安市" → 由 rejects it).
+# Words that cannot occur inside a place name: their presence means the scan
+# swallowed a verb or particle ("本报告由淮安市" → 由 rejects it).
 _NOT_IN_PLACE = frozenset("的了在及与我各全本该等为对将是从向并或经由请和于把被以按据就至其此")
-# A first character may be rarer in names (全椒县, 本溪市, 从化区 exist) but these never start one.
+# ... except 和 and 至 as the last character of a name: they end many names
+# (太和县, 平和县, 乐至县, 东至县), while in running text they stand before
+# a place (…和淮安市, 至2021年), not right before its unit character.
+_NAME_FINAL_OK = frozenset("和至")
+# A first character may be rarer in names (全椒县, 本溪市 exist) but these
+# start a swallowed phrase (由淮安市, 将全县) far more often than a name.
+# A two-character name is the exception (将乐县, 从江县, 从化区, 向阳区): once
+# the particle is taken off, a lone character is left, not a place.
 _FIRST_BAD = frozenset("的了在及与我各该由请把被按据就并或经此其为对将是向从")
 # One-character names that are words, not places: 全市, 本县, 我区, 各县, 该区 …
 _SINGLE_BAD = frozenset("全本我各该两此其外市县区省上下分总城郊辖大小每州旗盟")
-_UNIT_SUFFIX_AT_END_RE = re.compile(r"(?:自治区|自治州|特别行政区|地区|省|市|州|盟|县|区|旗|乡|镇|街道)$")
-_NOT_IN_PLACE_WORDS = ("政府", "委", "局", "厅", "办", "部", "公开", "信息", "报告", "工作", "年")
+_UNIT_SUFFIX_AT_END_RE = re.compile(
+    r"(?:自治区|自治州|自治县|自治旗|特别行政区|地区|省|市|州|盟|县|区|旗|乡|镇|街道)$"
+)
+_NOT_IN_PLACE_WORDS = ("政府", "委", "局", "厅", "办", "部门", "公开", "信息", "报告", "工作", "年")
 # Whole units that look like places but are common words.
 _FAKE_UNITS = frozenset(
     ("城市", "都市", "超市", "城区", "市区", "地区", "社区", "景区", "园区", "校区", "辖区", "片区", "街区",
@@ -125,6 +152,13 @@ _VALUE_CELL_RE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|%)?\s*
 _TABLE_ROW_RE = re.compile(
     r"^\s*(?:[一二三四]、(?:本年新收|上年结转|结转下年度)|规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)"
 )
+# A filled cell glued to its row label, as a crawler flattens a table into
+# one line (…规章000行政规范性文件002…申请数量0000000…). In the blank form
+# these labels are followed by the next label or header, never by a digit
+# (unlike 不予公开, followed by the item number 1.属于国家秘密).
+_FLATTENED_VALUE_RE = re.compile(
+    r"(?:规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|申请数量|予以公开|继续办理|总计)\d"
+)
 
 # --- doc kind ----------------------------------------------------------------
 _ANNUAL_RE = re.compile(r"年度报告|年报")
@@ -142,44 +176,96 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
+def _autonomous(unit: str) -> bool:
+    """An autonomous unit's name lists its peoples, which the particle checks cannot judge."""
+    return unit.endswith(_AUTONOMOUS_SUFFIXES)
+
+
 def _valid_unit(unit: str) -> bool:
-    """Whether a regex-found unit can be a real place name (not 全市, not 区政府和市)."""
-    if unit in _FAKE_UNITS:
-        return False
+    """Whether a scanned unit can be a real place name (not 全市, not 区政府和市, not 县城市)."""
+    if unit in _FAKE_UNITS or (unit[0] in _LEVEL_CHARS and unit[1:] in _FAKE_UNITS):
+        return False  # 城市 stays a word after a level character: 县|城市管理局
     if any(word in unit for word in _NOT_IN_PLACE_WORDS):
         return False
     suffix = _UNIT_SUFFIX_AT_END_RE.search(unit)
     name = unit[: suffix.start()] if suffix else unit[:-1]
-    if not name:
-        return False
+    if not name or (unit[-1] in _LEVEL_CHARS and name[-1] == unit[-1]):
+        return False  # 济南市|市中区: no name ends with its own unit character (济南市市)
     if len(name) == 1:
         return name not in _SINGLE_BAD
-    if name[0] in _FIRST_BAD:
+    if name[0] in _FIRST_BAD and (len(name) > 2 or name[1] in _SINGLE_BAD):
         return False
-    for i, ch in enumerate(name[1:], start=1):
-        if ch in _NOT_IN_PLACE and not (ch == "和" and i == len(name) - 1):
-            return False
-    return True
+    if _autonomous(unit):
+        return True  # its peoples (各族, 回族土族) are a fixed list, not running text
+    return not any(
+        ch in _NOT_IN_PLACE and not (ch in _NAME_FINAL_OK and i == len(name) - 1)
+        for i, ch in enumerate(name[1:], start=1)
+    )
+
+
+def _autonomous_end(s: str, i: int) -> int | None:
+    """End of an autonomous unit (…族自治县, 各族自治县, 鄂伦春自治旗) starting at i."""
+    m = _AUTONOMOUS_SUFFIX_RE.search(s, i + 1)
+    if m is None or len(m.group()) == 1 or m.start() - i > _MAX_AUTONOMOUS_NAME:
+        return None  # a level character first: an ordinary unit (桂林市…)
+    return m.end()
+
+
+def _township_closes(s: str, end: int) -> bool:
+    """A 乡/镇/街道 ends a unit only before its government (五常市民意乡人民政府, not 平乡县)."""
+    return end == len(s) or s.startswith(_TOWNSHIP_FOLLOWERS, end)
+
+
+def _ordinary_end(s: str, i: int) -> int | None:
+    """End of the unit with the shortest name starting at i (洪泽|区, 民意|乡 before 人民政府)."""
+    for m in _ORDINARY_SUFFIX_RE.finditer(s, i + 1):
+        if m.start() - i > _MAX_NAME:
+            return None
+        if m.group() not in _TOWNSHIP_SUFFIXES or _township_closes(s, m.end()):
+            return m.end()
+    return None
+
+
+def _unit_end(s: str, i: int) -> int | None:
+    """End of the place unit starting at i, or None.
+
+    The shortest name is cut too early when an old unit character ends
+    the name itself: 杭州|市, 全州|县, 沙县|区 would leave the next
+    character alone, so such a unit takes that character too, unless it
+    starts a department (恩施州|市场监督管理局).
+    """
+    end = _autonomous_end(s, i) or _ordinary_end(s, i)
+    if end is None or end >= len(s) or s[end] not in _NAME_END_UNITS.get(s[end - 1], ()):
+        return end
+    if s.startswith(_DEPT_AFTER_UNIT, end) or not _valid_unit(s[i: end + 1]):
+        return end
+    return end + 1
 
 
 @lru_cache(maxsize=8192)
-def split_place(name: str) -> tuple[str | None, str]:
-    """Split an agency name into (place, rest): 西安市长安区教育局 → (西安市长安区, 教育局).
+def _units(name: str) -> tuple[str, ...]:
+    """The valid place units `name` starts with: 西安市长安区教育局 → (西安市, 长安区).
 
     Units are validated one by one and the place stops at the first invalid
     one, so a department that happens to contain 市/区 (城市管理局) is not
     mistaken for a place.
     """
-    m = _PLACE_AT_START_RE.match(name)
-    if not m:
-        return None, name
-    units = _UNIT_SPLIT_RE.findall(m.group(0))
-    place = ""
-    for unit in units:
-        if not _valid_unit(unit):
+    units: list[str] = []
+    i = 0
+    while i < len(name):
+        end = _unit_end(name, i)
+        if end is None or not _valid_unit(name[i:end]):
             break
-        place += unit
-    if not place or not name.startswith(place):
+        units.append(name[i:end])
+        i = end
+    return tuple(units)
+
+
+@lru_cache(maxsize=8192)
+def split_place(name: str) -> tuple[str | None, str]:
+    """Split an agency name into (place, rest): 西安市长安区教育局 → (西安市长安区, 教育局)."""
+    place = "".join(_units(name))
+    if not place:
         return None, name
     return place, name[len(place):]
 
@@ -198,14 +284,14 @@ def admin_level_of(region: str | None) -> str:
         return "province"
     if region.endswith(("县", "旗")):
         return "county"
+    if region.endswith(("自治州", "州", "盟", "地区")):  # before 区: 阿里地区 is a prefecture
+        return "prefecture"
     if region.endswith("区"):
         # 区 under a 市 or on its own (洪泽区) is a county-level district; a
         # bare 区 right under a province would be odd, still county.
         return "county"
-    if region.endswith(("自治州", "州", "盟", "地区")):
-        return "prefecture"
     if region.endswith("市"):
-        units = _UNIT_SPLIT_RE.findall(region)
+        units = _units(region)
         # a 市 under another 市 (保定市涿州市) is a county-level city
         if len(units) >= 2 and units[-2].endswith(("市", "州", "盟", "地区")):
             return "county"
@@ -288,10 +374,10 @@ def _expand(agency: str, text: str, compact: str) -> str | None:
             dept = agency
     if not dept:
         return None
-    own_units = _UNIT_SPLIT_RE.findall(place) if place else []
+    own_units = _units(place) if place else ()
     best: tuple[int, int, str] | None = None
     for cand_place in _place_candidates(compact, dept, place or level or "", place is not None):
-        cand_units = _UNIT_SPLIT_RE.findall(cand_place)
+        cand_units = _units(cand_place)
         if own_units:
             if len(cand_units) <= len(own_units) or cand_units[-len(own_units):] != own_units:
                 continue
@@ -316,7 +402,7 @@ def _needs_parent(name: str) -> bool:
     place, _ = split_place(name)
     if place is None or _ZONE_RE.search(place):
         return False
-    units = _UNIT_SPLIT_RE.findall(place)
+    units = _units(place)
     return len(units) == 1 and units[0].endswith(("区", "县", "旗"))
 
 
@@ -585,7 +671,19 @@ def _has_table_values(text: str) -> bool:
     return False
 
 
+def _has_flattened_values(compact: str) -> bool:
+    """Whether a table flattened into running text holds a filled cell (规章000…)."""
+    return _FLATTENED_VALUE_RE.search(compact) is not None
+
+
 def _blank_template(text: str, compact: str, title: str | None, agency: str | None) -> bool:
+    """Whether the text is the blank form: titled as the format, or tables with no agency and no value.
+
+    The value check must see filled cells in every layout the loader
+    reads, flattened crawler text included: a report whose agency is not
+    recognised is still a report, and taking it for the form would drop
+    all its tables.
+    """
     if title and _TEMPLATE_TITLE_RE.search(title) and not _YEAR_RE.search(title):
         return True
     for line in _head_lines(text)[:12]:
@@ -595,7 +693,7 @@ def _blank_template(text: str, compact: str, title: str | None, agency: str | No
         return False
     if agency:
         return False
-    return not _has_table_values(text)
+    return not (_has_table_values(text) or _has_flattened_values(compact))
 
 
 def looks_like_blank_template(text: str) -> bool:
