@@ -112,3 +112,14 @@ def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_pat
         assert error[:2] == (bad, "store_failed") and "could not be stored" in error[2]
         # nothing is pending any more: the next load does not trip over it again
         assert run_stage(con, stage, SCHEMAS, pool).pending == 0
+
+
+def test_workers_that_cannot_start_fail_the_stage_instead_of_the_documents() -> None:
+    from warehouse.workers import WorkersUnavailable
+
+    broken = WorkerPool(Limits(workers=1, seconds=5, memory_mb=400), preload=("no_such_module_anywhere",))
+    try:
+        with pytest.raises(WorkersUnavailable, match="could not be started"):
+            broken.submit(tasks.echo, [("doc", (1,))]).wait()
+    finally:
+        broken.close()

@@ -106,6 +106,10 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> 
 # --- the parent side --------------------------------------------------------------
 
 
+class WorkersUnavailable(RuntimeError):
+    """No worker process could be started (environment problem): the stage fails, documents stay pending."""
+
+
 _START_SECONDS = 120.0  # a fresh interpreter importing the transforms; generous for a loaded machine
 
 
@@ -124,10 +128,17 @@ class Batch:
                 self._done.notify_all()
 
     def wait(self) -> dict[str, object]:
-        """key → the function's result, or the TransformError that took its place."""
+        """key → the function's result, or the TransformError that took its place.
+
+        Raises WorkersUnavailable when no worker could be started: that is the
+        machine's fault, not the documents', so none of them is marked failed.
+        """
         with self._done:
             self._done.wait_for(lambda: len(self._outcomes) >= self._size)
-            return self._outcomes
+        for outcome in self._outcomes.values():
+            if isinstance(outcome, WorkersUnavailable):
+                raise outcome
+        return self._outcomes
 
 
 class _Slot:
@@ -205,7 +216,7 @@ class _Slot:
                 outcome = self._run(func, args)
             except Exception as exc:  # the batch must complete whatever happens to this slot
                 self._kill()
-                outcome = TransformError("worker_crashed", f"no worker could run this document: {exc!r}")
+                outcome = WorkersUnavailable(f"worker process {self._number} could not be started: {exc!r}")
             batch._put(key, outcome)
 
     def _run(self, func: Callable, args: tuple) -> object:
