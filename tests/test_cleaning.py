@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.cleaning import clean_text, html_to_text
+from transforms.model import TransformError
 
 SEED_PATHS = seed_files()
 SEED_IDS = [p.name[:3] for p in SEED_PATHS]
@@ -381,6 +382,102 @@ def test_broken_and_deeply_nested_markup_does_not_crash():
     html = "<div>" * 3000 + "<p>深层内容 42" + "</span></td>" * 10
     assert "深层内容 42" in html_to_text(html)
     assert html_to_text("<table><tr><td colspan='x'>a</td><td rowspan='-3'>b</td></tr></table>") == "a | b"
+
+
+# Content that exercises every rendering rule: inline and block markup, a
+# comment and a script between CJK lines, <br>, <pre>, a data table with
+# spans, control characters (\x0c is whitespace, \x01 is kept), and text
+# after all of it.
+_NESTED_CONTENT = (
+    "<p>本年新收<span>1</span>2件<!--注释-->，\n办结<script>var x;</script>\n完毕</p>"
+    "<p>第一行<br>第二行\x0c第三\x01行</p><pre>保留  空格\n和换行</pre>"
+    "<table><tr><td rowspan='2'>规章</td><td>1</td><td>2</td></tr><tr><td colspan='2'>3</td></tr></table>"
+    "<div class='content'>正文内容</div>"
+)
+
+
+@pytest.mark.parametrize("depth", [2047, 2049, 3000, 30000])
+def test_depth_beyond_libxml2s_tree_limit_loses_nothing(depth):
+    """libxml2 stops building a tree at 2048 levels and drops the rest of
+    the page; such a page is built from the parser's events instead, and
+    must read like the same content nested a few levels deep."""
+    shallow = "<html><body>" + "<div>" * 3 + _NESTED_CONTENT + "</div>" * 3 + "<p>页尾 tail</p></body></html>"
+    deep = "<html><body>" + "<div>" * depth + _NESTED_CONTENT + "</div>" * depth + "<p>页尾 tail</p></body></html>"
+    expected = html_to_text(shallow)
+    assert "规章 | 1 | 2" in expected and "页尾 tail" in expected and "保留  空格" in expected
+    assert html_to_text(deep) == expected
+
+
+def test_unclosed_deep_nesting_keeps_every_line():
+    html = "<html><body>" + "<span><div>行\n" * 5000 + "<p>最后一行"
+    lines = html_to_text(html).splitlines()
+    assert lines == ["行"] * 5000 + ["最后一行"]
+
+
+def test_many_nested_chrome_and_hidden_elements_are_dropped_whole():
+    headers = "<header>站点" * 20000 + "</header>" * 20000
+    hidden = "<div style='display:none'>隐藏" * 20000 + "</div>" * 20000
+    assert html_to_text(f"<body>{headers}{hidden}<p>正文</p></body>") == "正文"
+
+
+def test_markup_is_read_from_the_decoded_str_not_re_decoded():
+    # An XML declaration (lxml refuses it on a str) and a <meta charset>
+    # naming another encoding: the text is already decoded and stays as it is.
+    xml_page = "<?xml version='1.0' encoding='gbk'?><html><body><p>政府信息公开</p></body></html>"
+    meta_page = "<html><head><meta charset='gbk'></head><body><p>政府信息公开</p></body></html>"
+    assert html_to_text(xml_page) == html_to_text(meta_page) == "政府信息公开"
+    assert html_to_text("\ufeff<p>正文</p>") == "正文"
+
+
+def test_entities_comments_and_processing_instructions():
+    assert html_to_text("<p>A&amp;B &lt;5&gt; &#x4e2d;&#25991;&nbsp;!</p>") == "A&B <5> 中文\xa0!"
+    assert html_to_text("<p>前<!-- 注释 -->后<?php echo 1 ?>尾</p>") == "前后尾"
+
+
+def test_pages_without_text_render_empty():
+    for html in ("", "<!-- 只有注释 -->", "<html><head><title>标题</title></head></html>",
+                 "<frameset><frame src='a.html'></frameset>"):
+        assert html_to_text(html) == ""
+
+
+def test_header_inside_article_is_content_and_page_header_is_chrome():
+    html = "<header>站点名称</header><article><header>某局2021年年度报告</header>正文</article><footer>页脚</footer>"
+    assert html_to_text(html) == "某局2021年年度报告\n正文"
+
+
+def test_ruby_annotation_is_inline_text_but_not_part_of_pre():
+    assert html_to_text("<p>汉<rt>han</rt>字</p>") == "汉han字"
+    assert html_to_text("<pre>汉<rt>han</rt>字</pre>") == "汉字"
+
+
+def test_text_after_an_early_html_end_tag_is_read():
+    # libxml2 starts a second <html> for it, beside the first.
+    assert html_to_text("<head><title>标题</title></head></html><p>正文</p>") == "正文"
+
+
+def test_control_characters_in_the_text_survive_removed_elements():
+    assert html_to_text("<p>前<script>x</script>\x01后\x0c</p>") == "前\x01后"
+
+
+def test_control_characters_in_the_page_are_not_taken_for_container_marks():
+    paragraphs = "".join(f"<p>第{i}段:本机关认真贯彻落实条例,持续推进政务公开工作。</p>" for i in range(12))
+    html = (f"<body><div>栏目菜单</div><p>\x01</p><div class='content'>{paragraphs}<p>\x02</p>"
+            "<p>最后一段</p></div><div>页脚</div></body>")
+    lines = html_to_text(html).splitlines()
+    assert lines[0] == "第0段:本机关认真贯彻落实条例,持续推进政务公开工作。"
+    assert lines[-1] == "最后一段" and "栏目菜单" not in lines and "页脚" not in lines
+
+
+def test_container_inside_a_data_table_cell_means_the_whole_page():
+    html = ("<body><p>某局2021年年度报告</p><table><tr><td><div class='content'>正文内容正文内容正文内容</div></td>"
+            "<td>9</td></tr><tr><td>1</td><td>2</td></tr></table><p>页尾</p></body>")
+    assert html_to_text(html) == "某局2021年年度报告\n正文内容正文内容正文内容 | 9\n1 | 2\n页尾"
+
+
+def test_markup_lxml_cannot_take_is_a_transform_error():
+    with pytest.raises(TransformError) as caught:
+        html_to_text("<p>\ud800</p>")  # a lone surrogate has no UTF-8 form
+    assert caught.value.code == "html_invalid" and caught.value.stage == "clean"
 
 
 # --- properties ----------------------------------------------------------------

@@ -24,9 +24,11 @@ because losing a report line is worse than keeping a menu item.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, PreformattedString, Script, Stylesheet, Tag
+from lxml import etree
+
+from transforms.model import TransformError
 
 # ---------------------------------------------------------------------------
 # Character normalisation
@@ -320,6 +322,12 @@ def _is_prose(line: str) -> bool:
 # ---------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------
+#
+# The page is parsed by libxml2 (lxml) into its own C tree and walked
+# directly: building a BeautifulSoup tree on top of it cost some twenty
+# times the parse itself. The rendering rules are those the BeautifulSoup
+# version had, and so is its output (`python -m benchmarks.bench_clean
+# --save/--compare` checks that on every HTML input at hand).
 
 _DROP_TAGS = frozenset(
     {
@@ -330,8 +338,8 @@ _DROP_TAGS = frozenset(
 )
 # Page-level <header>/<footer> are chrome; inside <article>/<main> a
 # <header> holds the report's own title and date.
-_CHROME_SECTIONS = frozenset({"header", "footer"})
-_CONTENT_SECTIONS = frozenset({"article", "main"})
+_CHROME_SECTIONS = ("header", "footer")
+_CONTENT_SECTIONS = ("article", "main")
 # Word-exported markup: w:/m:/v:/o: elements are document properties and
 # drawing data, except o:p (an empty paragraph mark, inline). st1:* smart
 # tags wrap real text (dates!) and stay.
@@ -346,24 +354,56 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.I)
+# Ruby annotations: rendered inline, but (as BeautifulSoup's get_text did)
+# left out of a <pre>'s text and of the digit test for data tables.
+_RUBY_TAGS = ("rt", "rp")
+_HAS_RUBY = etree.XPath("boolean(//rt | //rp)")
 
 _STRONG_CONTAINER_RE = re.compile(r"TRS_Editor|Custom_UnionStyle|zoom|main-text|maintext|artibody", re.I)
 _WEAK_CONTAINER_RE = re.compile(r"content|article|detail|zwnr|wznr|conTxt|news_txt", re.I)
 _STRONG_SHARE = 0.2  # of the page's text a strong container must hold
 _WEAK_SHARE = 0.5
+# Candidates measured one by one (each a C-level scan of its subtree) up to
+# this many; beyond, nested candidates would make that quadratic, and one
+# pass over the whole tree measures them all.
+_MAX_SEPARATE_MEASURES = 16
 
-_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
+# Stands for the whole document when it has more than one <html>, or when a
+# page has no <body> (a frameset, a page of only <head>): the walk then
+# starts above <html>.
+_DOCUMENT_TAG = "ogi-document"
+# lxml refuses these characters in text set through its API (libxml2's own
+# parse keeps them); the event-built tree holds them as plane-15 private-use
+# characters, mapped back in the output.
+_XML_INVALID = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)
+_ESCAPE = {code: 0xF0000 + i for i, code in enumerate(_XML_INVALID)}
+_UNESCAPE = {v: k for k, v in _ESCAPE.items()}
+_XML_INVALID_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _XML_INVALID) + "]")
+_PLACEHOLDER_TAG = "ogi-invalid-name"
+_REMOVED_TAG = "ogi-removed"
+# Whitespace of the markup: that of the BeautifulSoup version, plus the
+# escaped \f and \v, which must stay whitespace in an event-built tree.
+_ESCAPED_WS = chr(_ESCAPE[0x0C]) + chr(_ESCAPE[0x0B])
+_WS_CHARS = " \t\n\r\f\v" + _ESCAPED_WS
+_WS_RE = re.compile(f"[{_WS_CHARS}]+")
+# All the text under an element, comments left out, concatenated in C
+# (the same strings as element.itertext(), twenty times faster).
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 _CJK_CLASS = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d"
 _CJK_WRAP_RE = re.compile(f"(?<=[{_CJK_CLASS}])[ \\t]*[\\r\\n][ \\t\\r\\n]*(?=[{_CJK_CLASS}])")
 _CJK_CHAR_RE = re.compile(f"[{_CJK_CLASS}]")
-_CELL_STRIP = " \t\n\r\f\v\xa0\u3000\u200b\ufeff"
+_CELL_STRIP = " \t\n\r\f\v\xa0\u3000\u200b\ufeff" + _ESCAPED_WS
 _MAX_COLSPAN = 100
 _MAX_ROWSPAN = 1000
 _LAYOUT_CELL_CHARS = 400  # a cell longer than this is page layout, not data
+_SPAN_RE = re.compile(r"\s*(\d+)")
 
-_ENTER, _EXIT_BLOCK, _EXIT_CONTAINER = 0, 1, 2
-_CONTAINER_START, _CONTAINER_END = "\x01", "\x02"
-_MARKERS = (_CONTAINER_START, _CONTAINER_END)
+_SPECIAL_TAGS = frozenset({"br", "pre", "table"})  # rendered in one piece
+_WALK_EVENTS = ("start", "end", "comment", "pi")
+# The BeautifulSoup version marked the container with lines of these
+# characters in the text; a page line of only one of them is still dropped.
+_MARKERS = ("\x01", "\x02")
+
 
 _DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
 # "来源:教育局 时间:2022-02-22", "发布日期: 2022年1月5日", or a bare date; not
@@ -384,190 +424,634 @@ def html_to_text(html: str) -> str:
     The tree is restricted to the article container when one is recognisable
     (keeping a title/date header printed just above it); otherwise the whole
     body is rendered and chrome is left to `clean_text`.
+
+    Raises TransformError ``html_invalid`` (stage ``clean``) when libxml2
+    cannot read the markup at all.
     """
-    soup = BeautifulSoup(html, "lxml")
-    root = soup.body or soup
+    document, escaped = _parse(html)
+    if document is None:
+        return ""
+    root = _page_root(document)
     candidates = _prune(root)
-    container = _find_container(root, candidates)
+    ruby = _HAS_RUBY(document)
+    container = _find_container(root, candidates, ruby)
     out: list[str] = []
-    _walk(root, out, container)
-    lines = [line.strip(_CELL_STRIP) for line in "".join(out).split("\n")]
-    if container is None or _CONTAINER_START not in lines:
-        # (The marker is missing only if the container sat inside a data
-        # table cell: then the whole page is the safe choice.)
-        return "\n".join(line for line in lines if line and line not in _MARKERS)
-    start = lines.index(_CONTAINER_START)
-    end = lines.index(_CONTAINER_END, start)
-    body = [line for line in lines[start + 1:end] if line]
-    header = _header_lines([line for line in lines[:start] if line], body)
+    bounds: list[int] = []  # where the container's rendering starts and ends in `out`
+    _Renderer(container, ruby).walk(root, out, bounds)
+    if not bounds:
+        # No container, or it sat inside a data table cell or a <pre>:
+        # then the whole page is the safe choice.
+        return "\n".join(line for line in _lines(out, escaped) if line and line not in _MARKERS)
+    start, end = bounds
+    body = [line for line in _lines(out[start:end], escaped) if line]
+    header = _header_lines([line for line in _lines(out[:start], escaped) if line], body)
     return "\n".join(header + body)
 
 
-def _prune(root: Tag) -> list[tuple[Tag, float]]:
-    """Detach elements that never hold report text (scripts, navigation,
-    Word metadata, hidden elements); in the same pass, collect the elements
+def _lines(pieces: list[str], escaped: bool) -> list[str]:
+    """Rendered pieces as stripped lines (text of an event-built tree unescaped)."""
+    text = "".join(pieces)
+    if escaped:
+        text = text.translate(_UNESCAPE)
+    return [line.strip(_CELL_STRIP) for line in text.split("\n")]
+
+
+# --- parsing ----------------------------------------------------------------
+
+
+def _parse(html: str) -> tuple[etree._Element | None, bool]:
+    """The page's tree (None for a page without elements) and whether its
+    text is escaped (see `_TreeTarget`).
+
+    The markup goes in as UTF-8 bytes with the encoding stated: lxml refuses
+    a str that starts with an XML encoding declaration, and a <meta charset>
+    must not re-decode text that decoding.py has already decoded.
+    `huge_tree` lifts libxml2's 10 MB limit on one text node (extract.py
+    bounds pages instead). libxml2 still refuses to build a tree more than
+    2048 elements deep, with a fatal error and everything after it lost;
+    such a page is built again from the parser's events, which have no
+    depth limit.
+    """
+    if html.startswith("\ufeff"):
+        html = html[1:]
+    try:
+        data = html.encode("utf-8")
+        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
+        document = etree.fromstring(data, parser)
+        if not parser.error_log.filter_from_fatals():
+            return _whole_document(document), False
+        return _parse_events(data), True
+    except (etree.LxmlError, ValueError, UnicodeError) as exc:
+        raise TransformError("html_invalid", f"HTML could not be parsed: {exc!r}", stage="clean") from None
+
+
+def _whole_document(first: etree._Element | None) -> etree._Element | None:
+    """The parsed document as one element. Text after an early </html>
+    ("<head>…</head></html>正文") makes libxml2 start a second <html>, a
+    sibling of the first that lxml does not return; both go into one
+    wrapper element then (an element stands for the whole document)."""
+    if first is None:
+        return None
+    more = [node for node in first.itersiblings() if node.tag.__class__ is str]
+    if not more:
+        return first
+    wrapper = etree.HTMLParser().makeelement(_DOCUMENT_TAG)
+    for element in (first, *more):
+        wrapper.append(element)
+    return wrapper
+
+
+def _parse_events(data: bytes) -> etree._Element:
+    """The document built by `_TreeTarget`, under one wrapper element."""
+    target = _TreeTarget()
+    parser = etree.HTMLParser(target=target, encoding="utf-8", huge_tree=True, no_network=True)
+    return etree.fromstring(data, parser)
+
+
+class _TreeTarget:
+    """An lxml parser target that builds the tree from parse events, for
+    pages nested deeper than libxml2 builds trees itself.
+
+    It builds what libxml2 would have built: text between two events is one
+    string, comments and processing instructions become comment nodes (the
+    walk skips them, and they keep the text on either side two strings, as
+    in a parsed tree), and an end tag closes everything opened after the
+    element it closes. Elements belong to an HTML document, where Word's
+    "o:p" and "st1:chsdate" are valid names; characters lxml's API refuses
+    are escaped (`_ESCAPE`).
+    """
+
+    def __init__(self) -> None:
+        self.root = etree.HTMLParser().makeelement(_DOCUMENT_TAG)
+        self._open: list[tuple[str, etree._Element]] = [("", self.root)]
+        self._last: etree._Element | None = None  # whose tail the next text is; None: the open element's text
+        self._data: list[str] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self._flush()
+        element = _sub_element(self._open[-1][1], tag, attrib)
+        self._open.append((tag, element))
+        self._last = None
+
+    def end(self, tag: str) -> None:
+        self._flush()
+        for i in range(len(self._open) - 1, 0, -1):
+            if self._open[i][0] == tag:
+                self._last = self._open[i][1]
+                del self._open[i:]
+                return
+        self._separate()  # a stray end tag still ends the string before it
+
+    def data(self, data: str) -> None:
+        self._data.append(data)
+
+    def comment(self, text: str) -> None:
+        self._flush()
+        self._separate()
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        self._flush()
+        self._separate()
+
+    def doctype(self, *args: object) -> None:
+        self._flush()
+        self._separate()
+
+    def close(self) -> etree._Element:
+        self._flush()
+        return self.root
+
+    def _flush(self) -> None:
+        if not self._data:
+            return
+        text = _escape("".join(self._data))
+        self._data.clear()
+        if self._last is None:
+            parent = self._open[-1][1]
+            parent.text = (parent.text or "") + text
+        else:
+            self._last.tail = (self._last.tail or "") + text
+
+    def _separate(self) -> None:
+        gap = etree.Comment()
+        self._open[-1][1].append(gap)
+        self._last = gap
+
+
+def _escape(text: str) -> str:
+    return text.translate(_ESCAPE) if _XML_INVALID_RE.search(text) else text
+
+
+def _sub_element(parent: etree._Element, tag: str, attrib: dict[str, str]) -> etree._Element:
+    """A child element. A name lxml refuses (libxml2 accepts "<a"b>") is
+    replaced by a placeholder that keeps its Office prefix, the one part of
+    a name a rule looks at ("<o:<>" is still Word markup); an attribute it
+    refuses is left out (the attributes rules read have plain names)."""
+    attrib = {name: _escape(value) for name, value in attrib.items()}
+    try:
+        return etree.SubElement(parent, tag, attrib)
+    except ValueError:
+        pass
+    try:
+        element = etree.SubElement(parent, tag)
+    except ValueError:
+        prefix = tag[:2] if tag.startswith(_OFFICE_PREFIXES) else ""
+        element = etree.SubElement(parent, prefix + _PLACEHOLDER_TAG)
+    for name, value in attrib.items():
+        try:
+            element.set(name, value)
+        except ValueError:
+            continue
+    return element
+
+
+def _page_root(document: etree._Element) -> etree._Element:
+    """<body>, or the whole document when there is none."""
+    body = document.find("body")
+    if body is None:
+        body = _first_below(document, "body")
+    if body is not None:
+        return body
+    if document.tag == _DOCUMENT_TAG:
+        return document
+    wrapper = etree.HTMLParser().makeelement(_DOCUMENT_TAG)
+    wrapper.append(document)
+    return wrapper
+
+
+def _below(element: etree._Element, *tags: str) -> Iterator[etree._Element]:
+    """The elements under `element` (of the given names), in document order.
+
+    lxml's iter() takes time quadratic in the depth of the tree (50,000
+    nested elements: seconds), iterwalk linear: searches that may cover
+    the whole tree go through here.
+    """
+    for _, node in etree.iterwalk(element, events=("start",), tag=tags or None):
+        if node is not element:
+            yield node
+
+
+def _first_below(element: etree._Element, *tags: str) -> etree._Element | None:
+    return next(_below(element, *tags), None)
+
+
+# --- pruning and the article container ---------------------------------------
+
+
+def _prune(root: etree._Element) -> list[tuple[etree._Element, float]]:
+    """Remove elements that never hold report text (scripts, navigation,
+    Word metadata, hidden elements); return the elements left that are
     named like an article container, with the share of the page's text each
-    must hold to be believed."""
+    must hold to be believed.
+
+    One pass decides both, in document order, and skips what lies inside a
+    removed element: nothing in there is kept or can be the container (and
+    holding on to elements of a removed subtree would make lxml scan it
+    once for each of them when they are freed).
+    """
+    sheltered: set[etree._Element] | None = None
+    # Word pages repeat a few styles and classes on every element.
+    hidden: dict[str, bool] = {}
+    shares: dict[tuple[str | None, str | None], float] = {}
     doomed = []
     candidates = []
-    for tag in root.find_all(True):
-        name = tag.name or ""
-        if name in _DROP_TAGS or (name.startswith(_OFFICE_PREFIXES) and name != "o:p"):
-            doomed.append(tag)
+    walker = etree.iterwalk(root, events=("start",))
+    for _, element in walker:
+        if element is root:
             continue
-        if name in _CHROME_SECTIONS and tag.find_parent(list(_CONTENT_SECTIONS)) is None:
-            doomed.append(tag)
+        tag = element.tag
+        if tag in _CHROME_SECTIONS and sheltered is None:
+            sheltered = _sheltered_sections(root)
+        names = element.keys()
+        if (
+            tag in _DROP_TAGS
+            or (tag.startswith(_OFFICE_PREFIXES) and tag != "o:p")
+            or (tag in _CHROME_SECTIONS and element not in sheltered)
+            or ("style" in names and _memo(hidden, element.get("style"), _is_hidden))
+        ):
+            doomed.append(element)
+            walker.skip_subtree()
             continue
-        attrs = tag.attrs
-        if not attrs:
-            continue
-        style = attrs.get("style")
-        if style and isinstance(style, str) and _HIDDEN_STYLE_RE.search(style):
-            doomed.append(tag)
-            continue
-        if "id" in attrs or "class" in attrs:
-            named = _attr_text(tag)
-            if _STRONG_CONTAINER_RE.search(named):
-                candidates.append((tag, _STRONG_SHARE))
-            elif _WEAK_CONTAINER_RE.search(named):
-                candidates.append((tag, _WEAK_SHARE))
-    for tag in doomed:
-        tag.extract()
+        if "id" in names or "class" in names:
+            share = _memo(shares, (element.get("id"), element.get("class")), _container_share)
+            if share:
+                candidates.append((element, share))
+    for element in doomed:
+        _remove(element)
     return candidates
 
 
-def _attr_text(tag: Tag) -> str:
-    ident = tag.get("id") or ""
-    classes = tag.get("class") or ""
-    if isinstance(classes, list):
-        classes = " ".join(classes)
-    return f"{ident} {classes}"
+def _memo(cache: dict, key: object, compute: Callable) -> object:
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = compute(key)
+    return value
 
 
-def _text_lengths(root: Tag) -> dict[int, int]:
-    """Non-blank text characters under every element, keyed by id(), in one
-    bottom-up pass (children precede parents in reversed document order)."""
-    lengths: dict[int, int] = {}
-    for node in reversed(list(root.descendants)):
-        if isinstance(node, Tag):
-            n = lengths.get(id(node), 0)
-        elif _is_text(node):
-            n = len(_WS_RE.sub("", node))
-        else:
-            continue
-        parent = node.parent
-        if parent is not None and n:
-            lengths[id(parent)] = lengths.get(id(parent), 0) + n
+def _sheltered_sections(root: etree._Element) -> set[etree._Element]:
+    """Every <header>/<footer> inside an <article>/<main> (one found above
+    `root` included), in one pass however deeply sections nest."""
+    top = root
+    while top.getparent() is not None:
+        top = top.getparent()
+    sheltered: set[etree._Element] = set()
+    for section in _below(top, *_CONTENT_SECTIONS):
+        if section not in sheltered:
+            sheltered.update(_below(section, *_CONTENT_SECTIONS, *_CHROME_SECTIONS))
+    return sheltered
+
+
+def _is_hidden(style: str) -> bool:
+    # Word styles are long and on every element; a match needs one of these
+    # words (no character outside ASCII folds to their letters), and the
+    # regex runs on the few styles that hold one.
+    low = style.lower()
+    if "none" not in low and "all" not in low and "dden" not in low:
+        return False
+    return _HIDDEN_STYLE_RE.search(style) is not None
+
+
+def _remove(element: etree._Element) -> None:
+    """Empty `element` and rename it to a name no rule knows, so that it
+    renders as nothing. Its tail stays where it is, and the text before and
+    after it remain two strings (a line break in either is then never taken
+    for one inside a word), as when BeautifulSoup extracted the element.
+
+    (Detaching it and leaving a comment would need its tail re-set through
+    lxml's API, which refuses the control characters libxml2 keeps.)
+    """
+    element.clear(keep_tail=True)
+    element.tag = _REMOVED_TAG
+
+
+def _container_share(names: tuple[str | None, str | None]) -> float:
+    """The share of the page's text an element must hold to be the article
+    container, judged by its (id, class); 0 when they name no container.
+
+    The class is searched as written; BeautifulSoup split it into words and
+    joined them with one space, which finds the same names, since none of
+    them contains a space.
+    """
+    ident, classes = names
+    named = f"{ident or ''} {classes or ''}"
+    if _STRONG_CONTAINER_RE.search(named):
+        return _STRONG_SHARE
+    if _WEAK_CONTAINER_RE.search(named):
+        return _WEAK_SHARE
+    return 0
+
+
+def _visible_length(element: etree._Element) -> int:
+    """Non-blank characters of the text under `element` (comments excluded)."""
+    text = _STRING_VALUE(element)
+    return len(text) - sum(map(text.count, _WS_CHARS))
+
+
+def _text_lengths(root: etree._Element, elements: list[etree._Element]) -> dict[etree._Element, int]:
+    """`_visible_length` of `root` and of each of `elements`: one C-level
+    scan each when they are few, else one pass over the whole tree."""
+    if len(elements) <= _MAX_SEPARATE_MEASURES:
+        lengths = {element: _visible_length(element) for element in elements}
+        lengths[root] = _visible_length(root)
+        return lengths
+    return _all_text_lengths(root)
+
+
+def _all_text_lengths(root: etree._Element) -> dict[etree._Element, int]:
+    """`_visible_length` of every element under `root`, bottom-up in one
+    pass (children precede parents in reversed document order)."""
+    lengths: dict[etree._Element, int] = {}
+    nodes = [node for _, node in etree.iterwalk(root, events=("start", "comment", "pi"))]
+    for node in reversed(nodes):
+        n = 0
+        if node.tag.__class__ is str:
+            n = lengths.get(node, 0) + len(_WS_RE.sub("", node.text or ""))
+            lengths[node] = n
+        if node is root:
+            break
+        n += len(_WS_RE.sub("", node.tail or ""))
+        if n:
+            parent = node.getparent()
+            lengths[parent] = lengths.get(parent, 0) + n
     return lengths
 
 
-def _find_container(root: Tag, candidates: list[tuple[Tag, float]]) -> Tag | None:
+def _find_container(
+    root: etree._Element, candidates: list[tuple[etree._Element, float]], ruby: bool
+) -> etree._Element | None:
     """The smallest candidate container that holds its share of the page's
-    text (a detached candidate holds none); widened if data tables lie
-    outside it."""
+    text; widened if data tables lie outside it."""
     if not candidates:
         return None
-    lengths = _text_lengths(root)
-    total = lengths.get(id(root), 0)
+    lengths = _text_lengths(root, [element for element, _ in candidates])
+    total = lengths.get(root, 0)
     if total == 0:
         return None
     best, best_len = None, None
-    for tag, share in candidates:
-        n = lengths.get(id(tag), 0)
+    for element, share in candidates:
+        n = lengths.get(element, 0)
         if n >= share * total and (best_len is None or n < best_len):
-            best, best_len = tag, n
+            best, best_len = element, n
     if best is None:
         return None
-    return _widen_for_tables(root, best)
+    return _widen_for_tables(root, best, ruby)
 
 
-def _inside(node: Tag, ancestor: Tag) -> bool:
-    return any(parent is ancestor for parent in node.parents)
+def _widen_for_tables(root: etree._Element, container: etree._Element, ruby: bool) -> etree._Element | None:
+    """Never cut a data table off: grow the container to the nearest
+    ancestor that holds every data-looking table of the page (None = the
+    whole body)."""
+    inner = {container, *_below(container, "table")}
+    outside = [t for t in _below(root, "table") if t not in inner and _is_data_looking(t, ruby)]
+    if not outside:
+        return container
+    chain: dict[etree._Element, int] = {}  # the container and its ancestors -> height above it
+    node = container
+    while node is not None:
+        chain[node] = len(chain)
+        if node is root:
+            break
+        node = node.getparent()
+    meetings: dict[etree._Element, etree._Element | None] = {}
+    highest = 0
+    for table in outside:
+        meeting = _meeting_point(table, chain, meetings)
+        if meeting is None:
+            return None
+        highest = max(highest, chain[meeting])
+    widened = list(chain)[highest]
+    return None if widened is root else widened
 
 
-def _widen_for_tables(root: Tag, container: Tag) -> Tag | None:
-    """Never cut a data table off: grow the container to an ancestor that
-    holds every data-looking table of the page (None = the whole body)."""
-    outside = [
-        t for t in root.find_all("table")
-        if t is not container and not _inside(t, container)
-        and t.find("table") is None and len(t.find_all("tr")) >= 2
-        and any(ch.isdigit() for ch in t.get_text())
-    ]
-    node: Tag | None = container
-    while outside and node is not None and node is not root:
-        node = node.parent
-        outside = [t for t in outside if node is not None and not _inside(t, node)]
-    if node is None or node is root:
-        return None
-    return node
+def _meeting_point(
+    table: etree._Element,
+    chain: dict[etree._Element, int],
+    meetings: dict[etree._Element, etree._Element | None],
+) -> etree._Element | None:
+    """The lowest element of `chain` that holds `table`. Every element
+    climbed through is remembered, so tables sharing deep ancestors are
+    climbed once in all."""
+    path = []
+    node = table.getparent()
+    while node is not None and node not in chain and node not in meetings:
+        path.append(node)
+        node = node.getparent()
+    meeting = meetings[node] if node is not None and node in meetings else node
+    for element in path:
+        meetings[element] = meeting
+    return meeting
 
 
-def _is_text(node: object) -> bool:
-    return isinstance(node, NavigableString) and not isinstance(
-        node, (PreformattedString, Script, Stylesheet)
-    )
+def _is_data_looking(table: etree._Element, ruby: bool) -> bool:
+    """No nested table, two rows or more, and a digit somewhere."""
+    if _first_below(table, "table") is not None:
+        return False
+    rows = _below(table, "tr")
+    if next(rows, None) is None or next(rows, None) is None:
+        return False
+    return any(ch.isdigit() for ch in _plain_text(table, ruby))
+
+
+def _plain_text(element: etree._Element, ruby: bool) -> str:
+    """The text under `element` as it stands in the markup (for <pre>, and
+    the digit test). `ruby`: the page has <rt>/<rp> annotations, whose text
+    is left out."""
+    if not ruby:
+        return _STRING_VALUE(element)
+    if next(element.iterancestors(*_RUBY_TAGS), None) is not None:
+        return ""
+    parts: list[str] = []
+    stack: list[etree._Element | str] = [element]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is str:
+            parts.append(node)
+            continue
+        tag = node.tag
+        if tag.__class__ is not str or tag in _RUBY_TAGS:
+            continue
+        if node.text:
+            parts.append(node.text)
+        for child in reversed(node):
+            if child.tail:
+                stack.append(child.tail)
+            stack.append(child)
+    return "".join(parts)
+
+
+# --- rendering ----------------------------------------------------------------
 
 
 def _inline_text(s: str) -> str:
-    return _WS_RE.sub(" ", _CJK_WRAP_RE.sub("", s))
+    """A string of inline text: a line break between two CJK characters is
+    a wrapped line in the source and goes; other whitespace runs become one
+    space. (Most strings have neither; they are returned as they are.)"""
+    if s.isprintable():
+        return _WS_RE.sub(" ", s) if "  " in s else s
+    if "\n" in s or "\r" in s:
+        s = _CJK_WRAP_RE.sub("", s)
+    return _WS_RE.sub(" ", s)
 
 
-def _walk(root: Tag, out: list[str], container: Tag | None = None) -> None:
-    """Depth-first render of `root` into `out`; "\\n" marks block edges.
+class _Renderer:
+    """Renders a pruned tree as text pieces; "\\n" marks block edges. It
+    knows the article container (whose place in the page's rendering the
+    walk records) and whether the page has ruby annotations (`_plain_text`)."""
 
-    Iterative, so that pathological nesting cannot hit the recursion limit.
-    """
-    stack: list[tuple[object, int]] = [(root, _ENTER)]
-    while stack:
-        node, kind = stack.pop()
-        if kind == _EXIT_BLOCK:
+    def __init__(self, container: etree._Element | None, ruby: bool):
+        self.container = container
+        self.ruby = ruby
+
+    def walk(self, root: etree._Element, out: list[str], bounds: list[int] | None = None) -> None:
+        """Depth-first render of `root` (without its tail) into `out`.
+
+        lxml's iterwalk does the traversal in C (no recursion, however deep
+        the page); a <pre>, a <br> and a table rendered as rows are not
+        descended into, and have no block edge of their own at their end.
+
+        The page's walk records in `bounds` where the container's rendering
+        starts and ends in `out`; a cell's walk (`bounds` None) does not: a
+        container inside a data table cell is no container.
+        """
+        container = self.container
+        append = out.append
+        rendered: set[etree._Element] = set()
+        walker = etree.iterwalk(root, events=_WALK_EVENTS)
+        for event, node in walker:
+            if event == "start":
+                tag = node.tag
+                if node is container and bounds is not None:
+                    append("\n")
+                    bounds.append(len(out))
+                if tag in _SPECIAL_TAGS and self._render_whole(node, tag, out):
+                    rendered.add(node)
+                    walker.skip_subtree()
+                    continue
+                if tag in _BLOCK_TAGS:
+                    append("\n")
+                text = node.text
+                if text:
+                    append(_inline_text(text))
+            elif event == "end":
+                if node in rendered:
+                    rendered.discard(node)
+                elif node.tag in _BLOCK_TAGS:
+                    append("\n")
+                if node is container and bounds is not None:
+                    append("\n")
+                    bounds.append(len(out))
+                if node is not root:
+                    tail = node.tail
+                    if tail:
+                        append(_inline_text(tail))
+            else:  # a comment: only its tail is text
+                tail = node.tail
+                if tail:
+                    append(_inline_text(tail))
+
+    def _render_whole(self, node: etree._Element, tag: str, out: list[str]) -> bool:
+        """Render a <br>, a <pre> or a data table in one piece; False for a
+        layout table, which is walked like any block."""
+        if tag == "br":
             out.append("\n")
-            continue
-        if kind == _EXIT_CONTAINER:
-            out.append(f"\n{_CONTAINER_END}\n")
-            continue
-        if not isinstance(node, Tag):
-            if _is_text(node):
-                out.append(_inline_text(str(node)))
-            continue
-        name = node.name
-        if node is container:
-            out.append(f"\n{_CONTAINER_START}\n")
-            stack.append((node, _EXIT_CONTAINER))
-        if name == "br":
-            out.append("\n")
-            continue
-        if name == "pre":
-            out.append("\n" + node.get_text() + "\n")
-            continue
-        if name == "table" and _render_data_table(node, out):
-            continue
-        if name in _BLOCK_TAGS:
-            out.append("\n")
-            stack.append((node, _EXIT_BLOCK))
-        stack.extend((child, _ENTER) for child in reversed(node.contents))
+            return True
+        if tag == "pre":
+            out.append("\n" + _plain_text(node, self.ruby) + "\n")
+            return True
+        return self._data_table(node, out)
+
+    def _cell_text(self, cell: etree._Element) -> str:
+        """A cell on one line: its lines joined (`_join_fragments`)."""
+        if not len(cell):
+            # Only text (most cells): what the walk below makes of it.
+            text = cell.text
+            return _inline_text(text).strip(_CELL_STRIP) if text else ""
+        pieces: list[str] = []
+        self.walk(cell, pieces)
+        parts = [part for part in "".join(pieces).split("\n") if part]
+        text = _join_fragments([part.strip(_CELL_STRIP) for part in parts])
+        return _SPACE_RUN_RE.sub(" ", text) if "  " in text else text
+
+    def _data_table(self, table: etree._Element, out: list[str]) -> bool:
+        """Render a data table as " | " rows with spans expanded; return False
+        (render it as ordinary blocks instead) when it is a layout table: one
+        that nests tables, has a single column, or holds long prose."""
+        if _first_below(table, "table") is not None:
+            return False
+        grid = []
+        pending: dict[int, int] = {}  # column -> rows still covered by a rowspan
+        width = 0
+        for tr in _own_rows(table):
+            cells = [c for c in tr if c.tag == "td" or c.tag == "th"]
+            row = self._grid_row(cells, pending)
+            if row is None:
+                return False
+            width = max(width, len(cells))
+            grid.append(row)
+        if width <= 1:
+            return False
+        out.append("\n")
+        caption = _first_below(table, "caption")  # this table's: it nests none
+        if caption is not None:
+            out.append(self._cell_text(caption) + "\n")
+        for row in grid:
+            if any(row):
+                out.append(" | ".join(row) + "\n")
+        return True
+
+    def _grid_row(self, cells: list[etree._Element], pending: dict[int, int]) -> list[str] | None:
+        """One row of the grid: a cell covered by a span from the left or
+        from above is an empty cell. None when a cell holds prose."""
+        row: list[str] = []
+        col = 0
+        for cell in cells:
+            while pending.get(col, 0) > 0:  # covered from a row above
+                row.append("")
+                pending[col] -= 1
+                col += 1
+            text = self._cell_text(cell)
+            if len(text) > _LAYOUT_CELL_CHARS:
+                return None
+            names = cell.keys()
+            colspan = _span(cell.get("colspan"), _MAX_COLSPAN) if "colspan" in names else 1
+            rowspan = _span(cell.get("rowspan"), _MAX_ROWSPAN) if "rowspan" in names else 1
+            row.append(text)
+            row.extend([""] * (colspan - 1))
+            if rowspan > 1:
+                for covered in range(col, col + colspan):
+                    pending[covered] = rowspan - 1
+            col += colspan
+        if pending:
+            # Positions after the last cell still covered from rows above.
+            last = max((c for c, left in pending.items() if left > 0), default=-1)
+            while col <= last:
+                row.append("")
+                if pending.get(col, 0) > 0:
+                    pending[col] -= 1
+                col += 1
+        return row
 
 
-def _own_rows(table: Tag) -> list[Tag]:
+def _own_rows(table: etree._Element) -> list[etree._Element]:
     """The <tr> of this table (direct or inside thead/tbody/tfoot); broken
-    markup that puts rows elsewhere falls back to a full search."""
+    markup that puts rows elsewhere falls back to all rows below it (the
+    caller has made sure it nests no table)."""
     rows = []
-    for child in table.children:
-        name = getattr(child, "name", None)
-        if name == "tr":
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
             rows.append(child)
-        elif name in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child.children if getattr(c, "name", None) == "tr")
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if c.tag == "tr")
     if not rows:
-        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        rows = list(_below(table, "tr"))
     return rows
 
 
-def _span(value: object, cap: int) -> int:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    digits = re.match(r"\s*(\d+)", str(value or ""))
+def _span(value: str | None, cap: int) -> int:
+    if value is None:
+        return 1
+    digits = _SPAN_RE.match(value)
     n = int(digits.group(1)) if digits else 1
     return min(max(n, 1), cap)
 
@@ -583,67 +1067,6 @@ def _join_fragments(parts: list[str]) -> str:
             text += " "
         text += part
     return text
-
-
-def _cell_text(cell: Tag) -> str:
-    pieces: list[str] = []
-    _walk(cell, pieces)
-    parts = [p.strip(_CELL_STRIP) for p in "".join(pieces).split("\n")]
-    return _SPACE_RUN_RE.sub(" ", _join_fragments(parts))
-
-
-def _render_data_table(table: Tag, out: list[str]) -> bool:
-    """Render a data table as " | " rows with spans expanded; return False
-    (render it as ordinary blocks instead) when it is a layout table: one
-    that nests tables, has a single column, or holds long prose."""
-    if table.find("table") is not None:
-        return False
-    grid = []
-    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan
-    width = 0
-    for tr in _own_rows(table):
-        row: list[str] = []
-        col = 0
-
-        def skip_covered() -> None:
-            nonlocal col
-            while pending.get(col, 0) > 0:
-                row.append("")
-                pending[col] -= 1
-                col += 1
-
-        cells = [c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
-        for cell in cells:
-            skip_covered()
-            text = _cell_text(cell)
-            if len(text) > _LAYOUT_CELL_CHARS:
-                return False
-            colspan = _span(cell.get("colspan"), _MAX_COLSPAN)
-            rowspan = _span(cell.get("rowspan"), _MAX_ROWSPAN)
-            for j in range(colspan):
-                row.append(text if j == 0 else "")
-                if rowspan > 1:
-                    pending[col] = rowspan - 1
-                col += 1
-        # Positions after the last cell still covered from rows above.
-        last = max((c for c, left in pending.items() if left > 0), default=-1)
-        while col <= last:
-            row.append("")
-            if pending.get(col, 0) > 0:
-                pending[col] -= 1
-            col += 1
-        width = max(width, len(cells))
-        grid.append(row)
-    if width <= 1:
-        return False
-    out.append("\n")
-    caption = table.find("caption")
-    if caption is not None and caption.find_parent("table") is table:
-        out.append(_cell_text(caption) + "\n")
-    for row in grid:
-        if any(row):
-            out.append(" | ".join(row) + "\n")
-    return True
 
 
 def _header_lines(before: list[str], body: list[str]) -> list[str]:

@@ -80,7 +80,7 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
 
     Raises TransformError: empty_file, binary_content, undecodable,
     unsupported_format, pdf_no_text_layer, pdf_encrypted, pdf_invalid,
-    docx_invalid, docx_too_large, and html_invalid (bs4/lxml failing on
+    docx_invalid, docx_too_large, and html_invalid (lxml failing on
     pathological markup; not seen in practice).
     """
     if not data or not data.strip():
@@ -160,7 +160,9 @@ def _html_text(html: str) -> str:
         )
     try:
         return html_to_text(html)
-    except Exception as exc:  # bs4/lxml on pathological markup; never a crash of the load
+    except TransformError:
+        raise  # html_to_text's own html_invalid, with its message
+    except Exception as exc:  # lxml on pathological markup; never a crash of the load
         raise TransformError("html_invalid", f"HTML could not be rendered: {exc!r}", stage="clean") from None
 
 
