@@ -102,7 +102,7 @@ def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> Non
     stats.ok += len(batch)
 
 
-def run_checks(con, *, everything: bool = False, progress: Progress | None = None, batch_size: int = 10000) -> StageStats:
+def run_checks(con, *, everything: bool = False, progress: Progress | None = None, batch_size: int = 5000) -> StageStats:
     """Check pending reports (and their neighbours), or all of them, in large vectorised batches."""
     stats = StageStats(stage=STAGE)
     if everything:

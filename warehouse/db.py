@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -40,6 +41,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.Duc
             # 16 MB of WAL made commits half of a stage's parent time. The file
             # is checkpointed when the connection closes.
             con.execute("SET checkpoint_threshold = '1GB'")
+            # DuckDB's buffer pool defaults to 80% of RAM and keeps what it read;
+            # a load's memory must stay flat whatever the warehouse size, so the
+            # pool is capped (DuckDB spills to disk past it).
+            con.execute(f"SET memory_limit = '{os.environ.get('OGI_DUCKDB_MEMORY') or '1GB'}'")
             ensure_schema(con)
         yield con
     finally:
