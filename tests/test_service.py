@@ -255,11 +255,15 @@ def test_daily_schedule_runs_pending_work_and_rechecks_everything(tmp_path: Path
     con = duckdb.connect(str(db))
     try:
         (doc,) = con.execute("SELECT min(doc_id) FROM core.reports").fetchone()
-        # As if a run had been killed after report_metadata for this document.
+        # As if a run had been killed after report_metadata for this document: stages commit
+        # their rows and ledger rows together, so the later stages left neither.
         con.execute(
             "DELETE FROM staging.stage_ledger WHERE doc_id = ? AND stage IN ('report_sections', 'facts', 'check_results')",
             [doc],
         )
+        for table in ("core.sections", "core.fact_active_disclosure", "core.fact_requests", "core.fact_review_litigation",
+                      "core.fact_narrative_figures", "core.fact_legacy_stats", "staging.parse_issues", "core.check_results"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc])
     finally:
         con.close()
     with dg.instance_for_test() as instance:

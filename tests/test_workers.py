@@ -103,7 +103,7 @@ def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_pat
         def read(con, doc_ids):
             return [StageInput(d, f"/{d}", ("bad" if d == bad else "fine",)) for d in doc_ids]
 
-        stage = Stage("test_stage", "SELECT doc_id FROM raw.documents", read, tasks.issue_columns, ("staging.parse_issues",))
+        stage = Stage("test_stage", "SELECT doc_id, rowid AS pos FROM raw.documents", read, tasks.issue_columns, ("staging.parse_issues",))
         stats = run_stage(con, stage, SCHEMAS, pool)
         assert (stats.ok, stats.error_codes) == (4, {"store_failed": 1})
         stored = {r[0] for r in con.execute("SELECT doc_id FROM staging.parse_issues").fetchall()}

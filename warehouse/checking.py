@@ -108,7 +108,7 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     if everything:
         doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM core.reports ORDER BY doc_id").fetchall()]
     else:
-        doc_ids = with_neighbours(con, pending_doc_ids(con, STAGE, "SELECT doc_id FROM core.reports"))
+        doc_ids = with_neighbours(con, pending_doc_ids(con, STAGE, "SELECT doc_id, rowid AS pos FROM core.reports"))
     stats.pending = len(doc_ids)
     done = 0
     for batch in agency_batches(con, doc_ids, batch_size):

@@ -121,10 +121,26 @@ def _ids_frame(doc_ids: list[str]) -> pl.DataFrame:
     return pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
 
 
-def _select_batch(con, sql: str, doc_ids: list[str]) -> list[tuple]:
+def _rowids(con, table: str) -> str:
+    """`BETWEEN lo AND hi`: the rowid range of the batch's rows in `table` (reads only doc_id)."""
+    lo, hi = con.execute(
+        f"SELECT min(rowid), max(rowid) FROM {table} WHERE doc_id IN (SELECT doc_id FROM _ogi_sel)"
+    ).fetchone()
+    return "IS NULL" if lo is None else f"BETWEEN {lo} AND {hi}"  # rowid is never NULL: no rows
+
+
+def _select_batch(con, sql: str, doc_ids: list[str], **ranged: str) -> list[tuple]:
+    """Run `sql` for the batch's documents (registered as `_ogi_sel`).
+
+    `ranged` maps a placeholder of `sql` to a table: it becomes that table's
+    rowid range for the batch, e.g. `WHERE t.rowid {t}`. A join on doc_id
+    alone scans the whole table, text and bytes included, for every batch:
+    quadratic in the warehouse size. Batches come in rowid order
+    (stages.pending_doc_ids), so the ranges are narrow.
+    """
     con.register("_ogi_sel", _ids_frame(doc_ids))
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql.format(**{k: _rowids(con, table) for k, table in ranged.items()})).fetchall()
     finally:
         con.unregister("_ogi_sel")
 
@@ -132,8 +148,10 @@ def _select_batch(con, sql: str, doc_ids: list[str]) -> list[tuple]:
 def _read_clean(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
         con,
-        "SELECT d.doc_id, d.source_path, d.file_name, d.content FROM raw.documents d JOIN _ogi_sel USING (doc_id)",
+        "SELECT d.doc_id, d.source_path, d.file_name, d.content FROM raw.documents d JOIN _ogi_sel USING (doc_id) "
+        "WHERE d.rowid {d} ORDER BY d.rowid",
         doc_ids,
+        d="raw.documents",
     )
     return [StageInput(doc_id, path, (bytes(content), name)) for doc_id, path, name, content in rows]
 
@@ -142,8 +160,11 @@ def _read_metadata(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT t.doc_id, d.source_path, t.text FROM staging.cleaned_text t "
-        "JOIN raw.documents d USING (doc_id) JOIN _ogi_sel USING (doc_id)",
+        "JOIN raw.documents d USING (doc_id) JOIN _ogi_sel USING (doc_id) "
+        "WHERE t.rowid {t} AND d.rowid {d} ORDER BY t.rowid",
         doc_ids,
+        t="staging.cleaned_text",
+        d="raw.documents",
     )
     return [StageInput(doc_id, path, (text, path, transforms.PARSER_VERSION)) for doc_id, path, text in rows]
 
@@ -152,8 +173,9 @@ def _read_sections(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT t.doc_id, r.source_path, t.text FROM staging.cleaned_text t "
-        "JOIN core.reports r USING (doc_id) JOIN _ogi_sel USING (doc_id)",
+        "JOIN core.reports r USING (doc_id) JOIN _ogi_sel USING (doc_id) WHERE t.rowid {t} ORDER BY r.rowid",
         doc_ids,
+        t="staging.cleaned_text",
     )
     return [StageInput(doc_id, path, (text,)) for doc_id, path, text in rows]
 
@@ -163,8 +185,9 @@ def _read_facts(con, doc_ids: list[str]) -> list[StageInput]:
     for doc_id, *section in _select_batch(
         con,
         "SELECT s.doc_id, s.section, s.heading, s.body, s.start_offset, s.end_offset "
-        "FROM core.sections s JOIN _ogi_sel USING (doc_id) ORDER BY s.doc_id, s.start_offset",
+        "FROM core.sections s JOIN _ogi_sel USING (doc_id) WHERE s.rowid {s} ORDER BY s.doc_id, s.start_offset",
         doc_ids,
+        s="core.sections",
     ):
         sections[doc_id].append(tuple(section))
     unsectioned = {
@@ -174,15 +197,16 @@ def _read_facts(con, doc_ids: list[str]) -> list[StageInput]:
             "SELECT l.doc_id, l.outcome, coalesce(e.message, l.outcome) FROM staging.stage_ledger l "
             "JOIN _ogi_sel USING (doc_id) LEFT JOIN core.load_errors e "
             "ON e.doc_id = l.doc_id AND e.error = l.outcome AND e.stage = 'sections' "
-            "WHERE l.stage = 'report_sections' AND l.outcome <> 'ok'",
+            f"WHERE l.stage = 'report_sections' AND l.outcome <> 'ok' AND l.parser_version = '{transforms.PARSER_VERSION}'",
             doc_ids,
         )
     }
     rows = _select_batch(
         con,
         "SELECT t.doc_id, r.source_path, t.text, r.doc_kind FROM staging.cleaned_text t "
-        "JOIN core.reports r USING (doc_id) JOIN _ogi_sel USING (doc_id)",
+        "JOIN core.reports r USING (doc_id) JOIN _ogi_sel USING (doc_id) WHERE t.rowid {t} ORDER BY r.rowid",
         doc_ids,
+        t="staging.cleaned_text",
     )
     return [
         StageInput(doc_id, path, ("", [], "other", unsectioned[doc_id]))
@@ -210,15 +234,15 @@ def _unparsed_is_blocking(result: BatchResult, item: StageInput, err: TransformE
 
 
 CLEAN = Stage(
-    "cleaned_text", "SELECT doc_id FROM raw.documents", _read_clean, derive.clean, ("staging.cleaned_text",)
+    "cleaned_text", "SELECT doc_id, rowid AS pos FROM raw.documents", _read_clean, derive.clean, ("staging.cleaned_text",)
 )
 METADATA = Stage(
-    "report_metadata", "SELECT doc_id FROM staging.cleaned_text", _read_metadata, derive.metadata, ("core.reports",)
+    "report_metadata", "SELECT doc_id, rowid AS pos FROM staging.cleaned_text", _read_metadata, derive.metadata, ("core.reports",)
 )
-SECTIONS = Stage("report_sections", "SELECT doc_id FROM core.reports", _read_sections, derive.sections, ("core.sections",))
+SECTIONS = Stage("report_sections", "SELECT doc_id, rowid AS pos FROM core.reports", _read_sections, derive.sections, ("core.sections",))
 FACTS = Stage(
     "facts",
-    "SELECT doc_id FROM core.reports",
+    "SELECT doc_id, rowid AS pos FROM core.reports",
     _read_facts,
     derive.facts,
     FACT_TABLES + ("staging.parse_issues",),
