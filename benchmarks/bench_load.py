@@ -47,16 +47,15 @@ ANALYST_QUERIES = {
         FROM published.fact_requests f JOIN published.reports r USING (doc_id)
         WHERE f.row_code = 'new_received' AND f.applicant = 'total' AND f.source = 'table'
         GROUP BY r.agency ORDER BY applications DESC LIMIT 20""",
+    # one check_results row per (report, rule): the share of failing rows is the quarantine rate
     "quarantine rate by rule": """
-        SELECT rule, count(DISTINCT doc_id) FILTER (WHERE status = 'fail') * 1.0 / count(DISTINCT doc_id) AS rate
-        FROM core.check_results WHERE severity = 'blocking' GROUP BY rule ORDER BY rate DESC""",
+        SELECT rule, avg((status = 'fail')::INT) AS rate
+        FROM core.check_results WHERE severity = 'blocking' AND doc_id IS NOT NULL GROUP BY rule ORDER BY rate DESC""",
+    # rule Y-01 already pairs each report with the agency's previous year, per column
     "cross-year carry-over breaks": """
-        SELECT a.agency_id, a.report_year, fa.value AS carried_forward, fb.value AS next_carried_over
-        FROM core.reports a
-        JOIN core.reports b ON b.agency_id = a.agency_id AND b.report_year = a.report_year + 1
-        JOIN core.fact_requests fa ON fa.doc_id = a.doc_id AND fa.row_code = 'carried_forward' AND fa.applicant = 'total' AND fa.source = 'table'
-        JOIN core.fact_requests fb ON fb.doc_id = b.doc_id AND fb.row_code = 'carried_over' AND fb.applicant = 'total' AND fb.source = 'table'
-        WHERE fa.value <> fb.value""",
+        SELECT r.agency, r.report_year, c.observed, c.expected, c.message
+        FROM core.check_results c JOIN core.reports r USING (doc_id)
+        WHERE c.rule = 'Y-01' AND c.status = 'fail' ORDER BY r.agency, r.report_year""",
     "fees by year": """
         SELECT r.report_year, sum(f.value) AS fees_wan_yuan
         FROM published.fact_active_disclosure f JOIN published.reports r USING (doc_id)

@@ -69,3 +69,21 @@ def test_a_snapshot_replaced_behind_the_warehouse_is_rewritten_in_full(tmp_path:
         (reports,) = con.execute("SELECT count(*) FROM core.reports").fetchone()
     with duckdb.connect(str(published_path(db)), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM core.reports").fetchone()[0] == reports
+
+
+def test_duplicate_fact_keys_are_looked_for_in_what_changed_since_the_last_publish(tmp_path: Path, capsys) -> None:
+    from warehouse import db as warehouse_db
+    from warehouse.checking import duplicate_fact_keys
+
+    path = tmp_path / "ogi.duckdb"
+    _load([SEEDS], path, capsys)
+    with warehouse_db.connect(path) as con:
+        assert duplicate_fact_keys(con) == ({"fact_requests": 0, "fact_review_litigation": 0, "fact_active_disclosure": 0}, 0)
+        (doc,) = con.execute("SELECT min(doc_id) FROM core.fact_requests").fetchone()
+        con.execute("INSERT INTO core.fact_requests SELECT * FROM core.fact_requests WHERE doc_id = ? LIMIT 1", [doc])
+        con.execute("UPDATE staging.stage_ledger SET done_at = now()::TIMESTAMP WHERE doc_id = ? AND stage = 'facts'", [doc])
+        dupes, scope = duplicate_fact_keys(con)
+        assert (dupes["fact_requests"], scope) == (1, 1)
+        con.execute("DELETE FROM staging.snapshot_log")  # never published: everything is looked at
+        dupes, scope = duplicate_fact_keys(con)
+        assert (dupes["fact_requests"], scope) == (1, 5)

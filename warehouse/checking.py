@@ -119,3 +119,39 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
         if progress:
             progress(STAGE, done, len(doc_ids))
     return stats
+
+
+_FACT_KEYS = {
+    "fact_requests": "doc_id, row_code, applicant, source",
+    "fact_review_litigation": "doc_id, proceeding, outcome, source",
+    "fact_active_disclosure": "doc_id, item, metric, source",
+}
+
+
+def duplicate_fact_keys(con) -> tuple[dict[str, int], int]:
+    """Fact keys stored twice, per table, and how many documents were looked at.
+
+    Only documents whose facts were written since the last publish can have
+    gained a duplicate (every write goes through the stage ledger), so only
+    they are grouped: on a 100k-report warehouse the full scan cost 9 s of
+    every load. Before the first publish every document is looked at.
+    """
+    (since,) = con.execute("SELECT max(watermark) FROM staging.snapshot_log").fetchone()
+    scope_sql = "SELECT doc_id FROM core.reports"
+    params: list = []
+    if since is not None:
+        scope_sql = "SELECT doc_id FROM staging.stage_ledger WHERE stage = 'facts' AND done_at > ?"
+        params = [since]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ogi_dup_scope AS {scope_sql}", params)
+    try:
+        (scope,) = con.execute("SELECT count(*) FROM _ogi_dup_scope").fetchone()
+        dupes = {
+            table: con.execute(
+                f"SELECT count(*) FROM (SELECT {key} FROM core.{table} "
+                f"WHERE doc_id IN (SELECT doc_id FROM _ogi_dup_scope) GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()[0]
+            for table, key in _FACT_KEYS.items()
+        }
+    finally:
+        con.execute("DROP TABLE IF EXISTS _ogi_dup_scope")
+    return dupes, scope

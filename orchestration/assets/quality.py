@@ -12,7 +12,7 @@ import dagster as dg
 from orchestration.assets.facts import FACT_ASSETS
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
-from warehouse.checking import run_checks
+from warehouse.checking import duplicate_fact_keys, run_checks
 
 
 class CheckConfig(dg.Config):
@@ -47,24 +47,12 @@ def every_report_checked(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-_DUPLICATE_SQL = {
-    "fact_requests": "doc_id, row_code, applicant, source",
-    "fact_review_litigation": "doc_id, proceeding, outcome, source",
-    "fact_active_disclosure": "doc_id, item, metric, source",
-}
-
-
 @dg.asset_check(asset=check_results, blocking=True, description="No fact cell is stored twice for one report.")
 def fact_keys_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    dupes: dict[str, int] = {}
     with warehouse.connect() as con:
-        for table, key in _DUPLICATE_SQL.items():
-            (n,) = con.execute(
-                f"SELECT count(*) FROM (SELECT {key} FROM core.{table} GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()
-            dupes[table] = n
+        dupes, scope = duplicate_fact_keys(con)
     return dg.AssetCheckResult(
         passed=sum(dupes.values()) == 0,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={f"duplicate_keys.{t}": n for t, n in dupes.items()},
+        metadata={"documents_checked": scope, **{f"duplicate_keys.{t}": n for t, n in dupes.items()}},
     )
