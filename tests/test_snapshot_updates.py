@@ -9,7 +9,7 @@ import duckdb
 
 from conftest import CORPUS, SEEDS
 from orchestration.cli import main as ogi
-from warehouse.snapshot import CORE_TABLES, PUBLISHED_TABLES, published_path, write_snapshot
+from warehouse.snapshot import SNAPSHOT_TABLES, published_path, write_snapshot
 
 
 def _load(paths: list[Path], db: Path, capsys) -> str:
@@ -23,14 +23,13 @@ def _differences(a: Path, b: Path) -> dict[str, int]:
     with duckdb.connect() as con:
         con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
         con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
-        for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
-            for table in tables:
-                for x, y in (("a", "b"), ("b", "a")):
-                    (n,) = con.execute(
-                        f"SELECT count(*) FROM (SELECT * FROM {x}.{schema}.{table} EXCEPT ALL SELECT * FROM {y}.{schema}.{table})"
-                    ).fetchone()
-                    if n:
-                        diffs[f"{x}-{y} {schema}.{table}"] = n
+        for schema, table in SNAPSHOT_TABLES:
+            for x, y in (("a", "b"), ("b", "a")):
+                (n,) = con.execute(
+                    f"SELECT count(*) FROM (SELECT * FROM {x}.{schema}.{table} EXCEPT ALL SELECT * FROM {y}.{schema}.{table})"
+                ).fetchone()
+                if n:
+                    diffs[f"{x}-{y} {schema}.{table}"] = n
     return diffs
 
 

@@ -59,6 +59,9 @@ CORE_TABLES = (
     "load_errors",
 )
 
+# Every table the snapshot holds, as (schema, table).
+SNAPSHOT_TABLES = tuple(("published", t) for t in PUBLISHED_TABLES) + tuple(("core", t) for t in CORE_TABLES)
+
 _ALIAS = "ogi_snapshot"
 _TMP_MARK = ".tmp-"
 
@@ -168,7 +171,7 @@ def _layout(con: duckdb.DuckDBPyConnection, comments: tuple[dict, dict]) -> str:
     copied = ("core", "published")
     table_comments = sorted((k, v) for k, v in comments[0].items() if k[0] in copied)
     column_comments = sorted((k, v) for k, v in comments[1].items() if k[0] in copied)
-    text = repr((STORAGE_VERSION, PUBLISHED_TABLES, CORE_TABLES, columns, table_comments, column_comments))
+    text = repr((STORAGE_VERSION, SNAPSHOT_TABLES, columns, table_comments, column_comments))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -203,31 +206,30 @@ def _changed_docs(con: duckdb.DuckDBPyConnection, since) -> list[str]:
     ]
 
 
-def _copy_tables(con, stats: SnapshotStats, comments: tuple[dict, dict]) -> None:
+def _copy_tables(con, comments: tuple[dict, dict]) -> None:
     table_comments, column_comments = comments
-    for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
+    for schema in dict.fromkeys(schema for schema, _ in SNAPSHOT_TABLES):
         con.execute(f"CREATE SCHEMA {_ALIAS}.{schema}")
-        for table in tables:
-            target = f"{_ALIAS}.{schema}.{table}"
-            con.execute(f"CREATE TABLE {target} AS SELECT * FROM {schema}.{table}")
-            comment = table_comments.get((schema, table))
-            if comment:
-                con.execute(f"COMMENT ON TABLE {target} IS {_quote(comment)}")
-            for (s, t, column), text in column_comments.items():
-                if s == schema and t == table:
-                    con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(text)}')
+    for schema, table in SNAPSHOT_TABLES:
+        target = f"{_ALIAS}.{schema}.{table}"
+        con.execute(f"CREATE TABLE {target} AS SELECT * FROM {schema}.{table}")
+        comment = table_comments.get((schema, table))
+        if comment:
+            con.execute(f"COMMENT ON TABLE {target} IS {_quote(comment)}")
+        for (s, t, column), text in column_comments.items():
+            if s == schema and t == table:
+                con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(text)}')
 
 
-def _apply_changes(con, stats: SnapshotStats, changed: list[str]) -> None:
+def _apply_changes(con, changed: list[str]) -> None:
     """Replace the rows of the changed documents, and the rows of no document (read errors, corpus rules)."""
     con.register("_ogi_changed", pl.DataFrame({"doc_id": changed}, schema={"doc_id": pl.String}))
+    where = "doc_id IS NULL OR doc_id IN (SELECT doc_id FROM _ogi_changed)"
     try:
-        for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
-            for table in tables:
-                target = f"{_ALIAS}.{schema}.{table}"
-                where = "doc_id IS NULL OR doc_id IN (SELECT doc_id FROM _ogi_changed)"
-                con.execute(f"DELETE FROM {target} WHERE {where}")
-                con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {schema}.{table} WHERE {where}")
+        for schema, table in SNAPSHOT_TABLES:
+            target = f"{_ALIAS}.{schema}.{table}"
+            con.execute(f"DELETE FROM {target} WHERE {where}")
+            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {schema}.{table} WHERE {where}")
     finally:
         con.unregister("_ogi_changed")
 
@@ -249,9 +251,8 @@ def _unchanged(con, published: Path) -> bool:
 
 
 def _count_rows(con, stats: SnapshotStats, alias: str) -> None:
-    for schema, tables in (("published", PUBLISHED_TABLES), ("core", CORE_TABLES)):
-        for table in tables:
-            (stats.rows[f"{schema}.{table}"],) = con.execute(f"SELECT count(*) FROM {alias}.{schema}.{table}").fetchone()
+    for schema, table in SNAPSHOT_TABLES:
+        (stats.rows[f"{schema}.{table}"],) = con.execute(f"SELECT count(*) FROM {alias}.{schema}.{table}").fetchone()
 
 
 def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path, *, full: bool = False) -> SnapshotStats:
@@ -298,9 +299,9 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path, *, full:
         # the ~100 COMMENT statements do not each pay for a commit.
         con.execute("BEGIN TRANSACTION")
         if changed is None:
-            _copy_tables(con, stats, comments)
+            _copy_tables(con, comments)
         else:
-            _apply_changes(con, stats, changed)
+            _apply_changes(con, changed)
             stats.mode, stats.changed_documents = "incremental", len(changed)
         con.execute("COMMIT")
         _count_rows(con, stats, _ALIAS)
