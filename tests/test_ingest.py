@@ -47,3 +47,21 @@ def test_the_same_bytes_under_a_new_name_are_one_document(tmp_path: Path) -> Non
         assert (stats.seen, stats.new, stats.already_loaded) == (6, 5, 1)
         (fingerprints,) = con.execute("SELECT count(*) FROM staging.file_fingerprints").fetchone()
         assert fingerprints == 6
+
+
+def test_re_deriving_a_bad_file_keeps_one_error_row(tmp_path: Path) -> None:
+    """A read or decode error is replaced, not repeated, when the clean stage runs again (backfill)."""
+    import duckdb
+
+    from orchestration.cli import main as ogi
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (folder / "b.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    db_path = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(folder), "--db", str(db_path), "--quiet"]) == 0
+    assert ogi(["backfill", "--db", str(db_path), "--quiet"]) == 0
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute("SELECT stage, error, count(*) FROM core.load_errors GROUP BY ALL ORDER BY ALL").fetchall()
+    assert rows == [("decode", "binary_content", 1), ("read", "pdf_invalid", 1)]

@@ -165,9 +165,11 @@ def commit_batch(
             ).fetchone()
             for table in replaces if redo else ():
                 con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _ogi_batch_ids)")
+            labels = _ERROR_STAGES.get(stage, (stage,))
             con.execute(
-                "DELETE FROM core.load_errors WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
-                [stage_error_label(stage)],
+                f"DELETE FROM core.load_errors WHERE stage IN ({', '.join('?' for _ in labels)}) "
+                "AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
+                list(labels),
             )
             con.execute(
                 "DELETE FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
@@ -189,17 +191,20 @@ def commit_batch(
             stats.add_error(outcome)
 
 
-# load_errors.stage uses the contract's short names; the ledger uses asset names.
-_ERROR_STAGE = {
-    "cleaned_text": "clean",
-    "report_metadata": "metadata",
-    "report_sections": "sections",
-    "facts": "tables",
+# load_errors.stage uses the contract's short names; the ledger uses asset names. A
+# stage's errors are recorded under its own label (first) or the finer one the
+# transform named (the clean stage reads and decodes too), and all of them are
+# replaced when the stage runs again for the document.
+_ERROR_STAGES = {
+    "cleaned_text": ("clean", "read", "decode"),
+    "report_metadata": ("metadata",),
+    "report_sections": ("sections",),
+    "facts": ("tables",),
 }
 
 
 def stage_error_label(stage: str) -> str:
-    return _ERROR_STAGE.get(stage, stage)
+    return _ERROR_STAGES.get(stage, (stage,))[0]
 
 
 @dataclass(frozen=True)
