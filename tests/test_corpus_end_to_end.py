@@ -13,15 +13,6 @@ from gold import doc_id_for, status_and_blocking_failures
 from orchestration.cli import main as ogi
 from warehouse.evaluate import evaluate
 
-# The one gold cell the document itself does not decide: `693665` has ten splits
-# consistent with every identity, two of them with 665 in force (6|93|665 and
-# 69|3|665) and the others not; the prose says nothing of 规范性文件. The gold value
-# needs information outside the document, so the warehouse stores NULL.
-UNDECIDABLE_IN_DOCUMENT = {
-    ("pingtan_syq_2021.txt", "active_disclosure.normative_documents.in_force: missing, want 665"),
-}
-
-
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("corpus") / "ogi.duckdb"
@@ -32,13 +23,16 @@ def corpus_db(tmp_path_factory) -> Path:
 def test_corpus_gold_cells_and_metadata(corpus_db: Path) -> None:
     scores = evaluate(corpus_db, CORPUS / "gold")
     assert len(scores) == len(list((CORPUS / "gold").glob("*.json")))
-    unexpected = [(s.file, p) for s in scores for p in s.problems if (s.file, p) not in UNDECIDABLE_IN_DOCUMENT]
-    assert unexpected == []
+    # Every gold cell exact -- a null in gold (a cell only a neighbouring year
+    # could decide, e.g. pingtan_syq_2021's 规范性文件 现行有效 run `693665`
+    # with ten consistent splits) must be NULL here -- and every status as
+    # the gold's expect_status says (evaluate() reports both as problems).
+    assert [(s.file, p) for s in scores for p in s.problems] == []
     assert sum(s.wrong for s in scores) == 0
     assert sum(s.undecided_published for s in scores) == 0
     assert all(s.meta_exact == s.meta_fields for s in scores)
     exact, cells = sum(s.exact for s in scores), sum(s.cells for s in scores)
-    assert cells - exact == len(UNDECIDABLE_IN_DOCUMENT)
+    assert cells == exact
 
 
 def test_seed_gold_still_exact_with_the_corpus(corpus_db: Path) -> None:

@@ -23,6 +23,7 @@ from itertools import chain
 from transforms.model import ActiveFact, CellRef, ParseIssue
 
 from .cells import Document, RawRow
+from .grid import Columns, agrees_with_counted_rows, column_texts, dominant_width, values_at
 from .labels import (
     MAX_LABEL_CHARS,
     METRIC_LABELS,
@@ -75,6 +76,7 @@ class _Segment:
 
     def __init__(self) -> None:
         self.header: list[str] = []
+        self.header_cells: list[tuple[str, ...]] = []  # the header lines' cells (grid layouts)
         self.rows: list[tuple[str, str, tuple[str, ...], RawRow]] = []  # item, label, values, row
         self.ended = False
 
@@ -115,6 +117,8 @@ def read_segment(rows: Iterable[RawRow], issues: list[ParseIssue]) -> _Segment:
                     targets.append((item, raw))
             if seg.ended:
                 break
+        if not targets and not seg.rows and row.cells is not None and not seg.ended:
+            seg.header_cells.append(row.cells)
         for k, (item, raw) in enumerate(targets):
             last = k == len(targets) - 1
             seg.rows.append((item, raw, row.values if last and not seg.ended else (), row))
@@ -138,12 +142,27 @@ def _facts_for_row(
     item: str,
     label: str,
     values: tuple[str, ...],
+    row: RawRow,
+    columns: Columns | None,
     metrics: list[str],
     unit_from_header: str | None,
     caption: str,
     issues: list[ParseIssue],
     blanks: list[str],
 ) -> list[ActiveFact]:
+    if values and len(values) != len(metrics):
+        fixed = values_at(row, columns)
+        if fixed is not None:
+            issues.append(
+                ParseIssue(
+                    "row_aligned_by_grid",
+                    f"表二 第二十条第({caption})项 row {label!r}: cells placed by the header's columns: "
+                    f"{list(fixed)}",
+                    blocking=False,
+                    table=TABLE,
+                )
+            )
+            values = fixed
     if values and len(values) != len(metrics):
         issues.append(
             ParseIssue(
@@ -201,6 +220,29 @@ def _facts_for_row(
     return facts
 
 
+def _metric_columns(seg: _Segment, metrics: list[str]) -> Columns | None:
+    """The grid column of each metric, from the header line whose cells name
+    exactly those metrics in order (a banner line or a spacer cell names
+    none). None when the sub-table is no grid or its header says less."""
+    rows = [r for _i, _l, _v, r in seg.rows]
+    width = dominant_width(rows)
+    if width is None:
+        return None
+    texts = column_texts(seg.header_cells, width)
+    index: list[int] = []
+    named: list[str] = []
+    for j, text in enumerate(texts):
+        found = find_metrics(text)
+        if len(found) > 1:
+            return None
+        if found:
+            index.append(j)
+            named.append(found[0])
+    if named != metrics:
+        return None
+    return agrees_with_counted_rows(Columns(tuple(index), width, "header"), rows, len(metrics))
+
+
 def _bad(issues: list[ParseIssue], label: str, metric: str, raw: str, why: str) -> None:
     issues.append(
         ParseIssue(
@@ -236,7 +278,8 @@ def parse_active_segment(
         return [], True
     unit = header_money_unit(header)
     facts: list[ActiveFact] = []
-    for item, label, values, _row in seg.rows:
+    columns = _metric_columns(seg, metrics)
+    for item, label, values, row in seg.rows:
         if item == "extra":
             issues.append(
                 ParseIssue(
@@ -247,7 +290,7 @@ def parse_active_segment(
                 )
             )
             continue
-        facts.extend(_facts_for_row(item, label, values, metrics, unit, caption, issues, blanks))
+        facts.extend(_facts_for_row(item, label, values, row, columns, metrics, unit, caption, issues, blanks))
     return facts, True
 
 

@@ -28,6 +28,9 @@ from .values import is_label_cell, is_markdown_rule
 LINES = "lines"
 STREAM = "stream"
 
+# A label-only line with more label cells than this is a header line, never
+# a row label whose values wrapped onto the next line.
+_MAX_WRAPPED_LABELS = 2
 # How many non-blank lines of a region decide its layout.
 _LAYOUT_SAMPLE = 12
 
@@ -180,12 +183,14 @@ class Document:
                 continue  # a line of empty cells
             if pending is not None:
                 if not row.labels and row.has_values:
-                    yield RawRow(pending.labels, row.values, row.after_label, pending.line)
+                    # The value line's cells keep their columns: a reader
+                    # that knows the table's grid can place its blanks.
+                    yield RawRow(pending.labels, row.values, row.after_label, pending.line, row.cells, -1)
                     pending = None
                     continue
                 yield pending
                 pending = None
-            if row.labels and not row.has_values and not row.after_label:
+            if row.labels and not row.has_values and not row.after_label and len(row.labels) <= _MAX_WRAPPED_LABELS:
                 pending = row
                 continue
             yield row

@@ -16,12 +16,14 @@ sub-rows is a subtotal: parsed, reported, not stored (rule T3-05).
 from __future__ import annotations
 
 from collections.abc import Iterable
+import re
 from dataclasses import dataclass, field
 
 from transforms import codes
 from transforms.model import CellRef, ParseIssue, RequestFact
 
-from .cells import Document, RawRow
+from .cells import LINES, Document, RawRow
+from .grid import Columns, agrees_with_counted_rows, header_columns, right_edge_columns, values_at
 from .labels import (
     GROUP_OF,
     Label,
@@ -139,49 +141,33 @@ def _shown(raw: str, label: Label) -> str:
     return raw if norm(raw) == label.norm else label.raw
 
 
-def _grid(entries: list[Entry]) -> tuple[int, int] | None:
-    """(cells per line, first value column) shared by every well-formed row.
-
-    A consistently rendered grid (HTML/DOCX/PDF → " | " lines) lets a row
-    whose last cells are blank be read by column; seeds with ragged lines
-    (001, 002) have no shared grid and never use this.
-    """
-    shapes = set()
-    count = 0
-    for e in entries:
-        row = e.row
-        if e.kind != "row" or row is None or row.cells is None or len(e.values) != _N:
-            continue
-        first = row.label_end + 1 + _leading_empty(row.after_label)
-        shapes.add((len(row.cells), first))
-        count += 1
-    if count >= 5 and len(shapes) == 1:
-        return shapes.pop()
-    return None
+# The applicant columns by header meaning (each column's header cells
+# joined); the spanning group names are taken out first, since
+# "法人或其他组织" would otherwise match 其他.
+_APPLICANT_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("natural_person", re.compile(r"自然人")),
+    ("commercial", re.compile(r"商业")),
+    ("research", re.compile(r"科研")),
+    ("social_welfare", re.compile(r"公益")),
+    ("legal_services", re.compile(r"法律服务")),
+    ("other_org", re.compile(r"^其[他它]")),
+    ("total", re.compile(r"总计|合计")),
+)
+_SPANNING_HEADERS = re.compile(r"法人或其[他它]组织|申请人情况")
 
 
-def _leading_empty(cells: tuple[str, ...]) -> int:
-    n = 0
-    for c in cells:
-        if c:
-            break
-        n += 1
-    return n
-
-
-def _by_grid(e: Entry, grid: tuple[int, int] | None) -> tuple[str, ...] | None:
-    row = e.row
-    if grid is None or row is None or row.cells is None:
+def request_columns(header_lines: list[list[str]], rows: list[RawRow]) -> Columns | None:
+    """The seven applicant columns of a grid table: by header meaning, else
+    the seven columns ending at the table's right edge. None for tables
+    that are not grids (one cell per line, ragged text)."""
+    grid_rows = [r for r in rows if r.cells is not None]
+    if not grid_rows:
         return None
-    n_cells, first = grid
-    cells = row.cells
-    if len(cells) != n_cells or row.label_end >= first:
+    columns = right_edge_columns(grid_rows, _N, header_lines)
+    if columns is None:
         return None
-    if any(cells[row.label_end + 1 : first]) or any(cells[first + _N :]):
-        return None
-    if any(is_label_cell(c) for c in cells[first : first + _N]):
-        return None
-    return tuple(cells[first : first + _N])
+    by_header = header_columns(header_lines, columns.width, _APPLICANT_SLOTS, _SPANNING_HEADERS)
+    return agrees_with_counted_rows(by_header or columns, grid_rows, _N)
 
 
 def _row_facts(code: str, label: str, values: tuple[str, ...], issues: list[ParseIssue]) -> list[RequestFact]:
@@ -202,9 +188,14 @@ def _row_facts(code: str, label: str, values: tuple[str, ...], issues: list[Pars
 
 
 def resolve_request_rows(
-    read: RequestRows, issues: list[ParseIssue]
+    read: RequestRows, issues: list[ParseIssue], columns: Columns | None = None
 ) -> tuple[list[RequestFact], str | None]:
-    """Mapped rows → facts and the (六) variant; every doubt becomes an issue."""
+    """Mapped rows → facts and the (六) variant; every doubt becomes an issue.
+
+    A row whose cell count is not seven is read by ``columns`` (the table's
+    grid, `request_columns`) when it fits them -- blank cells at its edges
+    are blanks in their columns -- and reported as misaligned otherwise.
+    """
     row_codes = {e.code for e in read.entries if e.kind == "row"}
     rows: list[Entry] = []
     for e in read.entries:
@@ -249,7 +240,6 @@ def resolve_request_rows(
             )
         )
 
-    grid = _grid(rows)
     blanks: list[str] = []
     by_code: dict[str, list[RequestFact]] = {}
     for e in rows:
@@ -268,7 +258,7 @@ def resolve_request_rows(
             blanks.append(e.label)
             values = ("",) * _N
         elif len(values) != _N:
-            fixed = _by_grid(e, grid)
+            fixed = values_at(e.row, columns) if e.row is not None else None
             if fixed is None:
                 seen = list(e.row.after_label) if e.row is not None else list(values)
                 issues.append(
@@ -398,7 +388,8 @@ def extract_requests(
         if anchor <= done_until:
             continue
         start = _header_start(doc, anchor)
-        read = read_request_rows(doc.rows(start, doc.advance(anchor, _MAX_TABLE_CELLS)))
+        end = doc.advance(anchor, _MAX_TABLE_CELLS)
+        read = read_request_rows(doc.rows(start, end))
         # Rows with cells after their label: prose that happens to name a
         # row ("本年新收…情况" as a sub-heading) has none.
         distinct = {e.code for e in read.entries if e.kind == "row" and e.row and e.row.after_label}
@@ -408,7 +399,11 @@ def extract_requests(
         local: list[ParseIssue] = []
         if not found:
             _check_header(read.header, local)
-        table_facts, table_variant = resolve_request_rows(read, local)
+        columns = None
+        if doc.layout(start, end) == LINES:
+            header_lines = [doc.cells(i) for i in range(start, anchor) if not doc.is_blank(i)]
+            columns = request_columns(header_lines, [e.row for e in read.entries if e.row is not None])
+        table_facts, table_variant = resolve_request_rows(read, local, columns)
         if not found:
             facts, variant, found = table_facts, table_variant, True
             issues.extend(local)

@@ -11,11 +11,13 @@ litigation count under review.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from transforms import codes
 from transforms.model import CellRef, ParseIssue, ReviewFact
 
-from .cells import Document, RawRow
+from .cells import LINES, Document, RawRow
+from .grid import right_edge_columns, values_at
 from .labels import (
     is_review_anchor,
     is_section_heading,
@@ -44,14 +46,28 @@ _MAX_HEADER_CELL = 20
 _MAX_TABLE_CELLS = 80  # non-blank lines: header cells + 15 values, one per line
 
 
-def read_review_rows(rows: Iterable[RawRow]) -> tuple[str, tuple[str, ...], str]:
-    """Rows (any layout) → (header text, value cells, row label as written).
+@dataclass
+class ReviewRows:
+    """Table 四 as read: header text, the data row's value cells, its label,
+    and the rows themselves (for reading the data row by the grid)."""
+
+    header: str
+    values: tuple[str, ...]
+    row_label: str
+    header_cells: list[tuple[str, ...]] = field(default_factory=list)
+    data_rows: list[RawRow] = field(default_factory=list)
+
+
+def read_review_rows(rows: Iterable[RawRow]) -> ReviewRows:
+    """Rows (any layout) → header text, value cells, row label as written.
 
     Header labels run until the first value cell; the data row(s) are the
     value cells that follow, up to the next label. A heading or a paragraph
     of prose before any value ends the table: it was printed empty.
     """
     header: list[str] = []
+    header_cells: list[tuple[str, ...]] = []
+    data_rows: list[RawRow] = []
     values: list[str] = []
     row_label = ""
     for row in rows:
@@ -59,6 +75,7 @@ def read_review_rows(rows: Iterable[RawRow]) -> tuple[str, tuple[str, ...], str]
             if row.labels:
                 break
             values.extend(row.values)
+            data_rows.append(row)
             continue
         stop = False
         for raw in row.labels:
@@ -72,9 +89,37 @@ def read_review_rows(rows: Iterable[RawRow]) -> tuple[str, tuple[str, ...], str]
             break
         if row.has_values:
             values.extend(row.values)
+            data_rows.append(row)
             if not row.labels:
                 row_label = ""
-    return "".join(header), tuple(values), row_label
+        elif row.cells is not None:
+            header_cells.append(row.cells)
+    return ReviewRows("".join(header), tuple(values), row_label, header_cells, data_rows)
+
+
+def grid_values(read: ReviewRows, issues: list[ParseIssue]) -> tuple[str, ...]:
+    """The data row's 15 cells by the table's grid when counting cells fails.
+
+    A data row that leaves cells at its edge blank (复议后起诉 all blank)
+    has fewer than 15 non-empty-bounded cells; in a grid its cells are read
+    at the 15 columns ending at the table's right edge (header lines
+    included), if the row fits them.
+    """
+    if len(read.values) == len(COLUMNS) or len(read.data_rows) != 1:
+        return read.values
+    row = read.data_rows[0]
+    fixed = values_at(row, right_edge_columns([row], len(COLUMNS), read.header_cells, labelled=False))
+    if fixed is None:
+        return read.values
+    issues.append(
+        ParseIssue(
+            "row_aligned_by_grid",
+            f"表四 data row: blank cells at the row's edge placed by the table grid: {list(fixed)}",
+            blocking=False,
+            table=TABLE,
+        )
+    )
+    return fixed
 
 
 def parse_review(
@@ -140,9 +185,13 @@ def extract_review(doc: Document, issues: list[ParseIssue]) -> tuple[list[Review
     facts: list[ReviewFact] = []
     found = False
     for anchor in find_review_anchors(doc):
-        header, values, label = read_review_rows(doc.rows(anchor, doc.advance(anchor, _MAX_TABLE_CELLS)))
+        # The table is four lines: the prose after it must not outvote its
+        # layout. A header line with cells is a grid.
+        layout = LINES if len(doc.cells(anchor)) > 1 else None
+        read = read_review_rows(doc.rows(anchor, doc.advance(anchor, _MAX_TABLE_CELLS), layout))
         local: list[ParseIssue] = []
-        table_facts, seen = parse_review(header, values, local, label)
+        values = grid_values(read, local) if review_header_ok(read.header) else read.values
+        table_facts, seen = parse_review(read.header, values, local, read.row_label)
         if not seen:
             continue
         if not found:

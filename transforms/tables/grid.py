@@ -1,0 +1,167 @@
+"""Where a table's value cells are: columns of the grid, by meaning or position.
+
+HTML, DOCX and PDF tables reach the table readers as grids -- one " | "
+line per table row, spans expanded into empty cells, blank cells kept in
+their positions (`transforms.extract`, `transforms.cleaning`); Markdown
+and pipe/tab text tables are the same shape when their producer kept the
+columns. In such a grid a cell's *column* says what it is, whatever the
+row's other cells hold: a blank 总计, an empty 规章 row, a label column
+spanned by rowspan. Counting the non-empty cells after a label cannot
+tell those apart, so the readers locate the value block once per table:
+
+* **by header meaning** -- each column's header text (the header rows'
+  cells in that column, top to bottom, joined) is matched against the
+  form's column names (`header_columns`); split header rows
+  ("法人或其他组织" over five sub-columns) need nothing special, because
+  every sub-column keeps its own cell;
+* **by position from the right edge** -- where headers are missing,
+  generic ("数据1 … 数据6") or misread, the value block is the ``n``
+  columns ending at the rightmost column any row fills
+  (`right_edge_columns`).
+
+`values_at` then reads one row by those columns, and refuses (None) a row
+that does not fit -- another width, a label inside the value block, a
+value outside it -- so that such a row is reported and never shifted into
+another row's place. Rows that are not grids (one cell per line, ragged
+hand-typed text) have no columns; their readers count cells as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .cells import RawRow
+from .labels import norm
+from .values import is_label_cell
+
+# At least this share of a table's rows must have the same number of cells
+# for the table to count as a grid.
+_MIN_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The grid columns of a table's value slots, in slot order.
+
+    ``width`` is the number of cells of the rows these indexes refer to;
+    ``source`` says how they were found (``header`` or ``right_edge``).
+    """
+
+    index: tuple[int, ...]
+    width: int
+    source: str
+
+
+def dominant_width(rows: Iterable[RawRow]) -> int | None:
+    """The cell count most rows share, if at least `_MIN_SHARE` of them do."""
+    counts = Counter(len(r.cells) for r in rows if r.cells is not None)
+    total = sum(counts.values())
+    if not total:
+        return None
+    width, n = counts.most_common(1)[0]
+    return width if n >= _MIN_SHARE * total and width > 1 else None
+
+
+def right_edge_columns(
+    rows: Sequence[RawRow], n: int, extra: Iterable[Sequence[str]] = (), labelled: bool = True
+) -> Columns | None:
+    """The ``n`` columns ending at the rightmost column any row (or header
+    line in ``extra``) fills, in rows of the dominant width. ``labelled``:
+    the rows have a label column left of the block (table 四's data row
+    need not)."""
+    width = dominant_width(rows)
+    if width is None or width < n + labelled:
+        return None
+    right = -1
+    for cells in [r.cells for r in rows if r.cells is not None and len(r.cells) == width] + [
+        c for c in extra if len(c) == width
+    ]:
+        for j in range(width - 1, right, -1):
+            if cells[j]:
+                right = j
+                break
+    if right < n - 1 + labelled:  # a label needs a column of its own
+        return None
+    return Columns(tuple(range(right - n + 1, right + 1)), width, "right_edge")
+
+
+def column_texts(header_lines: Sequence[Sequence[str]], width: int) -> list[str]:
+    """Each column's header text: its cells in the header lines, joined (normalised)."""
+    out = [""] * width
+    for cells in header_lines:
+        if len(cells) != width:
+            continue
+        for j, cell in enumerate(cells):
+            if cell:
+                out[j] += norm(cell)
+    return out
+
+
+def header_columns(
+    header_lines: Sequence[Sequence[str]],
+    width: int,
+    slots: Sequence[tuple[str, re.Pattern[str]]],
+    strip: re.Pattern[str] | None = None,
+) -> Columns | None:
+    """Columns of ``slots`` (name, pattern) found by header meaning.
+
+    Each slot must match exactly one column, and the columns must come in
+    slot order; otherwise None (the caller falls back to the right edge).
+    ``strip`` removes spanning group names ("法人或其他组织", "申请人情况")
+    from a column's text before matching.
+    """
+    texts = column_texts(header_lines, width)
+    if strip is not None:
+        texts = [strip.sub("", t) for t in texts]
+    found: list[int] = []
+    for _name, pattern in slots:
+        hits = [j for j, text in enumerate(texts) if text and pattern.search(text)]
+        if len(hits) != 1:
+            return None
+        found.append(hits[0])
+    if found != sorted(found) or len(set(found)) != len(found):
+        return None
+    return Columns(tuple(found), width, "header")
+
+
+def values_at(row: RawRow, columns: Columns | None) -> tuple[str, ...] | None:
+    """The row's cells at ``columns``, or None when the row does not fit the grid.
+
+    A row fits when it has the grid's width, its labels end before the
+    value block, no label sits inside the block, and no cell outside the
+    block (after the labels) holds anything.
+    """
+    if columns is None or row.cells is None or len(row.cells) != columns.width:
+        return None
+    cells = row.cells
+    first = columns.index[0]
+    if row.label_end >= first:
+        return None
+    wanted = set(columns.index)
+    for j in range(row.label_end + 1, len(cells)):
+        cell = cells[j]
+        if not cell:
+            continue
+        if j not in wanted or is_label_cell(cell):
+            return None
+    return tuple(cells[j] for j in columns.index)
+
+
+def agrees_with_counted_rows(columns: Columns | None, rows: Iterable[RawRow], n: int) -> Columns | None:
+    """``columns``, if every row whose counted cells fill all ``n`` slots
+    (`RawRow.values`) has those very cells in those columns; else None.
+
+    This is what tells a grid from ragged text: hand-typed tables (a label
+    that takes one cell in some rows and two in others, a trailing
+    separator on some lines) place complete rows in different columns, and
+    there a short row's blanks cannot be placed by position.
+    """
+    if columns is None:
+        return None
+    for row in rows:
+        if row.cells is not None and len(row.values) == n and values_at(row, columns) != row.values:
+            return None
+    return columns
