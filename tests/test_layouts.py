@@ -453,22 +453,45 @@ def test_ocr_misread_labels_are_recognised_by_meaning():
     assert "行政法复议" in result.text
 
 
-@pytest.mark.parametrize(
-    "garble, code",
-    [("②車复申晴", "unknown_row"), ("②▇▇▇▇", "values_without_label")],
-    ids=["misread-ideographs", "blots"],
-)
-def test_ocr_row_with_an_unreadable_label_is_not_placed_by_position(garble, code):
-    """Garble one label beyond recognition: its values must not slide into
-    the row the position suggests, and the doubt must block."""
+def test_ocr_row_with_a_misread_label_is_placed_by_the_form_order():
+    """Garble one label beyond recognition by keywords: it stands alone in
+    the one slot the form has between its recognised neighbours (信访 …
+    出版物), so the ordered alignment reads it as 重复申请 and says so."""
     text = parsed("ocr_markdown_2021.txt").text
-    garbled = text.replace("②重复申请", garble)
+    garbled = text.replace("②重复申请", "②車复申晴")
+    assert garbled != text
+    result = tables.extract_tables(garbled)
+    clean = {(f.row_code, f.applicant): f.value for f in tables.extract_tables(text).requests}
+    got = {(f.row_code, f.applicant): f.value for f in result.requests}
+    assert got == clean
+    assert not [i for i in result.issues if i.blocking]
+    placed = [i for i in result.issues if i.code == "row_placed_by_order"]
+    assert len(placed) == 1 and "車复申晴" in placed[0].message and "rejected_duplicate" in placed[0].message
+
+
+def test_ocr_row_with_two_unreadable_labels_in_one_gap_is_not_guessed():
+    """Two unknown rows where the form leaves one slot each: the order alone
+    cannot tell an extra row from a misread one when they stand together."""
+    text = parsed("ocr_markdown_2021.txt").text
+    garbled = text.replace("②重复申请", "②車复申晴").replace("③要求提供公开出版物", "③要求提供▇▇▇▇")
+    assert garbled.count("▇") == 4
+    result = tables.extract_tables(garbled)
+    got = {f.row_code for f in result.requests}
+    assert "rejected_duplicate" not in got and "rejected_publication" not in got
+    assert any(i.code == "unknown_row" and i.blocking for i in result.issues)
+
+
+def test_ocr_row_whose_label_is_a_blot_is_not_placed_by_position():
+    """A row with no label at all: its values must not slide into the row
+    the position suggests, and the doubt must block."""
+    text = parsed("ocr_markdown_2021.txt").text
+    garbled = text.replace("②重复申请", "②▇▇▇▇")
     assert garbled != text
     result = tables.extract_tables(garbled)
     got = {f.row_code for f in result.requests}
     assert "rejected_duplicate" not in got
     assert {"rejected_petition", "rejected_publication", "rejected_excessive"} <= got
-    assert any(i.code == code and i.blocking and garble[1:] in i.message for i in result.issues)
+    assert any(i.code == "values_without_label" and i.blocking and "▇▇▇▇" in i.message for i in result.issues)
 
 
 def test_ocr_review_header_must_still_name_all_three_proceedings():

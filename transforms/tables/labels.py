@@ -84,6 +84,44 @@ def expand_label(raw: str) -> tuple[Label, ...]:
     return tuple(out)
 
 
+# Where a second row's label may begin inside one cell: a numbering token
+# ("3." "(七)" "四、") right after a character that cannot precede a number.
+_FUSED_AT_RE = re.compile(
+    rf"(?<=[^\d(])(?=(?:\d{{1,2}}[.、](?!\d)|\([{_CN_NUM}]+\)|[{_CN_NUM}]、)[^\d\s])"
+)
+
+
+def _is_request_row(label: Label) -> bool:
+    cls = classify_request(label, "other")
+    return cls.kind in ("row", "group") or (cls.kind == "context")
+
+
+@lru_cache(maxsize=8192)
+def split_fused(raw: str) -> tuple[Label, ...]:
+    """A table-三 label cell → its labels: group prefixes split off
+    (`expand_label`), and labels of *several rows* fused into one cell split
+    apart.
+
+    When a row prints no cells, crawler text and some converters run its
+    label into the next row's: "2.申请人逾期未按收费通知要求缴纳费用、…申请3.其他(七)总计"
+    is three rows, and only the last one owns the cells that follow. A split
+    is made only where both sides are labels of the form (a row, a group or
+    the 办理结果 context), so a numbering-like string inside a label ("三安全一稳定")
+    never splits it.
+    """
+    labels = list(expand_label(raw))
+    last = labels.pop()
+    return tuple(labels) + _split_rows(last)
+
+
+def _split_rows(label: Label) -> tuple[Label, ...]:
+    for m in _FUSED_AT_RE.finditer(label.norm):
+        left, right = parse_label(label.norm[: m.start()]), parse_label(label.norm[m.start() :])
+        if left.numbering and _is_request_row(left) and _is_request_row(right):
+            return _split_rows(left) + _split_rows(right)
+    return (label,)
+
+
 def is_section_heading(label: Label) -> bool:
     """A "X、…" heading: the next section of the report, or a table-三 top row."""
     return bool(_SECTION_RE.match(label.norm))

@@ -30,6 +30,7 @@ from .labels import (
     classify_request,
     expand_label,
     is_section_heading,
+    split_fused,
     norm,
     parse_label,
 )
@@ -92,7 +93,7 @@ def read_request_rows(rows: Iterable[RawRow]) -> RequestRows:
         targets: list[Entry] = []
         stop = False
         for raw in row.labels:
-            for label in expand_label(raw):
+            for label in split_fused(raw):
                 if targets and targets[-1].code == "carried_forward":
                     stop = True  # the last row had no values; what follows is not the table
                     break
@@ -196,9 +197,10 @@ def resolve_request_rows(
     grid, `request_columns`) when it fits them -- blank cells at its edges
     are blanks in their columns -- and reported as misaligned otherwise.
     """
-    row_codes = {e.code for e in read.entries if e.kind == "row"}
+    entries = _place_by_order(read.entries, issues)
+    row_codes = {e.code for e in entries if e.kind == "row"}
     rows: list[Entry] = []
-    for e in read.entries:
+    for e in entries:
         if e.kind == "unknown":
             issues.append(
                 ParseIssue(
@@ -321,6 +323,49 @@ def resolve_request_rows(
         )
     ordered = [f for c in codes.REQUEST_ROW_CODES if c in by_code for f in by_code[c]]
     return ordered, variant
+
+
+def _place_by_order(entries: list[Entry], issues: list[ParseIssue]) -> list[Entry]:
+    """Unknown rows placed by the form's row order, where the order leaves no choice.
+
+    A label that matches no row (an OCR misreading, a typo the keywords do
+    not cover) between two recognised rows takes the one form row between
+    them that is still missing -- only when exactly one is missing there and
+    the unknown is the only unknown in that gap; otherwise it stays unknown
+    and blocks. Each placement is reported (``row_placed_by_order``).
+    """
+    if not any(e.kind == "unknown" for e in entries):
+        return entries
+    seen = {e.code for e in entries if e.kind == "row"}
+    order = {code: k for k, code in enumerate(codes.REQUEST_ROWS_2021)}
+    known = [k for k, e in enumerate(entries) if e.kind == "row" and e.code in order]
+    out = list(entries)
+    for k, e in enumerate(entries):
+        if e.kind != "unknown":
+            continue
+        before = max((j for j in known if j < k), default=None)
+        after = min((j for j in known if j > k), default=None)
+        if before is None or after is None:
+            continue
+        if any(entries[j].kind == "unknown" for j in range(before + 1, after) if j != k):
+            continue
+        lo, hi = order[entries[before].code], order[entries[after].code]
+        gap = [c for c in codes.REQUEST_ROWS_2021[lo + 1 : hi] if c not in seen]
+        if hi <= lo or len(gap) != 1 or hi - lo - 1 != 1:
+            continue
+        code = gap[0]
+        seen.add(code)
+        out[k] = Entry("row", code, e.label, e.values, e.row, e.joined)
+        issues.append(
+            ParseIssue(
+                "row_placed_by_order",
+                f"表三 row {e.label!r} matches no label of the form; it stands where the form has {code} "
+                f"(between {entries[before].code} and {entries[after].code}) and is read as that row",
+                blocking=False,
+                table=TABLE,
+            )
+        )
+    return out
 
 
 def _check_header(header: list[str], issues: list[ParseIssue]) -> None:
