@@ -244,14 +244,17 @@ def _pdf_page_text(page) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside_tables) if boxes else page
-    items: list[tuple[float, int, str]] = [
-        (line["top"], 0, line["text"])
-        for line in text_page.extract_text_lines(strip=True, return_chars=False)
-    ]
+    lines = text_page.extract_text_lines(strip=True, return_chars=bool(boxes))
+    items: list[tuple[float, int, str]] = [(line["top"], 0, line["text"]) for line in lines]
+    absorbed: set[int] = set()
     for order, table in enumerate(tables, start=1):
-        rows = _pdf_table_rows(_pdf_table_grid(page, table))
+        grid = _pdf_table_grid(page, table)
+        above, below = _stray_rows(lines, table, absorbed)
+        rows = _pdf_table_rows(above + grid + below)
         if rows:
             items.append((table.bbox[1], order, "\n".join(rows)))
+    if absorbed:
+        items = [item for k, item in enumerate(items) if k not in absorbed]
     items.sort(key=lambda item: (item[0], item[1]))
     # Running page numbers ("- 3 -", "第3页") at the top or bottom of a page
     # would otherwise sit between the rows of a table that spans pages.
@@ -260,6 +263,122 @@ def _pdf_page_text(page) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
     while items and _PAGE_NUMBER_RE.match(items[0][2]):
         items.pop(0)
     return "\n".join(text for _, _, text in items)
+
+
+# Table rows that lost their ruling lines at a page break (Chromium prints
+# the first row of a continued table without its top border, and a row
+# split over two pages without its bottom one) lie outside the table that
+# pdfplumber finds: within this many points of its top or bottom edge, in
+# a band of lines at most `_STRAY_BAND` tall.
+_STRAY_GAP = 18.0
+_STRAY_BAND = 60.0
+_STRAY_LINE_GAP = 14.0
+
+
+def _stray_rows(lines: list[dict], table, absorbed: set[int]) -> tuple[list[list[str]], list[list[str]]]:  # noqa: ANN001
+    """Rows of ``table`` printed right above or below it without rules.
+
+    The lines of a band touching the table's edge (within its width) are
+    cut into the table's columns by the x position of each character --
+    clustering by x, the fallback for rows without rules. A line with at
+    least two number cells anchors a row; a line with only label text (a
+    wrapped label) joins the anchor nearest to it. A band without such an
+    anchor -- a caption, a heading, a sentence -- is left alone. ``lines``
+    are the page's text lines outside tables (with their chars); the
+    indexes of those taken are added to ``absorbed``.
+    """
+    x0, top, x1, bottom = table.bbox
+    bounds = sorted({round(cell[0], 1) for cell in table.cells} | {round(x1, 1)})
+    if len(bounds) < 3:
+        return [], []
+    inside = [
+        k for k, line in enumerate(lines)
+        if k not in absorbed and line["x0"] >= x0 - 2 and line["x1"] <= x1 + 2
+    ]
+    above = sorted(
+        (k for k in inside if top - _STRAY_BAND <= lines[k]["top"] and lines[k]["bottom"] <= top + 1),
+        key=lambda k: -lines[k]["top"],
+    )
+    below = sorted(
+        (k for k in inside if bottom - 1 <= lines[k]["top"] and lines[k]["bottom"] <= bottom + _STRAY_BAND),
+        key=lambda k: lines[k]["top"],
+    )
+    return (
+        _band_rows(lines, _band(lines, above, top, upward=True), bounds, absorbed),
+        _band_rows(lines, _band(lines, below, bottom, upward=False), bounds, absorbed),
+    )
+
+
+def _band(lines: list[dict], candidates: list[int], edge: float, upward: bool) -> list[int]:
+    """The lines (nearest the edge first) that touch the table's edge and each other."""
+    band: list[int] = []
+    last = edge
+    for k in candidates:
+        line = lines[k]
+        gap = last - line["bottom"] if upward else line["top"] - last
+        if gap > (_STRAY_GAP if not band else _STRAY_LINE_GAP):
+            break
+        band.append(k)
+        last = line["top"] if upward else line["bottom"]
+    return sorted(band, key=lambda k: lines[k]["top"])
+
+
+def _band_rows(lines: list[dict], band: list[int], bounds: list[float], absorbed: set[int]) -> list[list[str]]:
+    cells_of = {k: _cluster_row(lines[k]["chars"], bounds) for k in band}
+    anchors = [k for k in band if sum(1 for c in cells_of[k] if _NUMBER_CELL_RE.match(c)) >= 2]
+    if not anchors:
+        return []
+    parts: dict[int, list[list[str]]] = {k: [] for k in anchors}
+    for k in band:
+        mid = (lines[k]["top"] + lines[k]["bottom"]) / 2
+        nearest = min(anchors, key=lambda a: abs((lines[a]["top"] + lines[a]["bottom"]) / 2 - mid))
+        parts[nearest].append(cells_of[k])
+        absorbed.add(k)
+    # The label may span several columns (a colspan label whose column the
+    # continued table lacks): everything left of the first number column is
+    # one label, read line by line.
+    first_value = min(
+        j for k in anchors for j, c in enumerate(cells_of[k]) if _NUMBER_CELL_RE.match(c)
+    )
+    rows = []
+    for k in anchors:
+        pieces = parts[k]
+        row = [_join_cell_lines([p[j] for p in pieces]) for j in range(len(bounds) - 1)]
+        if first_value > 0:
+            label = _join_cell_lines(["".join(p[:first_value]) for p in pieces])
+            row[:first_value] = [""] * (first_value - 1) + [label]
+        rows.append(row)
+    return rows
+
+
+_NUMBER_CELL_RE = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
+
+
+def _cluster_row(chars: list[dict], bounds: list[float]) -> list[str]:
+    """Characters of one line → cells by the column their centre falls in.
+
+    Characters more than a space apart inside one column are joined with a
+    space, so "0 0" can never become "00"."""
+    cells: list[list[dict]] = [[] for _ in range(len(bounds) - 1)]
+    for char in chars:
+        cx = (char["x0"] + char["x1"]) / 2
+        for j in range(len(bounds) - 1):
+            if bounds[j] <= cx < bounds[j + 1]:
+                cells[j].append(char)
+                break
+    out = []
+    for group in cells:
+        text = ""
+        prev = None
+        for char in sorted(group, key=lambda c: c["x0"]):
+            if char["text"].isspace():
+                continue
+            if prev is not None and char["x0"] - prev["x1"] > max(1.0, 0.25 * char["size"]):
+                text += " "
+            text += char["text"]
+            prev = char
+        out.append(text)
+    return out
 
 
 def _pdf_table_grid(page, table) -> list[list[str | None]]:  # noqa: ANN001

@@ -44,7 +44,9 @@ Issue codes (``blocking`` in brackets):
 * header_unrecognised [yes] (二: no metric in the header),
   header_unverified [yes in 四: wrong/missing proceedings; no in 三].
 * conflicting_values [yes] -- the same table printed twice, differently.
-* subtotal_row, extra_row_ignored, blank_row, rows_missing, unit_missing,
+* rows_missing [yes] -- table 三 lacks rows of its form's variant: a half-read
+  table (rows lost at a page break, a label that ended the table early).
+* subtotal_row, extra_row_ignored, blank_row, unit_missing,
   unit_conflict, label_fragment_joined, row_aligned_by_grid,
   table_not_read [no] -- information for maintainers.
 

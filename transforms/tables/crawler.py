@@ -156,13 +156,33 @@ def extract_crawler(text: str, result: TablesResult, hints: Mapping[str, Decimal
                 break
     if "review_litigation" in missing:
         for m in _T4_ANCHOR_RE.finditer(text):
-            pairs, _ = cut_pairs(text, _after_last_digit(text, max(0, m.start() - 150)), [])
+            pairs, _ = cut_pairs(text, _review_header_start(text, m.start()), [])
             header = next((p for p in pairs if _is_review_header(p.label)), None)
             if header is not None and _read_review(header, result, hints):
                 break
 
 
 # --- cutting the text ------------------------------------------------------
+
+
+def _review_header_start(text: str, anchor: int) -> int:
+    """Where the table-四 header before ``anchor`` (its 复议后起诉 cell) begins.
+
+    The header's first cell is "行政复议"; a sentence of prose may stand
+    between the table's heading and the header ("本年度未发生…行政复议…案件。"),
+    so the header starts at the last sentence end before it, or at its last
+    行政复议 when no sentence ends in between. Without either, the old
+    window (150 characters back, after the last digit) applies.
+    """
+    lo = max(0, anchor - _MAX_HEADER)
+    stop = text.rfind("。", lo, anchor)
+    first = text.find("行政复议", stop + 1 if stop >= 0 else lo, anchor)
+    if stop >= 0 and first >= 0:
+        return stop + 1
+    if first >= 0:
+        return _after_last_digit(text, max(first, anchor - 150))
+    return _after_last_digit(text, max(0, anchor - 150))
+
 
 
 def _after_last_digit(text: str, pos: int) -> int:

@@ -218,7 +218,8 @@ _PLAIN_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("partly_granted", re.compile(r"部分公开")),
     ("total_processed", re.compile(r"^(?:总计|合计)$")),
 )
-_RESULT_CONTEXT_RE = re.compile(r"办理结果")
+# "本年度办" alone: a PDF cell that wraps "三、本年度办理结果" over two rows.
+_RESULT_CONTEXT_RE = re.compile(r"办理结果|^本年度办")
 # Items of each group, matched on keywords (typos included).
 _ITEMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "denied": (

@@ -316,8 +316,7 @@ def resolve_request_rows(
         issues.append(
             ParseIssue(
                 "rows_missing",
-                f"表三: no row found for {missing}",
-                blocking=False,
+                f"表三: no row found for {missing}; a half-read table is never published as whole",
                 table=TABLE,
             )
         )
