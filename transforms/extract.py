@@ -273,6 +273,9 @@ def _pdf_page_text(page) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
 _STRAY_GAP = 18.0
 _STRAY_BAND = 60.0
 _STRAY_LINE_GAP = 14.0
+# A stray row must have this many number cells: a sentence above a table
+# with a figure or two in it is prose, not a row.
+_MIN_STRAY_NUMBERS = 3
 
 
 def _stray_rows(lines: list[dict], table, absorbed: set[int]) -> tuple[list[list[str]], list[list[str]]]:  # noqa: ANN001
@@ -291,9 +294,11 @@ def _stray_rows(lines: list[dict], table, absorbed: set[int]) -> tuple[list[list
     bounds = sorted({round(cell[0], 1) for cell in table.cells} | {round(x1, 1)})
     if len(bounds) < 3:
         return [], []
+    # A line may start left of the table: the continued part of a table
+    # lacks the label column that a rowspan cell holds on the page before.
     inside = [
         k for k, line in enumerate(lines)
-        if k not in absorbed and line["x0"] >= x0 - 2 and line["x1"] <= x1 + 2
+        if k not in absorbed and line["x1"] > x0 and line["x1"] <= x1 + 2
     ]
     above = sorted(
         (k for k in inside if top - _STRAY_BAND <= lines[k]["top"] and lines[k]["bottom"] <= top + 1),
@@ -325,7 +330,7 @@ def _band(lines: list[dict], candidates: list[int], edge: float, upward: bool) -
 
 def _band_rows(lines: list[dict], band: list[int], bounds: list[float], absorbed: set[int]) -> list[list[str]]:
     cells_of = {k: _cluster_row(lines[k]["chars"], bounds) for k in band}
-    anchors = [k for k in band if sum(1 for c in cells_of[k] if _NUMBER_CELL_RE.match(c)) >= 2]
+    anchors = [k for k in band if sum(1 for c in cells_of[k] if _NUMBER_CELL_RE.match(c)) >= _MIN_STRAY_NUMBERS]
     if not anchors:
         return []
     parts: dict[int, list[list[str]]] = {k: [] for k in anchors}
@@ -362,6 +367,9 @@ def _cluster_row(chars: list[dict], bounds: list[float]) -> list[str]:
     cells: list[list[dict]] = [[] for _ in range(len(bounds) - 1)]
     for char in chars:
         cx = (char["x0"] + char["x1"]) / 2
+        if cx < bounds[0]:
+            cells[0].append(char)  # the label column the continued table lacks
+            continue
         for j in range(len(bounds) - 1):
             if bounds[j] <= cx < bounds[j + 1]:
                 cells[j].append(char)

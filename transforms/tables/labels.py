@@ -219,7 +219,10 @@ _PLAIN_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("total_processed", re.compile(r"^(?:总计|合计)$")),
 )
 # "本年度办" alone: a PDF cell that wraps "三、本年度办理结果" over two rows.
-_RESULT_CONTEXT_RE = re.compile(r"办理结果|^本年度办")
+_RESULT_CONTEXT_RE = re.compile(r"办理结果|^本年度办|^本年度$")
+# "三、本年度" over "办理结果": a PDF cell wrapped across rows leaves
+# top-numbered fragments this short; a heading that ends the table is longer.
+_MAX_FRAGMENT = 5
 # Items of each group, matched on keywords (typos included).
 _ITEMS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "denied": (
@@ -283,7 +286,7 @@ def classify_request(label: Label, group: str | None) -> RequestLabel:
             return RequestLabel("row", code)
     if _RESULT_CONTEXT_RE.search(core):
         return RequestLabel("context")
-    if label.numbering == "top" or "行政复议" in core or "第二十条" in core:
+    if (label.numbering == "top" and len(core) > _MAX_FRAGMENT) or "行政复议" in core or "第二十条" in core:
         return RequestLabel("end")
     if _OTHER_OTHER_RE.match(core):
         # "3.其他" means other_other only inside (六)其他处理.

@@ -90,6 +90,11 @@ def read_request_rows(rows: Iterable[RawRow]) -> RequestRows:
     started = False
     group: str | None = None
     for row in rows:
+        if started and out.entries and out.entries[-1].kind in ("row", "unknown"):
+            piece = _wrapped_piece(row, group, out.entries[-1].kind == "unknown")
+            if piece is not None:
+                group = _continue_label(out.entries[-1], piece, group)
+                continue
         targets: list[Entry] = []
         stop = False
         for raw in row.labels:
@@ -135,6 +140,40 @@ def read_request_rows(rows: Iterable[RawRow]) -> RequestRows:
         if stop or any(e.code == "carried_forward" for e in targets):
             break
     return out
+
+
+def _wrapped_piece(row: RawRow, group: str | None, unfinished: bool) -> str | None:
+    """The text of a line that only continues the row above's label, or None.
+
+    A PDF cell whose label wraps over lines the table finder did not keep
+    in the cell ("2.其他法" / "律行政" / "法规禁" / "止公开") leaves label-only
+    lines of unnumbered fragments that mean nothing alone. After a label
+    that is still unknown (``unfinished``), a fragment that happens to hold
+    a keyword ("确认或") continues it too; a group label never does.
+    """
+    if row.has_values or not row.labels:
+        return None
+    pieces = []
+    for raw in row.labels:
+        for label in split_fused(raw):
+            kind = classify_request(label, group).kind
+            if label.numbering or kind in ("group", "end", "context") or (kind == "row" and not unfinished):
+                return None
+            pieces.append(label.norm)
+    return "".join(pieces)
+
+
+def _continue_label(entry: Entry, piece: str, group: str | None) -> str | None:
+    """Append a wrapped fragment to ``entry``'s label; an unknown entry is
+    classified again on the whole label. Returns the group in force."""
+    entry.label += piece
+    entry.joined = True
+    if entry.kind == "unknown":
+        cls = classify_request(parse_label(norm(entry.label)), group)
+        if cls.kind == "row":
+            entry.kind, entry.code = "row", cls.code
+            return GROUP_OF.get(cls.code or "", group)
+    return group
 
 
 def _shown(raw: str, label: Label) -> str:
