@@ -23,7 +23,7 @@ from itertools import chain
 from transforms.model import ActiveFact, CellRef, ParseIssue
 
 from .cells import Document, RawRow
-from .grid import Columns, agrees_with_counted_rows, column_texts, dominant_width, values_at
+from .grid import Columns, agrees_with_counted_rows, column_texts, values_at
 from .labels import (
     MAX_LABEL_CHARS,
     METRIC_LABELS,
@@ -37,7 +37,8 @@ from .labels import (
 from .values import MONEY_UNITS, parse_cell, read_count
 
 TABLE = "active_disclosure"
-_CAPTION_RE = re.compile(r"^第二十条第\(([一二三四五六七八九十]+)\)项$")
+# OCR reads (一) as (-) or (—), and a banner may end with a colon.
+_CAPTION_RE = re.compile(r"^第二十条第\(([一二三四五六七八九十\-—–]+)\)项[:：]?$")
 # Lines after which a sub-table cannot continue (the next table's header).
 _END_RE = re.compile(r"勾稽关系|申请人情况|本年新收")
 _MAX_SEGMENT_CELLS = 60  # non-blank lines
@@ -52,7 +53,7 @@ DOC_COUNT_METRICS = frozenset(
 
 def _caption(cell: str) -> str | None:
     m = _CAPTION_RE.match(norm(cell))
-    return m.group(1) if m else None
+    return re.sub("[-—–]", "一", m.group(1)) if m else None
 
 
 def _first_cell(doc: Document, i: int) -> tuple[int, str]:
@@ -220,27 +221,29 @@ def _facts_for_row(
     return facts
 
 
-def _metric_columns(seg: _Segment, metrics: list[str]) -> Columns | None:
-    """The grid column of each metric, from the header line whose cells name
-    exactly those metrics in order (a banner line or a spacer cell names
-    none). None when the sub-table is no grid or its header says less."""
+def _metric_columns(seg: _Segment) -> tuple[Columns | None, list[str]]:
+    """The sub-table's metrics read column by column from its header lines,
+    with the grid column of each; (None, []) when the sub-table is no grid,
+    a column names two metrics, or the complete rows disagree with the
+    columns found."""
     rows = [r for _i, _l, _v, r in seg.rows]
-    width = dominant_width(rows)
-    if width is None:
-        return None
-    texts = column_texts(seg.header_cells, width)
+    widths = [len(r.cells) for r in rows if r.cells is not None]
+    if not widths or not seg.header_cells:
+        return None, []
+    width = max(widths + [len(c) for c in seg.header_cells])
     index: list[int] = []
     named: list[str] = []
-    for j, text in enumerate(texts):
+    for j, text in enumerate(column_texts(seg.header_cells, width)):
         found = find_metrics(text)
         if len(found) > 1:
-            return None
+            return None, []
         if found:
             index.append(j)
             named.append(found[0])
-    if named != metrics:
-        return None
-    return agrees_with_counted_rows(Columns(tuple(index), width, "header"), rows, len(metrics))
+    if not named or len(set(named)) != len(named):
+        return None, []
+    columns = agrees_with_counted_rows(Columns(tuple(index), width, "header"), rows, len(named))
+    return (columns, named) if columns is not None else (None, [])
 
 
 def _bad(issues: list[ParseIssue], label: str, metric: str, raw: str, why: str) -> None:
@@ -266,7 +269,12 @@ def parse_active_segment(
     if not seg.rows:
         return [], False
     header = "".join(seg.header)
-    metrics = find_metrics(header)
+    # Each column's header cells, joined top to bottom, name its metric: a
+    # header wrapped over two lines ("本年新" / "制作数量") or drawn with
+    # spanning cells reads right by column and garbled row by row.
+    columns, metrics = _metric_columns(seg)
+    if not metrics:
+        metrics = find_metrics(header)
     if not metrics:
         issues.append(
             ParseIssue(
@@ -278,7 +286,6 @@ def parse_active_segment(
         return [], True
     unit = header_money_unit(header)
     facts: list[ActiveFact] = []
-    columns = _metric_columns(seg, metrics)
     for item, label, values, row in seg.rows:
         if item == "extra":
             issues.append(

@@ -20,6 +20,7 @@ Layouts handled here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -63,15 +64,39 @@ class RawRow:
         return any(self.values)
 
 
+# Three or more numbers separated by spaces at the end of a line or cell:
+# a row's values printed without separators (converter Markdown, PDF rows
+# outside a detected table, "27 1 0 0 0 0 28"). Two numbers stay one cell:
+# "1 234" is a thousands group.
+_SPACED_NUMBERS_RE = re.compile(r"^(?P<label>.*?[^\d\s.,-])?\s*(?P<numbers>-?[\d.,]+(?:\s+-?[\d.,]+){2,})$")
+# Markdown converters keep a cell's line breaks as <br>.
+_BR_RE = re.compile(r"\s*<br\s*/?>\s*", re.I)
+_CJK_PAIR_BR_RE = re.compile(r"(?<=[\u3400-\u9fff])\s*<br\s*/?>\s*(?=[\u3400-\u9fff])", re.I)
+
+
 def split_cells(line: str) -> list[str]:
-    """One line → its cells. Tabs win over pipes; a line without either is one cell."""
+    """One line → its cells. Tabs win over pipes; a line without either is one
+    cell, unless it ends with a run of space-separated numbers (see
+    `_SPACED_NUMBERS_RE`), which become cells of their own."""
+    if "<" in line:
+        line = _BR_RE.sub(" ", _CJK_PAIR_BR_RE.sub("", line))
     if "\t" in line:
         parts = line.split("\t")
     elif "|" in line or "｜" in line:
         parts = line.replace("｜", "|").split("|")
     else:
-        return [line.strip()]
-    return [p.strip() for p in parts]
+        parts = [line]
+    cells: list[str] = []
+    for part in parts:
+        part = part.strip()
+        m = _SPACED_NUMBERS_RE.match(part) if " " in part else None
+        if m is None:
+            cells.append(part)
+            continue
+        if m.group("label"):
+            cells.append(m.group("label").strip())
+        cells.extend(m.group("numbers").split())
+    return cells
 
 
 def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:

@@ -29,18 +29,12 @@ hand-typed text) have no columns; their readers count cells as before.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .cells import RawRow
 from .labels import norm
 from .values import is_label_cell
-
-# At least this share of a table's rows must have the same number of cells
-# for the table to count as a grid.
-_MIN_SHARE = 0.6
-
 
 @dataclass(frozen=True)
 class Columns:
@@ -55,31 +49,29 @@ class Columns:
     source: str
 
 
-def dominant_width(rows: Iterable[RawRow]) -> int | None:
-    """The cell count most rows share, if at least `_MIN_SHARE` of them do."""
-    counts = Counter(len(r.cells) for r in rows if r.cells is not None)
-    total = sum(counts.values())
-    if not total:
-        return None
-    width, n = counts.most_common(1)[0]
-    return width if n >= _MIN_SHARE * total and width > 1 else None
-
-
 def right_edge_columns(
     rows: Sequence[RawRow], n: int, extra: Iterable[Sequence[str]] = (), labelled: bool = True
 ) -> Columns | None:
-    """The ``n`` columns ending at the rightmost column any row (or header
-    line in ``extra``) fills, in rows of the dominant width. ``labelled``:
-    the rows have a label column left of the block (table 四's data row
-    need not)."""
-    width = dominant_width(rows)
-    if width is None or width < n + labelled:
-        return None
+    """The ``n`` columns ending at the rightmost column that holds a value in
+    any row, or a header cell in any line of ``extra``. Rows may differ in
+    length (Word exports close some rows with spacer cells); positions
+    count from the left, so a spacer after the block does not move it.
+    ``labelled``: the rows have a label column left of the block (table
+    四's data row need not)."""
     right = -1
-    for cells in [r.cells for r in rows if r.cells is not None and len(r.cells) == width] + [
-        c for c in extra if len(c) == width
-    ]:
-        for j in range(width - 1, right, -1):
+    width = 0
+    for row in rows:
+        if row.cells is None:
+            continue
+        width = max(width, len(row.cells))
+        for j in range(len(row.cells) - 1, right, -1):
+            cell = row.cells[j]
+            if cell and not is_label_cell(cell):
+                right = j
+                break
+    for cells in extra:
+        width = max(width, len(cells))
+        for j in range(len(cells) - 1, right, -1):
             if cells[j]:
                 right = j
                 break
@@ -92,9 +84,7 @@ def column_texts(header_lines: Sequence[Sequence[str]], width: int) -> list[str]
     """Each column's header text: its cells in the header lines, joined (normalised)."""
     out = [""] * width
     for cells in header_lines:
-        if len(cells) != width:
-            continue
-        for j, cell in enumerate(cells):
+        for j, cell in enumerate(cells[:width]):
             if cell:
                 out[j] += norm(cell)
     return out
@@ -130,23 +120,23 @@ def header_columns(
 def values_at(row: RawRow, columns: Columns | None) -> tuple[str, ...] | None:
     """The row's cells at ``columns``, or None when the row does not fit the grid.
 
-    A row fits when it has the grid's width, its labels end before the
-    value block, no label sits inside the block, and no cell outside the
-    block (after the labels) holds anything.
+    A row fits when its labels end before the value block, no label sits
+    inside the block, and no cell outside the block (after the labels)
+    holds anything. A row that stops short of the block's last column does
+    not fit: dropped cells cannot be told from blank ones.
     """
-    if columns is None or row.cells is None or len(row.cells) != columns.width:
+    if columns is None or row.cells is None:
         return None
     cells = row.cells
-    first = columns.index[0]
-    if row.label_end >= first:
+    if row.label_end >= columns.index[0]:
         return None
     wanted = set(columns.index)
     for j in range(row.label_end + 1, len(cells)):
         cell = cells[j]
-        if not cell:
-            continue
-        if j not in wanted or is_label_cell(cell):
+        if cell and (j not in wanted or is_label_cell(cell)):
             return None
+    if len(cells) <= columns.index[-1]:
+        return None  # a row that stops short is not placed: its cells may be shifted
     return tuple(cells[j] for j in columns.index)
 
 

@@ -42,8 +42,21 @@ _SECTION_RE = re.compile(rf"^[{_CN_NUM}]+、")
 
 @lru_cache(maxsize=8192)
 def norm(text: str) -> str:
-    """NFKC, no whitespace: the form every keyword below is written against."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+    """NFKC, no whitespace, OCR look-alikes folded: the form every keyword
+    below is written against."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_LOOKALIKES)
+
+
+# Characters OCR engines (trained on Japanese and traditional text too) put
+# for the simplified ones the form prints: 案巻 → 案卷, 査询 → 查询, 内部事亊,
+# 不予公幵, 国家秘宻. Only labels are folded, never values or names.
+_LOOKALIKES = str.maketrans({
+    "巻": "卷", "査": "查", "亊": "事", "幵": "开", "宻": "密", "処": "处", "関": "关", "実": "实",
+    "単": "单", "県": "县", "請": "请", "報": "报", "経": "经", "済": "济", "転": "转", "結": "结",
+    "続": "续", "収": "收", "覆": "复", "複": "复", "訴": "诉", "訟": "讼", "認": "认",
+    "確": "确", "護": "护", "権": "权", "務": "务", "過": "过", "執": "执", "詢": "询",
+    "項": "项", "頂": "项", "顶": "项",
+})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from transforms import codes
@@ -91,9 +92,15 @@ def read_request_rows(rows: Iterable[RawRow]) -> RequestRows:
     group: str | None = None
     for row in rows:
         if started and out.entries and out.entries[-1].kind in ("row", "unknown"):
-            piece = _wrapped_piece(row, group, out.entries[-1].kind == "unknown")
+            prev = out.entries[-1]
+            piece = _wrapped_piece(row, group, prev.kind == "unknown", not prev.values)
             if piece is not None:
-                group = _continue_label(out.entries[-1], piece, group)
+                group = _continue_label(prev, piece, group)
+                if row.has_values:
+                    # The label's tail carries the row's cells: "(六)1.申请人无正当理由…"
+                    # on one line, "其政府信息公开申请 | 0 | 2 | …" on the next.
+                    prev.values, prev.row = row.values, row
+                    out.last_line = max(out.last_line, row.line)
                 continue
         targets: list[Entry] = []
         stop = False
@@ -142,16 +149,18 @@ def read_request_rows(rows: Iterable[RawRow]) -> RequestRows:
     return out
 
 
-def _wrapped_piece(row: RawRow, group: str | None, unfinished: bool) -> str | None:
+def _wrapped_piece(row: RawRow, group: str | None, unfinished: bool, awaits_values: bool) -> str | None:
     """The text of a line that only continues the row above's label, or None.
 
     A PDF cell whose label wraps over lines the table finder did not keep
     in the cell ("2.其他法" / "律行政" / "法规禁" / "止公开") leaves label-only
     lines of unnumbered fragments that mean nothing alone. After a label
     that is still unknown (``unfinished``), a fragment that happens to hold
-    a keyword ("确认或") continues it too; a group label never does.
+    a keyword ("确认或") continues it too; a group label never does. A
+    fragment with cells continues a row above that has none
+    (``awaits_values``): the cells were printed beside the label's tail.
     """
-    if row.has_values or not row.labels:
+    if not row.labels or (row.has_values and not awaits_values):
         return None
     pieces = []
     for raw in row.labels:
@@ -197,17 +206,47 @@ _SPANNING_HEADERS = re.compile(r"法人或其[他它]组织|申请人情况")
 
 
 def request_columns(header_lines: list[list[str]], rows: list[RawRow]) -> Columns | None:
-    """The seven applicant columns of a grid table: by header meaning, else
-    the seven columns ending at the table's right edge. None for tables
-    that are not grids (one cell per line, ragged text)."""
+    """The seven applicant columns of a table read as a grid, or None.
+
+    Decided by the rows themselves first: where at least `_MIN_COMPLETE`
+    rows print all seven cells, the column their cells start at must be the
+    same for `_MIN_AGREEMENT` of them (a Word export may shift a row or
+    two; ragged hand-typed text, whose rows start anywhere, is no grid).
+    With fewer complete rows (a table of mostly blank cells), the header
+    must name the seven columns, or every row must have the same number of
+    cells (a rendered grid) for the block to be counted from its right edge.
+    """
     grid_rows = [r for r in rows if r.cells is not None]
     if not grid_rows:
         return None
-    columns = right_edge_columns(grid_rows, _N, header_lines)
-    if columns is None:
-        return None
-    by_header = header_columns(header_lines, columns.width, _APPLICANT_SLOTS, _SPANNING_HEADERS)
-    return agrees_with_counted_rows(by_header or columns, grid_rows, _N)
+    width = max(len(r.cells) for r in grid_rows)  # type: ignore[arg-type]
+    by_header = header_columns(header_lines, width, _APPLICANT_SLOTS, _SPANNING_HEADERS)
+    complete = [r for r in grid_rows if len(r.values) == _N]
+    if len(complete) >= _MIN_COMPLETE:
+        starts = Counter(_value_start(r) for r in complete)
+        start, n = starts.most_common(1)[0]
+        if n < _MIN_AGREEMENT * len(complete):
+            return None
+        by_rows = Columns(tuple(range(start, start + _N)), width, "rows")
+        return by_header if by_header is not None and by_header.index == by_rows.index else by_rows
+    if by_header is not None:
+        return agrees_with_counted_rows(by_header, complete, _N)
+    if len({len(r.cells) for r in grid_rows}) == 1:  # type: ignore[arg-type]
+        return agrees_with_counted_rows(right_edge_columns(grid_rows, _N, header_lines), complete, _N)
+    return None
+
+
+_MIN_COMPLETE = 3
+_MIN_AGREEMENT = 0.75
+
+
+def _value_start(row: RawRow) -> int:
+    """The grid column of a complete row's first value cell."""
+    assert row.cells is not None
+    j = row.label_end + 1
+    while j < len(row.cells) and not row.cells[j]:
+        j += 1
+    return j
 
 
 def _row_facts(code: str, label: str, values: tuple[str, ...], issues: list[ParseIssue]) -> list[RequestFact]:

@@ -49,15 +49,22 @@ COUNT_UNITS = frozenset({"件", "项", "个", "条", "次", "人"})
 MONEY_UNITS = frozenset({"元", "万元"})
 
 
+# A figure with a note after it: "22(其中修订16件)", "55(含自然失效29件)". The
+# cell's value is the figure; the note is the report's own breakdown.
+_ANNOTATED_RE = re.compile(r"^(?P<figure>[-+]?[\d,.]+(?:万元|元|件|项|个|条|次|人)?)\((?:其中|含|包括|另有|另)[^()]*\)$")
+
+
 @lru_cache(maxsize=8192)
 def normalise_cell(raw: str) -> str:
-    """NFKC + no whitespace: full-width digits/commas and "1 234" spacing vanish.
+    """NFKC + no whitespace: full-width digits/commas and "1 234" spacing vanish;
+    a figure's note in brackets ("22(其中修订16件)") is dropped.
 
     Raw seed text and cleaned text must give the same value, so every cell is
     brought to the same form before it is inspected.
     """
-    text = unicodedata.normalize("NFKC", raw)
-    return _SPACE_RE.sub("", text).replace("\u2212", "-")
+    text = _SPACE_RE.sub("", unicodedata.normalize("NFKC", raw)).replace("\u2212", "-")
+    m = _ANNOTATED_RE.match(text)
+    return m.group("figure") if m else text
 
 
 @lru_cache(maxsize=8192)
