@@ -96,7 +96,7 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
             decoded, encoding = decode_bytes(data, html=kind == "html")
         except TransformError as err:
             raise _as_format_error(err, ext) from None
-        raw = _html_text(decoded) if kind == "html" else decoded
+        raw = _html_text(decoded) if kind == "html" else _embedded_tables(decoded)
     if len(raw) > _MAX_TEXT_CHARS:
         raise TransformError(
             "text_too_large",
@@ -107,6 +107,19 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
     if not text.strip():
         raise TransformError("empty_file", f"no text left after cleaning the {kind}", stage="clean")
     return ExtractedText(text=text, encoding=encoding, kind=kind)
+
+
+_EMBEDDED_TABLE_RE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+
+
+def _embedded_tables(text: str) -> str:
+    """Text whose tables are HTML (Markdown from MinerU and other PDF
+    converters, which write merged cells as ``<table>`` markup): each
+    ``<table>…</table>`` becomes the same " | " grid rows an HTML page's
+    table does, spans expanded, so one table reader serves both."""
+    if "<table" not in text and "<TABLE" not in text:
+        return text
+    return _EMBEDDED_TABLE_RE.sub(lambda m: "\n" + html_to_text(m.group(0)) + "\n", text)
 
 
 def _sniff(data: bytes, ext: str) -> str:
