@@ -23,8 +23,9 @@ from itertools import chain
 from transforms.model import ActiveFact, CellRef, ParseIssue
 
 from .cells import Document, RawRow
-from .grid import Columns, agrees_with_counted_rows, column_texts, values_at
+from .grid import Columns, agrees_with_counted_rows, column_texts, compacted, values_at
 from .labels import (
+    ACTIVE_ITEMS,
     MAX_LABEL_CHARS,
     METRIC_LABELS,
     active_item,
@@ -63,11 +64,22 @@ def _first_cell(doc: Document, i: int) -> tuple[int, str]:
     return -1, ""
 
 
+def _line_caption(doc: Document, i: int) -> tuple[str | None, bool]:
+    """The caption a line holds as its first cell, or as all its cells
+    joined (a converter that cut "第二十条第|(一)项" into two cells); the flag
+    says the whole line is the caption."""
+    caption = _caption(_first_cell(doc, i)[1])
+    if caption is not None:
+        return caption, False
+    joined = _caption("".join(doc.cells(i)))
+    return joined, joined is not None
+
+
 def find_captions(doc: Document) -> list[int]:
-    """Lines that hold a sub-table caption as their first cell."""
+    """Lines that hold a sub-table caption (first cell, or the whole line)."""
     out = []
     for i, line in enumerate(doc.lines):
-        if "二十条" in line and _caption(_first_cell(doc, i)[1]):
+        if "二十条" in line and _line_caption(doc, i)[0]:
             out.append(i)
     return out
 
@@ -153,12 +165,15 @@ def _facts_for_row(
 ) -> list[ActiveFact]:
     if values and len(values) != len(metrics):
         fixed = values_at(row, columns)
+        how = "cells placed by the header's columns"
+        if fixed is None:
+            fixed = compacted(values, len(metrics))
+            how = "empty spacer cells between the values dropped"
         if fixed is not None:
             issues.append(
                 ParseIssue(
                     "row_aligned_by_grid",
-                    f"表二 第二十条第({caption})项 row {label!r}: cells placed by the header's columns: "
-                    f"{list(fixed)}",
+                    f"表二 第二十条第({caption})项 row {label!r}: {how}: {list(fixed)}",
                     blocking=False,
                     table=TABLE,
                 )
@@ -310,13 +325,14 @@ def extract_active(doc: Document, issues: list[ParseIssue]) -> tuple[list[Active
     for k, start in enumerate(captions):
         end = captions[k + 1] if k + 1 < len(captions) else len(doc)
         end = min(end, doc.advance(start, _MAX_SEGMENT_CELLS))
-        caption = _caption(_first_cell(doc, start)[1]) or "?"
+        caption, whole_line = _line_caption(doc, start)
+        caption = caption or "?"
         rows = doc.rows(start, end)
         first = next(rows, None)
         if first is None:
             continue
         # The caption cell itself is not part of the sub-table's header.
-        trimmed = _drop_caption(first)
+        trimmed = None if whole_line else _drop_caption(first)
         seg_rows = chain([trimmed] if trimmed is not None else [], rows)
         seg_facts, seen = parse_active_segment(caption, seg_rows, issues, blanks)
         found = found or seen
@@ -330,7 +346,36 @@ def extract_active(doc: Document, issues: list[ParseIssue]) -> tuple[list[Active
                 table=TABLE,
             )
         )
+    if found:
+        _note_unread_items(doc, captions, facts, issues)
     return _dedupe(facts, issues), found
+
+
+def _note_unread_items(doc: Document, captions: list[int], facts: list[ActiveFact], issues: list[ParseIssue]) -> None:
+    """Items the table prints but no cell was read for: a half-read table 二.
+
+    An item whose label appears nowhere in the table's lines is absent from
+    the document (a body without rule-making power prints no 规章 row): that
+    is the document's choice, not a parse failure, and is left to the
+    completeness rules. One whose label is there but yielded nothing (a row
+    garbled by a converter) blocks: no half-read table is published.
+    """
+    read = {f.item for f in facts}
+    end = min(len(doc), doc.advance(captions[-1], _MAX_SEGMENT_CELLS))
+    region = norm("".join(doc.lines[captions[0]:end]))
+    cut = _END_RE.search(region)
+    if cut:
+        region = region[: cut.start()]
+    printed = [code for code, pattern in ACTIVE_ITEMS if code not in read and pattern.search(region)]
+    if printed:
+        issues.append(
+            ParseIssue(
+                "rows_missing",
+                f"表二: the table prints {printed} but no cell of them could be read; "
+                "a half-read table is never published as whole",
+                table=TABLE,
+            )
+        )
 
 
 def _drop_caption(row: RawRow) -> RawRow | None:

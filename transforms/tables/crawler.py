@@ -168,21 +168,21 @@ def extract_crawler(text: str, result: TablesResult, hints: Mapping[str, Decimal
 def _review_header_start(text: str, anchor: int) -> int:
     """Where the table-四 header before ``anchor`` (its 复议后起诉 cell) begins.
 
-    The header's first cell is "行政复议"; a sentence of prose may stand
-    between the table's heading and the header ("本年度未发生…行政复议…案件。"),
-    so the header starts at the last sentence end before it, or at its last
-    行政复议 when no sentence ends in between. Without either, the old
-    window (150 characters back, after the last digit) applies.
+    The header's first cell is "行政复议", and between it and the anchor
+    stand only header cells: no digit, no sentence. Prose may stand between
+    the table's heading and the header ("…收到行政复议申请6件,具体情况如下表:"),
+    so the header starts at the last 行政复议 that has only header text after
+    it. Without one, the old window (150 characters back, after the last
+    digit) applies.
     """
     lo = max(0, anchor - _MAX_HEADER)
-    stop = text.rfind("。", lo, anchor)
-    first = text.find("行政复议", stop + 1 if stop >= 0 else lo, anchor)
-    if stop >= 0 and first >= 0:
-        return stop + 1
-    if first >= 0:
-        return _after_last_digit(text, max(first, anchor - 150))
+    pos = text.rfind("行政复议", lo, anchor)
+    while pos >= 0:
+        between = text[pos:anchor]
+        if not any(ch.isdigit() or ch in "。:;,、" for ch in between):
+            return pos
+        pos = text.rfind("行政复议", lo, pos)
     return _after_last_digit(text, max(0, anchor - 150))
-
 
 
 def _after_last_digit(text: str, pos: int) -> int:

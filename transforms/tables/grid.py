@@ -155,3 +155,15 @@ def agrees_with_counted_rows(columns: Columns | None, rows: Iterable[RawRow], n:
         if row.cells is not None and len(row.values) == n and values_at(row, columns) != row.values:
             return None
     return columns
+
+
+def compacted(values: Sequence[str], n: int) -> tuple[str, ...] | None:
+    """The row's non-empty cells when there are exactly ``n`` of them among
+    more cells: a converter that wrote empty spacer columns between a row's
+    values ("| 126 | | | 3 | | | 3310 |") where no header grid says which
+    column is which. A row with fewer non-empty cells than ``n`` has real
+    blanks and is not compacted (its blanks cannot be placed)."""
+    filled = tuple(v for v in values if v.strip())
+    if len(values) > n and len(filled) == n and not any(is_label_cell(v) for v in filled):
+        return filled
+    return None

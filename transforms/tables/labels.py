@@ -32,6 +32,9 @@ _NUMBERING_RE = re.compile(
 _GROUP_PREFIX_RE = re.compile(
     rf"^(?:[{_CN_NUM}]、)?本年度办理结果(?=.)"
     rf"|^\([{_CN_NUM}]\)(?:不予公开|无法提供|不予处理|其[他它]处理)(?=.)"
+    # A rowspan group cell whose numbering went to another line, glued to its
+    # first item: "不予处理4.无正当理由大量反复申请".
+    r"|^(?:不予公开|无法提供|不予处理|其[他它]处理)(?=\d{1,2}[.、])"
 )
 # The longest real row label, group prefix included, is ~55 characters;
 # anything much longer is prose and ends a table.
@@ -185,6 +188,8 @@ _ACTIVE_ITEMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("procurement", re.compile(r"集中采购|政府采购")),
 )
 assert {c for c, _ in _ACTIVE_ITEMS} - {"extra"} == set(codes.ACTIVE_ITEMS)
+# The contract's items with their label patterns (without the local extra row).
+ACTIVE_ITEMS = tuple((c, p) for c, p in _ACTIVE_ITEMS if c != "extra")
 
 
 def find_metrics(header: str) -> list[str]:

@@ -24,7 +24,7 @@ from transforms import codes
 from transforms.model import CellRef, ParseIssue, RequestFact
 
 from .cells import LINES, Document, RawRow
-from .grid import Columns, agrees_with_counted_rows, header_columns, right_edge_columns, values_at
+from .grid import Columns, agrees_with_counted_rows, compacted, header_columns, right_edge_columns, values_at
 from .labels import (
     GROUP_OF,
     Label,
@@ -142,7 +142,9 @@ def read_request_rows(rows: Iterable[RawRow]) -> RequestRows:
         elif not targets and row.has_values and not stop:
             out.orphans.append(row)
         for entry in targets:
-            if entry.kind == "row" or entry.values:
+            # (六)其他处理 without cells is kept: in the 2019 form it is the
+            # single row, printed blank.
+            if entry.kind == "row" or entry.values or (entry.kind == "group" and entry.code == "other"):
                 out.entries.append(entry)
         if stop or any(e.code == "carried_forward" for e in targets):
             break
@@ -249,6 +251,25 @@ def _value_start(row: RawRow) -> int:
     return j
 
 
+_TWO_NUMBERS_RE = re.compile(r"^(\d+)\s+(\d+)$")
+
+
+def _unmerged(values: tuple[str, ...]) -> tuple[str, ...]:
+    """A row short of cells by exactly as many cells as hold two numbers
+    ("0 0": a converter merged two columns) gets those cells split. A second
+    number of exactly three digits may be a thousands group ("1 234"): such
+    a cell is left alone and the row stays short."""
+    if len(values) >= _N:
+        return values
+    pairs = [_TWO_NUMBERS_RE.match(v.strip()) for v in values]
+    if sum(1 for m in pairs if m) != _N - len(values) or any(m and len(m.group(2)) == 3 for m in pairs):
+        return values
+    out: list[str] = []
+    for v, m in zip(values, pairs):
+        out.extend([m.group(1), m.group(2)] if m else [v])
+    return tuple(out)
+
+
 def _row_facts(code: str, label: str, values: tuple[str, ...], issues: list[ParseIssue]) -> list[RequestFact]:
     facts = []
     for applicant, raw in zip(codes.APPLICANTS, values):
@@ -289,7 +310,10 @@ def resolve_request_rows(
                 )
             )
         elif e.kind == "group":
-            if any(GROUP_OF.get(c or "") == e.code for c in row_codes):
+            has_items = any(GROUP_OF.get(c or "") == e.code for c in row_codes)
+            if has_items and not e.values:
+                continue  # the group's own label line above its items
+            if has_items:
                 issues.append(
                     ParseIssue(
                         "subtotal_row",
@@ -333,12 +357,16 @@ def resolve_request_rows(
                     table=TABLE,
                 )
             )
-        values = e.values
+        values = _unmerged(e.values)
         if not values:
             blanks.append(e.label)
             values = ("",) * _N
         elif len(values) != _N:
             fixed = values_at(e.row, columns) if e.row is not None else None
+            how = "blank cells at the row's edge placed by the table grid"
+            if fixed is None:
+                fixed = compacted(values, _N)
+                how = "empty spacer cells between the values dropped"
             if fixed is None:
                 seen = list(e.row.after_label) if e.row is not None else list(values)
                 issues.append(
@@ -353,8 +381,7 @@ def resolve_request_rows(
             issues.append(
                 ParseIssue(
                     "row_aligned_by_grid",
-                    f"表三 row {e.label!r}: blank cells at the row's edge placed by the table grid: "
-                    f"{list(fixed)}",
+                    f"表三 row {e.label!r}: {how}: {list(fixed)}",
                     blocking=False,
                     table=TABLE,
                 )

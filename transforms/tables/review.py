@@ -175,7 +175,11 @@ def find_review_anchors(doc: Document) -> list[int]:
     """Lines holding the table's first header cell "行政复议"."""
     out = []
     for i, line in enumerate(doc.lines):
-        if "复议" in line and any(c and is_review_anchor(c) for c in doc.cells(i)):
+        if "复" not in line:
+            continue
+        cells = doc.cells(i)
+        # A converter may cut the cell itself: "行政复|议".
+        if any(c and is_review_anchor(c) for c in cells) or is_review_anchor("".join(cells)[:8]):
             out.append(i)
     return out
 
