@@ -1,0 +1,236 @@
+"""Tables read as grids and aligned to the form: one golden pair per mechanism.
+
+Each case starts from a real report (the corpus, read from ../shared) or a
+real-shaped grid, changes it the way reports we have not seen differ, and
+states what the reader must make of it. The whole-document cases for each
+failure class are in tests/fixtures/unseen (test_unseen_fixtures.py); the
+same report in several containers is in test_container_invariance.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import CORPUS
+
+from transforms.extract import extract_text
+from transforms.tables import extract_tables
+from transforms.tables.cells import split_cells
+from transforms.tables.labels import split_fused
+from transforms.tables.values import parse_cell
+
+
+def cleaned(name: str) -> str:
+    path = CORPUS / name
+    return extract_text(path.read_bytes(), str(path)).text
+
+
+def cells_of(result) -> dict:
+    out = {("active", f.item, f.metric): f.value for f in result.active}
+    out.update({("requests", f.row_code, f.applicant): f.value for f in result.requests})
+    out.update({("review", f.proceeding, f.outcome): f.value for f in result.review})
+    return out
+
+
+def blocking_codes(result) -> list[str]:
+    return [i.code for i in result.issues if i.blocking]
+
+
+# --- labels ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell, labels",
+    [
+        (
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请3.其他(七)总计",
+            ["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他", "(七)总计"],
+        ),
+        ("1.本机关不掌握相关政府信息2.没有现成信息需要另行制作", ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作"]),
+        ("(七)总计四、结转下年度继续办理", ["(七)总计", "四、结转下年度继续办理"]),
+        ("三、本年度办理结果(一)予以公开", ["三、本年度办理结果", "(一)予以公开"]),
+        ("不予处理4.无正当理由大量反复申请", ["不予处理", "4.无正当理由大量反复申请"]),
+        # numbering-like characters inside one label never split it
+        ("3.危及“三安全一稳定”", ["3.危及“三安全一稳定”"]),
+        ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", ["(二)部分公开(区分处理的,只计这一情形,不计其他情形)"]),
+    ],
+)
+def test_fused_labels_are_split_only_into_labels_of_the_form(cell, labels):
+    assert [label.norm for label in split_fused(cell)] == labels
+
+
+# --- cells ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, cells",
+    [
+        ("3.危及“三安全一稳定” 0 0 0 0 0 0 0", ["3.危及“三安全一稳定”", "0", "0", "0", "0", "0", "0", "0"]),
+        ("| 8.属于行政查询事项 | 0 0 1 0 0 0 1 |", ["", "8.属于行政查询事项", "0", "0", "1", "0", "0", "0", "1", ""]),
+        ("行政许可 1 234", ["行政许可 1 234"]),  # two numbers may be a thousands group: one cell
+        ("| 信息内容 | 本年新<br>制作数量 |", ["", "信息内容", "本年新制作数量", ""]),
+        ("2021年1月15日", ["2021年1月15日"]),
+    ],
+)
+def test_cells_of_converter_and_pdf_lines(line, cells):
+    assert split_cells(line) == cells
+
+
+@pytest.mark.parametrize(
+    "raw, value", [("22（其中修订16件）", 22), ("55（含自然失效29件）", 55), ("17(其中修订3件)", 17)]
+)
+def test_a_figure_with_its_note_is_the_figure(raw, value):
+    cell = parse_cell(raw)
+    assert cell.kind == "number" and cell.value == Decimal(value)
+
+
+def test_a_bracket_that_is_no_note_is_not_a_number():
+    assert parse_cell("12(件)").kind == "invalid"
+
+
+# --- crawler text (class 5) --------------------------------------------------------
+
+
+def test_a_row_printed_without_cells_does_not_take_the_next_rows_cells():
+    """(六)2 and (六)3 print nothing, so their labels run into (七)总计's: the
+    total's cells belong to the total, and the empty rows are blank (NULL)."""
+    text = cleaned("pingtan_gaj_2024.txt")
+    glued = text.replace(
+        "缴纳费用、行政机关不再处理其政府信息公开申请 00000003.其他 0000000(七)总计",
+        "缴纳费用、行政机关不再处理其政府信息公开申请3.其他(七)总计",
+    )
+    assert glued != text
+    base, got = cells_of(extract_tables(text)), cells_of(extract_tables(glued))
+    changed = {k: (base[k], got.get(k)) for k in base if base[k] != got.get(k)}
+    assert set(changed) == {("requests", r, a) for r in ("other_unpaid_fee", "other_other") for a in
+                            ("natural_person", "commercial", "research", "social_welfare", "legal_services",
+                             "other_org", "total")}
+    assert all(after is None for _, after in changed.values())
+    assert got[("requests", "total_processed", "total")] == base[("requests", "total_processed", "total")] == 8
+
+
+def test_table_four_after_a_sentence_of_prose_is_found():
+    text = cleaned("pingtan_gaj_2024.txt")
+    with_prose = text.replace(
+        "四、政府信息公开行政复议、行政诉讼情况 行政复议",
+        "四、政府信息公开行政复议、行政诉讼情况 本年度收到行政复议申请0件,具体情况如下表: 行政复议",
+    )
+    assert with_prose != text
+    result = extract_tables(with_prose)
+    assert "review_litigation" in result.found
+    assert {k: v for k, v in cells_of(result).items() if k[0] == "review"} == {
+        k: v for k, v in cells_of(extract_tables(text)).items() if k[0] == "review"
+    }
+
+
+# --- grids: blank cells, spacer columns, shifted rows (class 1) ----------------------
+
+HEADER = [
+    "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | | | 申请人情况 | | | | | |",
+    "| | | 自然人 | 法人或其他组织 | | | | | 总计",
+    "| | | | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |",
+]
+ROWS_2019 = [
+    ("一、本年新收政府信息公开申请数量 | |", [5, 1, 0, 0, 0, 0, 6]),
+    ("二、上年结转政府信息公开申请数量 | |", [0, 0, 0, 0, 0, 0, 0]),
+    ("三、本年度办理结果 | (一)予以公开 |", [3, 1, 0, 0, 0, 0, 4]),
+    ("| (二)部分公开(区分处理的,只计这一情形,不计其他情形) |", [1, 0, 0, 0, 0, 0, 1]),
+    ("| (三)不予公开 | 1.属于国家秘密", [0] * 7),
+    ("| | 2.其他法律行政法规禁止公开", [0] * 7),
+    ("| | 3.危及“三安全一稳定”", [0] * 7),
+    ("| | 4.保护第三方合法权益", [0] * 7),
+    ("| | 5.属于三类内部事务信息", [0] * 7),
+    ("| | 6.属于四类过程性信息", [0] * 7),
+    ("| | 7.属于行政执法案卷", [0] * 7),
+    ("| | 8.属于行政查询事项", [0] * 7),
+    ("| (四)无法提供 | 1.本机关不掌握相关政府信息", [1, 0, 0, 0, 0, 0, 1]),
+    ("| | 2.没有现成信息需要另行制作", [0] * 7),
+    ("| | 3.补正后申请内容仍不明确", [0] * 7),
+    ("| (五)不予处理 | 1.信访举报投诉类申请", [0] * 7),
+    ("| | 2.重复申请", [0] * 7),
+    ("| | 3.要求提供公开出版物", [0] * 7),
+    ("| | 4.无正当理由大量反复申请", [0] * 7),
+    ("| | 5.要求行政机关确认或重新出具已获取信息", [0] * 7),
+    ("| (六)其他处理 |", [0] * 7),
+    ("| (七)总计 |", [5, 1, 0, 0, 0, 0, 6]),
+    ("四、结转下年度继续办理 | |", [0] * 7),
+]
+
+
+def table_three(cells: dict[int, list[str]] | None = None) -> str:
+    """The 2019 form as an HTML page renders it (rowspan label column), with
+    the given rows' value cells replaced."""
+    lines = ["三、收到和处理政府信息公开申请情况", *HEADER]
+    for k, (label, values) in enumerate(ROWS_2019):
+        shown = (cells or {}).get(k, [str(v) for v in values])
+        lines.append(label + " | " + " | ".join(shown))
+    return "\n".join(lines) + "\n五、存在的主要问题及改进情况\n无。\n"
+
+
+def test_blank_cells_are_null_in_their_own_columns():
+    """Nothing filed: blank cells anywhere in a row, edges included."""
+    text = table_three({0: ["5", "1", "", "", "", "", "6"], 16: ["", "", "", "", "", "", ""],
+                        12: ["", "", "", "", "", "", "1"]})
+    result = extract_tables(text)
+    got = cells_of(result)
+    assert blocking_codes(result) == []
+    assert [got[("requests", "new_received", a)] for a in ("natural_person", "commercial", "research", "total")] == [
+        5, 1, None, 6]
+    assert [got[("requests", "unable_not_held", a)] for a in ("natural_person", "total")] == [None, 1]
+    assert got[("requests", "rejected_duplicate", "total")] is None
+
+
+def test_a_row_that_does_not_fit_the_grid_is_reported_not_shifted():
+    """A row whose cells stand outside the value block (a stray cell after the
+    total) cannot be placed: it blocks, and nothing of it is stored."""
+    text = table_three({2: ["3", "1", "", "", "", "", "4", "9"]})
+    result = extract_tables(text)
+    assert "table_row_misaligned" in blocking_codes(result)
+    assert not any(k[1] == "granted" for k in cells_of(result))
+
+
+def test_a_misread_label_alone_in_its_slot_is_placed_by_the_form_order():
+    text = table_three().replace("| | 3.要求提供公开出版物", "| | 3.公开出版").replace(
+        "| | 4.无正当理由大量反复申请", "| | 4.大量反复"
+    )
+    result = extract_tables(text)
+    # "大量反复" is still a keyword of the form; "公开出版" is not, and it stands
+    # alone between 重复申请 and 大量反复申请: the order places it.
+    assert any(i.code == "row_placed_by_order" and "rejected_publication" in i.message for i in result.issues)
+    assert blocking_codes(result) == []
+
+
+def test_table_three_with_rows_lost_blocks():
+    lines = table_three().split("\n")
+    half = [line for line in lines if "4.保护第三方" not in line and "5.属于三类" not in line]
+    result = extract_tables("\n".join(half))
+    assert "rows_missing" in blocking_codes(result)
+
+
+def test_table_two_item_printed_but_unread_blocks_and_absent_item_does_not():
+    base = (
+        "二、主动公开政府信息情况\n第二十条第(一)项 | | |\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n"
+        "行政规范性文件 | 2 | 0 | 9\n第二十条第(五)项 | |\n信息内容 | 本年处理决定数量 |\n行政许可 | 5 |\n"
+        "第二十条第(六)项 | |\n信息内容 | 本年处理决定数量 |\n行政处罚 | 7 |\n行政强制 | 0 |\n"
+        "第二十条第(八)项 | |\n信息内容 | 本年收费金额(单位:万元) |\n行政事业性收费 | 0 |\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    absent = extract_tables(base)  # no 规章 row: the body prints none
+    assert blocking_codes(absent) == []
+    assert ("active", "regulations", "issued") not in cells_of(absent)
+    garbled = extract_tables(base.replace("行政强制 | 0 |", "行政强制<br>信息内容<br>行政事业性收费 |"))
+    assert "rows_missing" in blocking_codes(garbled)
+
+
+def test_table_two_header_wrapped_over_two_lines_reads_by_column():
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(一)项 | | |\n信息内容 | 本年新 | 本年新 | 对外公开\n"
+        " | 制作数量 | 公开数量 | 总数量\n规章 | 1 | 1 | 5\n规范性文件 | 3 | | 40\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    got = cells_of(extract_tables(text))
+    assert got[("active", "regulations", "total_published")] == 5
+    assert got[("active", "normative_documents", "new_made")] == 3
+    assert got[("active", "normative_documents", "new_published")] is None
+    assert got[("active", "normative_documents", "total_published")] == 40
