@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from itertools import chain
 
@@ -163,12 +164,17 @@ def _facts_for_row(
     issues: list[ParseIssue],
     blanks: list[str],
 ) -> list[ActiveFact]:
+    locations = row.value_locations if row.value_locations is not None and len(row.value_locations) == len(values) else None
     if values and len(values) != len(metrics):
         fixed = values_at(row, columns)
         how = "cells placed by the header's columns"
-        if fixed is None:
+        if fixed is not None and columns is not None:
+            locations = row.locations_of(columns.index)
+        else:
             fixed = compacted(values, len(metrics))
             how = "empty spacer cells between the values dropped"
+            if fixed is not None and locations is not None:
+                locations = tuple(loc for v, loc in zip(values, locations) if v.strip())
         if fixed is not None:
             issues.append(
                 ParseIssue(
@@ -193,7 +199,9 @@ def _facts_for_row(
         blanks.append(label)
         values = ("",) * len(metrics)
     facts = []
-    for metric, raw in zip(metrics, values):
+    if locations is None or len(locations) != len(values):
+        locations = (None,) * len(values)
+    for metric, raw, location in zip(metrics, values, locations):
         cell = parse_cell(raw)
         value: Decimal | None = cell.value
         unit: str | None = None
@@ -231,7 +239,7 @@ def _facts_for_row(
             if bad:
                 _bad(issues, label, metric, raw, "not a whole count")
         facts.append(
-            ActiveFact(item, metric, value, unit, CellRef(TABLE, label, METRIC_LABELS[metric], raw))
+            ActiveFact(item, metric, value, unit, CellRef(TABLE, label, METRIC_LABELS[metric], raw, location))
         )
     return facts
 
@@ -384,7 +392,7 @@ def _drop_caption(row: RawRow) -> RawRow | None:
         labels = labels[1:]
     if not labels and not row.has_values:
         return None
-    return RawRow(labels, row.values, row.after_label, row.line, row.cells, row.label_end)
+    return replace(row, labels=labels)
 
 
 def _dedupe(facts: list[ActiveFact], issues: list[ParseIssue]) -> list[ActiveFact]:

@@ -21,7 +21,7 @@ Layouts handled here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .values import is_label_cell, is_markdown_rule
@@ -58,10 +58,17 @@ class RawRow:
     line: int
     cells: tuple[str, ...] | None = None
     label_end: int = -1
+    cell_locations: tuple[str | None, ...] | None = None  # parallel to ``cells``
+    value_locations: tuple[str | None, ...] | None = None  # parallel to ``values``
 
     @property
     def has_values(self) -> bool:
         return any(self.values)
+
+    def locations_of(self, indexes: Iterable[int]) -> tuple[str | None, ...]:
+        """Where the cells at grid columns ``indexes`` came from."""
+        locs = self.cell_locations
+        return tuple(locs[j] if locs is not None and j < len(locs) else None for j in indexes)
 
 
 # Three or more numbers separated by spaces at the end of a line or cell:
@@ -108,7 +115,7 @@ def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:
     return cells[start:end]
 
 
-def row_from_cells(cells: list[str], line: int) -> RawRow:
+def row_from_cells(cells: list[str], line: int, locations: tuple[str | None, ...] | None = None) -> RawRow:
     """Read one line of the ``lines`` layout as a row.
 
     The label part ends at the last label cell; anything before it (group
@@ -126,7 +133,46 @@ def row_from_cells(cells: list[str], line: int) -> RawRow:
         if cell and (not labels or cell != labels[-1]):
             labels.append(cell)
     after = tuple(cells[label_end + 1 :])
-    return RawRow(tuple(labels), _trim(after), after, line, tuple(cells), label_end)
+    values = _trim(after)
+    value_locations = None
+    if locations is not None and values:
+        first = label_end + 1
+        while not cells[first]:
+            first += 1
+        value_locations = tuple(locations[first : first + len(values)])
+    return RawRow(tuple(labels), values, after, line, tuple(cells), label_end, locations, value_locations)
+
+
+def _cell_spans(line: str, cells: list[str]) -> list[tuple[int, int] | None]:
+    """Character spans of ``split_cells(line)`` in ``line``; a blank cell's
+    span is empty, at its place between the separators. Cells that the split
+    rewrote (``<br>`` taken out) are found by search, or left None."""
+    sep = "\t" if "\t" in line else "|" if ("|" in line or "｜" in line) else None
+    parts: list[tuple[int, int]] = []
+    if sep is not None and "<" not in line:
+        at = 0
+        source = line.replace("｜", "|") if sep == "|" else line
+        for piece in source.split(sep):
+            stripped = piece.strip()
+            lead = len(piece) - len(piece.lstrip())
+            parts.append((at + lead, at + lead + len(stripped)))
+            at += len(piece) + 1
+    out: list[tuple[int, int] | None] = []
+    cursor = 0
+    for k, cell in enumerate(cells):
+        if len(parts) == len(cells):
+            out.append(parts[k])
+            continue
+        if not cell:
+            out.append((cursor, cursor))
+            continue
+        found = line.find(cell, cursor)
+        if found < 0:
+            out.append(None)
+            continue
+        out.append((found, found + len(cell)))
+        cursor = found + len(cell)
+    return out
 
 
 class Document:
@@ -136,11 +182,35 @@ class Document:
     ever split, which keeps a 40 KB page well under a millisecond.
     """
 
-    __slots__ = ("lines", "_cells")
+    __slots__ = ("lines", "_cells", "_origins", "_starts", "_text")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, origins: Mapping[int, Sequence[str]] | None = None):
         self.lines: list[str] = text.splitlines()
         self._cells: list[list[str] | None] = [None] * len(self.lines)
+        self._origins = origins or {}
+        self._starts: list[int] | None = None
+        self._text = text
+
+    def locations(self, i: int) -> tuple[str | None, ...]:
+        """Where each cell of line ``i`` came from: the container's own
+        position of the cell (`transforms.locations`: PDF page and box, HTML
+        or DOCX table/row/column) when the extractor recorded one for this
+        line, else its character offsets in the cleaned text."""
+        cells = self.cells(i)
+        origin = self._origins.get(i)
+        if origin is not None and len(origin) == len(cells):
+            return tuple(origin)
+        if self._starts is None:
+            starts, at = [], 0
+            for line in self._text.splitlines(keepends=True):
+                starts.append(at)
+                at += len(line)
+            self._starts = starts
+        line, base = self.lines[i], self._starts[i]
+        return tuple(
+            None if span is None else f"text chars {base + span[0]}–{base + span[1]}"
+            for span in _cell_spans(line, cells)
+        )
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -203,14 +273,17 @@ class Document:
             cells = self.cells(i)
             if is_markdown_rule(cells):
                 continue
-            row = row_from_cells(cells, i)
+            row = row_from_cells(cells, i, self.locations(i))
             if not row.labels and not row.has_values:
                 continue  # a line of empty cells
             if pending is not None:
                 if not row.labels and row.has_values:
                     # The value line's cells keep their columns: a reader
                     # that knows the table's grid can place its blanks.
-                    yield RawRow(pending.labels, row.values, row.after_label, pending.line, row.cells, -1)
+                    yield RawRow(
+                        pending.labels, row.values, row.after_label, pending.line, row.cells, -1,
+                        row.cell_locations, row.value_locations,
+                    )
                     pending = None
                     continue
                 yield pending
@@ -226,6 +299,7 @@ class Document:
         """Stream layout: a row is a run of label cells then a run of values."""
         labels: list[str] = []
         values: list[str] = []
+        locs: list[str | None] = []
         first = start
         for i in range(start, end):
             if self.is_blank(i):
@@ -233,13 +307,13 @@ class Document:
             cells = self.cells(i)
             if is_markdown_rule(cells):
                 continue  # a short markdown table among prose is sampled as stream
-            for cell in cells:
+            for cell, location in zip(cells, self.locations(i)):
                 if not cell:
                     continue
                 if is_label_cell(cell):
                     if values:
-                        yield RawRow(tuple(labels), tuple(values), tuple(values), first)
-                        labels, values = [], []
+                        yield RawRow(tuple(labels), tuple(values), tuple(values), first, value_locations=tuple(locs))
+                        labels, values, locs = [], [], []
                     if not labels:
                         first = i
                     labels.append(cell)
@@ -247,5 +321,6 @@ class Document:
                     if not labels and not values:
                         first = i
                     values.append(cell)
+                    locs.append(location)
         if labels or values:
-            yield RawRow(tuple(labels), tuple(values), tuple(values), first)
+            yield RawRow(tuple(labels), tuple(values), tuple(values), first, value_locations=tuple(locs))

@@ -115,6 +115,7 @@ class Pair:
     label: str
     run: str
     unit: str | None = None
+    location: str | None = None  # "text chars S–E" of the run in the text
 
 
 def extract_crawler(text: str, result: TablesResult, hints: Mapping[str, Decimal] | None = None) -> None:
@@ -222,7 +223,9 @@ def cut_pairs(text: str, start: int, issues: list[ParseIssue]) -> tuple[list[Pai
             nxt = _NEXT_LABEL_RE.match(text, after + 1)
             run, numbering = _take_numbering(run, label, nxt.group() if nxt else "", issues)
         if run.strip():
-            pairs.append(Pair(label, run.strip(), unit))
+            lead = len(run) - len(run.lstrip())
+            begin = m.start() + lead
+            pairs.append(Pair(label, run.strip(), unit, f"text chars {begin}–{begin + len(run.strip())}"))
             prefix = numbering
         else:
             prefix = label + numbering  # the "run" was only the next label's number
@@ -300,6 +303,7 @@ class _ActiveRow:
     run: str | None
     unit: str | None
     header: str | None = None  # set on the first row of a sub-table
+    location: str | None = None
 
 
 @dataclass
@@ -316,7 +320,7 @@ def _segments(pairs: list[Pair]) -> list[_Segment]:
         pieces = list(_CAPTION_RE.finditer(pair.label))
         if not pieces:
             if segs:
-                segs[-1].rows.append(_ActiveRow(pair.label.strip(), pair.run, pair.unit))
+                segs[-1].rows.append(_ActiveRow(pair.label.strip(), pair.run, pair.unit, location=pair.location))
             continue
         for k, cap in enumerate(pieces):
             body_end = pieces[k + 1].start() if k + 1 < len(pieces) else len(pair.label)
@@ -324,7 +328,10 @@ def _segments(pairs: list[Pair]) -> list[_Segment]:
             m = _HEADER_END_RE.match(body)
             header, label = (m.group(1), m.group(2)) if m else ("", body)
             last = k == len(pieces) - 1
-            row = _ActiveRow(label.strip(), pair.run if last else None, pair.unit if last else None, header)
+            row = _ActiveRow(
+                label.strip(), pair.run if last else None, pair.unit if last else None, header,
+                pair.location if last else None,
+            )
             segs.append(_Segment(cap.group(1), header, [row]))
     return segs
 
@@ -365,7 +372,7 @@ def _read_active(pairs: list[Pair], result: TablesResult, hints: Mapping[str, De
     found = False
     for s, seg in enumerate(segs):
         raw_rows: list[RawRow] = []
-        runs: dict[str, str] = {}
+        runs: dict[str, tuple[str, str | None]] = {}
         for r, row in enumerate(seg.rows):
             labels = tuple(x for x in (row.header, row.label) if x)
             written = (row.run or "") + (row.unit or "")
@@ -375,7 +382,7 @@ def _read_active(pairs: list[Pair], result: TablesResult, hints: Mapping[str, De
                 values = tuple(
                     _cell_text(c, row.unit if j == len(cells) - 1 else None) for j, c in enumerate(cells)
                 )
-                runs[row.label] = written
+                runs[row.label] = (written, row.location)
             else:
                 values = (written,) if row.run is not None else ()
             raw_rows.append(RawRow(labels, values, values, 0))
@@ -403,12 +410,14 @@ def _cell_text(cell: str | None, unit: str | None) -> str:
     return cell + (unit or "")
 
 
-def _with_run(fact: _Fact, runs: dict[str, str]) -> _Fact:
-    """The fact with `CellRef.raw` set to the run its row was solved from."""
-    run = runs.get(fact.ref.row_label)
-    if run is None:
+def _with_run(fact: _Fact, runs: dict[str, tuple[str, str | None]]) -> _Fact:
+    """The fact with `CellRef.raw` set to the run its row was solved from,
+    and its location to the run's place in the text."""
+    found = runs.get(fact.ref.row_label)
+    if found is None:
         return fact
-    ref = CellRef(fact.ref.table, fact.ref.row_label, fact.ref.column_label, run)
+    run, location = found
+    ref = CellRef(fact.ref.table, fact.ref.row_label, fact.ref.column_label, run, location)
     if isinstance(fact, ActiveFact):
         return ActiveFact(fact.item, fact.metric, fact.value, fact.unit, ref)  # type: ignore[return-value]
     return RequestFact(fact.row_code, fact.applicant, fact.value, ref)  # type: ignore[return-value]
@@ -425,6 +434,7 @@ def _read_requests(pairs: list[Pair], result: TablesResult, hints: Mapping[str, 
     raw_rows = [RawRow(tuple(x for x in (header, label) if x.strip()), (first.run,), (first.run,), 0)]
     raw_rows += [RawRow((p.label,) if p.label.strip() else (), (p.run,), (p.run,), k + 1) for k, p in
                  enumerate(pairs[1:])]
+    where = {p.run: p.location for p in pairs}
     read = requests.read_request_rows(raw_rows)
     with_runs = {e.code for e in read.entries if e.kind == "row" and e.values}
     if len(with_runs) < _MIN_REQUEST_ROWS:
@@ -460,13 +470,13 @@ def _read_requests(pairs: list[Pair], result: TablesResult, hints: Mapping[str, 
     ]
     solved, issues = solve_rows(specs, identities, row_hints, requests.TABLE, "表三")
 
-    runs: dict[str, str] = {}
+    runs: dict[str, tuple[str, str | None]] = {}
     entries = []
     for e, key in zip(read.entries, keys):
         if key is None:
             entries.append(e)
             continue
-        runs.setdefault(e.label, e.values[0])
+        runs.setdefault(e.label, (e.values[0], where.get(e.values[0])))
         entries.append(replace(e, values=tuple(_cell_text(c, None) for c in solved[key])))
     read = replace(read, entries=entries)
     local: list[ParseIssue] = []
@@ -519,7 +529,10 @@ def _read_review(pair: Pair, result: TablesResult, hints: Mapping[str, Decimal])
     result.issues.extend(local)
     result.issues.extend(issues)
     result.review = [
-        ReviewFact(f.proceeding, f.outcome, f.value, CellRef(f.ref.table, f.ref.row_label, f.ref.column_label, pair.run))
+        ReviewFact(
+            f.proceeding, f.outcome, f.value,
+            CellRef(f.ref.table, f.ref.row_label, f.ref.column_label, pair.run, pair.location),
+        )
         for f in facts
     ]
     result.found.add(review.TABLE)

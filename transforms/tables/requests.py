@@ -270,9 +270,30 @@ def _unmerged(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _row_facts(code: str, label: str, values: tuple[str, ...], issues: list[ParseIssue]) -> list[RequestFact]:
+def _unmerged_locations(e: Entry, values: tuple[str, ...]) -> tuple[str | None, ...] | None:
+    """The locations of ``values`` (`_unmerged` of the entry's cells): a
+    split cell's two values share the cell's location."""
+    locs = e.row.value_locations if e.row is not None else None
+    if locs is None or len(locs) != len(e.values):
+        return None
+    if len(values) == len(e.values):
+        return locs
+    out: list[str | None] = []
+    for v, loc in zip(e.values, locs):
+        out.extend([loc, loc] if _TWO_NUMBERS_RE.match(v.strip()) else [loc])
+    return tuple(out) if len(out) == len(values) else None
+
+
+def _row_facts(
+    code: str,
+    label: str,
+    values: tuple[str, ...],
+    issues: list[ParseIssue],
+    locations: tuple[str | None, ...] | None = None,
+) -> list[RequestFact]:
     facts = []
-    for applicant, raw in zip(codes.APPLICANTS, values):
+    locs = locations if locations is not None and len(locations) == len(values) else (None,) * len(values)
+    for applicant, raw, location in zip(codes.APPLICANTS, values, locs):
         value, bad = read_count(raw)
         column = APPLICANT_LABELS[applicant]
         if bad:
@@ -283,7 +304,7 @@ def _row_facts(code: str, label: str, values: tuple[str, ...], issues: list[Pars
                     table=TABLE,
                 )
             )
-        facts.append(RequestFact(code, applicant, value, CellRef(TABLE, label, column, raw)))
+        facts.append(RequestFact(code, applicant, value, CellRef(TABLE, label, column, raw, location)))
     return facts
 
 
@@ -358,15 +379,20 @@ def resolve_request_rows(
                 )
             )
         values = _unmerged(e.values)
+        locations = _unmerged_locations(e, values)
         if not values:
             blanks.append(e.label)
             values = ("",) * _N
         elif len(values) != _N:
             fixed = values_at(e.row, columns) if e.row is not None else None
             how = "blank cells at the row's edge placed by the table grid"
-            if fixed is None:
+            if fixed is not None and e.row is not None and columns is not None:
+                locations = e.row.locations_of(columns.index)
+            else:
                 fixed = compacted(values, _N)
                 how = "empty spacer cells between the values dropped"
+                if fixed is not None and locations is not None:
+                    locations = tuple(loc for v, loc in zip(values, locations) if v.strip())
             if fixed is None:
                 seen = list(e.row.after_label) if e.row is not None else list(values)
                 issues.append(
@@ -387,7 +413,7 @@ def resolve_request_rows(
                 )
             )
             values = fixed
-        facts = _row_facts(e.code, e.label, values, issues)
+        facts = _row_facts(e.code, e.label, values, issues, locations)
         prev = by_code.get(e.code)
         if prev is None or all(f.value is None for f in prev):
             by_code[e.code] = facts

@@ -97,7 +97,7 @@ def read_review_rows(rows: Iterable[RawRow]) -> ReviewRows:
     return ReviewRows("".join(header), tuple(values), row_label, header_cells, data_rows)
 
 
-def grid_values(read: ReviewRows, issues: list[ParseIssue]) -> tuple[str, ...]:
+def grid_values(read: ReviewRows, issues: list[ParseIssue]) -> tuple[tuple[str, ...], tuple[str | None, ...] | None]:
     """The data row's 15 cells by the table's grid when counting cells fails.
 
     A data row that leaves cells at its edge blank (复议后起诉 all blank)
@@ -106,11 +106,12 @@ def grid_values(read: ReviewRows, issues: list[ParseIssue]) -> tuple[str, ...]:
     included), if the row fits them.
     """
     if len(read.values) == len(COLUMNS) or len(read.data_rows) != 1:
-        return read.values
+        return read.values, _counted_locations(read)
     row = read.data_rows[0]
-    fixed = values_at(row, right_edge_columns([row], len(COLUMNS), read.header_cells, labelled=False))
-    if fixed is None:
-        return read.values
+    columns = right_edge_columns([row], len(COLUMNS), read.header_cells, labelled=False)
+    fixed = values_at(row, columns)
+    if fixed is None or columns is None:
+        return read.values, _counted_locations(read)
     issues.append(
         ParseIssue(
             "row_aligned_by_grid",
@@ -119,11 +120,24 @@ def grid_values(read: ReviewRows, issues: list[ParseIssue]) -> tuple[str, ...]:
             table=TABLE,
         )
     )
-    return fixed
+    return fixed, row.locations_of(columns.index)
+
+
+def _counted_locations(read: ReviewRows) -> tuple[str | None, ...] | None:
+    locs: list[str | None] = []
+    for row in read.data_rows:
+        if row.value_locations is None or len(row.value_locations) != len(row.values):
+            return None
+        locs.extend(row.value_locations)
+    return tuple(locs) if len(locs) == len(read.values) else None
 
 
 def parse_review(
-    header: str, values: tuple[str, ...], issues: list[ParseIssue], row_label: str = ""
+    header: str,
+    values: tuple[str, ...],
+    issues: list[ParseIssue],
+    row_label: str = "",
+    locations: tuple[str | None, ...] | None = None,
 ) -> tuple[list[ReviewFact], bool]:
     """(header, values) → (facts, found). The entry point for new layouts."""
     if not review_header_ok(header):
@@ -155,7 +169,9 @@ def parse_review(
         values = ("",) * len(COLUMNS)
     label = row_label or "(数据行)"
     facts = []
-    for (proceeding, outcome), raw in zip(COLUMNS, values):
+    if locations is None or len(locations) != len(values):
+        locations = (None,) * len(values)
+    for (proceeding, outcome), raw, location in zip(COLUMNS, values, locations):
         value, bad = read_count(raw)
         if bad:
             issues.append(
@@ -167,7 +183,7 @@ def parse_review(
                 )
             )
         column = f"{PROCEEDING_LABELS[proceeding]}/{OUTCOME_LABELS[outcome]}"
-        facts.append(ReviewFact(proceeding, outcome, value, CellRef(TABLE, label, column, raw)))
+        facts.append(ReviewFact(proceeding, outcome, value, CellRef(TABLE, label, column, raw, location)))
     return facts, True
 
 
@@ -194,8 +210,8 @@ def extract_review(doc: Document, issues: list[ParseIssue]) -> tuple[list[Review
         layout = LINES if len(doc.cells(anchor)) > 1 else None
         read = read_review_rows(doc.rows(anchor, doc.advance(anchor, _MAX_TABLE_CELLS), layout))
         local: list[ParseIssue] = []
-        values = grid_values(read, local) if review_header_ok(read.header) else read.values
-        table_facts, seen = parse_review(read.header, values, local, read.row_label)
+        values, locations = grid_values(read, local) if review_header_ok(read.header) else (read.values, None)
+        table_facts, seen = parse_review(read.header, values, local, read.row_label, locations)
         if not seen:
             continue
         if not found:
