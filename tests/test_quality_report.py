@@ -344,14 +344,15 @@ def synthetic_warehouse(path: Path, n: int) -> None:
         )
         con.execute("INSERT INTO raw.documents SELECT doc_id, path, 'r.txt', 'txt', 1000, ''::BLOB, now() FROM ids")
         con.execute("INSERT INTO raw.document_paths SELECT path, doc_id, now() FROM ids")
-        con.execute("INSERT INTO staging.cleaned_text SELECT doc_id, 'text', 'utf-8', '一、总体情况', 6 FROM ids")
+        con.execute("INSERT INTO staging.cleaned_text SELECT doc_id, 'text', 'utf-8', '一、总体情况', 6, 'text', NULL FROM ids")
         con.execute(
             f"""INSERT INTO core.reports
                 SELECT doc_id, path, '某某县第' || k || '局', '某某县', ['county', 'prefecture', 'province'][k % 3 + 1], year,
                        NULL, 'annual_report', CASE WHEN year >= 2021 THEN '2021' ELSE '2019' END,
                        CASE WHEN i % 13 = 0 THEN 'quarantined' ELSE 'published' END,
                        CASE WHEN i % 13 = 0 THEN 'T3-03' END,
-                       '某某县第' || k || '局' || year || '年政府信息公开工作年度报告', 'agency-' || k, '{PARSER_VERSION}'
+                       '某某县第' || k || '局' || year || '年政府信息公开工作年度报告', 'agency-' || k, '{PARSER_VERSION}',
+                       'text'
                 FROM ids"""
         )
         con.execute(
@@ -371,12 +372,12 @@ def synthetic_warehouse(path: Path, n: int) -> None:
                                  WHEN 'total_processed' THEN 9 + i % 5
                                  WHEN 'carried_forward' THEN i % 3
                                  ELSE CASE WHEN i % 8 = 0 THEN 0 ELSE (i - 1) % 3 + CASE WHEN i % 17 = 0 THEN 1 ELSE 0 END END END,
-                       'table', NULL, NULL
+                       'table', NULL, NULL, NULL, NULL
                 FROM ids CROSS JOIN (VALUES ('new_received'), ('carried_over'), ('total_processed'), ('carried_forward')) c(code)"""
         )
         con.execute(
             """INSERT INTO core.fact_review_litigation
-                SELECT doc_id, p, 'total', i % 4, 'table', NULL
+                SELECT doc_id, p, 'total', i % 4, 'table', NULL, NULL, NULL
                 FROM ids CROSS JOIN (VALUES ('review'), ('litigation_direct'), ('litigation_after_review')) c(p)"""
         )
         con.execute("INSERT INTO staging.parse_issues SELECT doc_id, 'facts', 'table_row_misaligned', 'requests', false, 'row 3 shifted' FROM ids WHERE i % 11 = 0")

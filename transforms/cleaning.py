@@ -417,7 +417,7 @@ _BREADCRUMB_RE = re.compile(r"当前位置|您的位置|现在的位置|首页|>
 _HEADER_WINDOW = 40  # lines before the container searched for title/date
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, origins: list[tuple[str, tuple[str, ...]]] | None = None) -> str:
     """Render an HTML page as text lines: blocks become lines, inline markup
     does not split words or numbers, tables become " | " rows.
 
@@ -426,7 +426,9 @@ def html_to_text(html: str) -> str:
     body is rendered and chrome is left to `clean_text`.
 
     Raises TransformError ``html_invalid`` (stage ``clean``) when libxml2
-    cannot read the markup at all.
+    cannot read the markup at all. ``origins``, when given, receives each
+    table row line with the table/row/column of each of its cells
+    ("html table 2 row 7 col 4"; `transforms.locations`).
     """
     document, escaped = _parse(html)
     if document is None:
@@ -437,7 +439,7 @@ def html_to_text(html: str) -> str:
     container = _find_container(root, candidates, ruby)
     out: list[str] = []
     bounds: list[int] = []  # where the container's rendering starts and ends in `out`
-    _Renderer(container, ruby).walk(root, out, bounds)
+    _Renderer(container, ruby, origins).walk(root, out, bounds)
     if not bounds:
         # No container, or it sat inside a data table cell or a <pre>:
         # then the whole page is the safe choice.
@@ -898,9 +900,13 @@ class _Renderer:
     knows the article container (whose place in the page's rendering the
     walk records) and whether the page has ruby annotations (`_plain_text`)."""
 
-    def __init__(self, container: etree._Element | None, ruby: bool):
+    def __init__(
+        self, container: etree._Element | None, ruby: bool, origins: list[tuple[str, tuple[str, ...]]] | None = None
+    ):
         self.container = container
         self.ruby = ruby
+        self.origins = origins
+        self.tables = 0  # data tables rendered so far: the number in a cell's location
 
     def walk(self, root: etree._Element, out: list[str], bounds: list[int] | None = None) -> None:
         """Depth-first render of `root` (without its tail) into `out`.
@@ -994,9 +1000,14 @@ class _Renderer:
         caption = _first_below(table, "caption")  # this table's: it nests none
         if caption is not None:
             out.append(self._cell_text(caption) + "\n")
-        for row in grid:
+        self.tables += 1
+        for r, row in enumerate(grid, start=1):
             if any(row):
-                out.append(" | ".join(row) + "\n")
+                line = " | ".join(row)
+                out.append(line + "\n")
+                if self.origins is not None:
+                    t = self.tables
+                    self.origins.append((line, tuple(f"html table {t} row {r} col {c}" for c in range(1, len(row) + 1))))
         return True
 
     def _grid_row(self, cells: list[etree._Element], pending: dict[int, int]) -> list[str] | None:

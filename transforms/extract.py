@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from transforms.cleaning import clean_text, html_to_text
 from transforms.decoding import decode_bytes
+from transforms.locations import Origins, attach_origins
 from transforms.model import ExtractedText, TransformError
 
 _READ = "read"
@@ -83,20 +84,21 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
     docx_invalid, docx_too_large, and html_invalid (lxml failing on
     pathological markup; not seen in practice).
     """
+    origins: Origins = []  # (table row line, location of each cell) as the container gives them
     if not data or not data.strip():
         raise TransformError("empty_file", "the file has no content", stage=_READ)
     ext = PurePath(filename or "").suffix.lower()
     kind = _sniff(data, ext)
     if kind == "pdf":
-        raw, encoding = _pdf_text(data), "pdf"
+        raw, encoding = _pdf_text(data, origins), "pdf"
     elif kind == "docx":
-        raw, encoding = _docx_text(data), "docx"
+        raw, encoding = _docx_text(data, origins), "docx"
     else:
         try:
             decoded, encoding = decode_bytes(data, html=kind == "html")
         except TransformError as err:
             raise _as_format_error(err, ext) from None
-        raw = _html_text(decoded) if kind == "html" else _embedded_tables(decoded)
+        raw = _html_text(decoded, origins) if kind == "html" else _embedded_tables(decoded)
     if len(raw) > _MAX_TEXT_CHARS:
         raise TransformError(
             "text_too_large",
@@ -104,9 +106,10 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
             stage="clean",
         )
     text = clean_text(raw)
+    line_origins = attach_origins(text, origins)
     if not text.strip():
         raise TransformError("empty_file", f"no text left after cleaning the {kind}", stage="clean")
-    return ExtractedText(text=text, encoding=encoding, kind=kind)
+    return ExtractedText(text=text, encoding=encoding, kind=kind, origins=line_origins)
 
 
 _EMBEDDED_TABLE_RE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
@@ -161,7 +164,7 @@ def _as_format_error(err: TransformError, ext: str) -> TransformError:
     return err
 
 
-def _html_text(html: str) -> str:
+def _html_text(html: str, origins: Origins | None = None) -> str:
     if len(html) > _MAX_MARKUP_CHARS // 4:
         html = _HTML_BULK_RE.sub("", html)
     if len(html) > _MAX_MARKUP_CHARS:
@@ -172,7 +175,7 @@ def _html_text(html: str) -> str:
             stage="clean",
         )
     try:
-        return html_to_text(html)
+        return html_to_text(html, origins)
     except TransformError:
         raise  # html_to_text's own html_invalid, with its message
     except Exception as exc:  # lxml on pathological markup; never a crash of the load
@@ -184,7 +187,7 @@ def _html_text(html: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes, origins: Origins | None = None) -> str:
     """Page text in reading order with each table rendered as " | " rows
     where it sits on the page. pdfplumber is imported here: it is slow to
     import and most inputs are not PDFs."""
@@ -206,7 +209,7 @@ def _pdf_text(data: bytes) -> str:
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(_pdf_page_text(page))
+                pages.append(_pdf_page_text(page, number, origins))
             except Exception as exc:
                 raise TransformError(
                     "pdf_invalid", f"page {number} cannot be read: {exc!r}", stage=_READ
@@ -245,7 +248,7 @@ def _close_quietly(pdf) -> None:  # noqa: ANN001 (pdfplumber.PDF)
         pdf.stream.close()
 
 
-def _pdf_page_text(page) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
+def _pdf_page_text(page, number: int = 0, origins: Origins | None = None) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
@@ -263,7 +266,9 @@ def _pdf_page_text(page) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
     for order, table in enumerate(tables, start=1):
         grid = _pdf_table_grid(page, table)
         above, below = _stray_rows(lines, table, absorbed)
-        rows = _pdf_table_rows(above + grid + below)
+        width = max((len(r) for r in grid), default=0)
+        boxes = _pdf_boxes(number, table, len(above), len(below), width) if origins is not None else None
+        rows = _pdf_table_rows(above + grid + below, boxes, origins)
         if rows:
             items.append((table.bbox[1], order, "\n".join(rows)))
     if absorbed:
@@ -444,15 +449,18 @@ def _center_in(char: dict, box: tuple) -> bool:
     return box[0] <= cx < box[2] and box[1] <= cy < box[3]
 
 
-def _pdf_table_rows(rows: list[list[str | None]]) -> list[str]:
+def _pdf_table_rows(
+    rows: list[list[str | None]], boxes: list[list[str]] | None = None, origins: Origins | None = None
+) -> list[str]:
     """" | " rows; None (a cell covered by a merge) becomes an empty cell.
 
     pdfplumber also reports framed prose (a bordered page or text box) as a
     table whose rows are one cell spanning the width: such a row is a line
-    of text, not a table row, and is emitted without separators.
+    of text, not a table row, and is emitted without separators. ``boxes``
+    (per row, per cell: its location) go to ``origins`` with each row line.
     """
     out = []
-    for row in rows:
+    for k, row in enumerate(rows):
         if not row:
             continue
         cells = [_join_cell_lines((cell or "").split("\n")) for cell in row]
@@ -461,7 +469,36 @@ def _pdf_table_rows(rows: list[list[str | None]]) -> list[str]:
         if len(row) == 1 or all(cell is None for cell in row[1:]):
             out.append(cells[0])
         else:
-            out.append(" | ".join(cells))
+            line = " | ".join(cells)
+            out.append(line)
+            if boxes is not None and origins is not None and k < len(boxes):
+                origins.append((line, tuple(boxes[k])))
+    return out
+
+
+def _pdf_boxes(page_number: int, table, above: int, below: int, width: int) -> list[list[str]]:  # noqa: ANN001
+    """The location of every cell of a table's grid rows ("pdf p3 (x0,top,x1,bottom)"):
+    its own box where pdfplumber found the cell, else its column in its row.
+    Rows taken from outside the table (`_stray_rows`) get the table's
+    column bounds and no row box of their own (their line's box is not kept)."""
+    xs = sorted({cell[0] for cell in table.cells}) + [table.bbox[2]]
+    out: list[list[str]] = []
+    x0, top, x1, bottom = table.bbox
+    for _ in range(above):
+        out.append([f"pdf p{page_number} ({xs[j]:.0f},{top:.0f},{xs[j + 1]:.0f},{top:.0f})" if j + 1 < len(xs)
+                    else f"pdf p{page_number} ({x0:.0f},{top:.0f},{x1:.0f},{top:.0f})" for j in range(width)])
+    for row in table.rows:
+        boxes = []
+        for j, cell in enumerate(row.cells):
+            if cell is None:
+                left = xs[j] if j < len(xs) else x0
+                right = xs[j + 1] if j + 1 < len(xs) else x1
+                cell = (left, row.bbox[1], right, row.bbox[3])
+            boxes.append(f"pdf p{page_number} ({cell[0]:.0f},{cell[1]:.0f},{cell[2]:.0f},{cell[3]:.0f})")
+        out.append(boxes)
+    for _ in range(below):
+        out.append([f"pdf p{page_number} ({xs[j]:.0f},{bottom:.0f},{xs[j + 1]:.0f},{bottom:.0f})" if j + 1 < len(xs)
+                    else f"pdf p{page_number} ({x0:.0f},{bottom:.0f},{x1:.0f},{bottom:.0f})" for j in range(width)])
     return out
 
 
@@ -484,7 +521,7 @@ def _join_cell_lines(parts: list[str]) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _docx_text(data: bytes) -> str:
+def _docx_text(data: bytes, origins: Origins | None = None) -> str:
     """Body paragraphs and tables in document order. The package is vetted
     first (sizes from the central directory, no DTDs), so python-docx never
     inflates a bomb or sees an entity declaration."""
@@ -497,7 +534,7 @@ def _docx_text(data: bytes) -> str:
     except Exception as exc:  # python-docx/lxml raise many types on broken packages
         raise TransformError("docx_invalid", f"the DOCX cannot be opened: {exc!r}", stage=_READ) from None
     lines: list[str] = []
-    _docx_blocks(body, lines)
+    _docx_blocks(body, lines, origins)
     return "\n".join(lines)
 
 
@@ -546,7 +583,7 @@ def _declares_dtd(xml: bytes) -> bool:
     return any(marker in xml for marker in _DTD_MARKERS)
 
 
-def _docx_blocks(parent, lines: list[str]) -> None:  # noqa: ANN001 (lxml element)
+def _docx_blocks(parent, lines: list[str], origins: Origins | None = None) -> None:  # noqa: ANN001 (lxml element)
     """Paragraphs and tables under `parent`, in order; content controls
     (w:sdt) and custom-XML wrappers are looked through."""
     for child in parent.iterchildren():
@@ -554,13 +591,13 @@ def _docx_blocks(parent, lines: list[str]) -> None:  # noqa: ANN001 (lxml elemen
         if tag == _W_P:
             lines.append(_docx_paragraph_text(child))
         elif tag == _W_TBL:
-            _docx_table(child, lines)
+            _docx_table(child, lines, origins)
         elif tag == _W_SDT:
             content = child.find(_W_SDT_CONTENT)
             if content is not None:
-                _docx_blocks(content, lines)
+                _docx_blocks(content, lines, origins)
         elif tag == _W_CUSTOM_XML:
-            _docx_blocks(child, lines)
+            _docx_blocks(child, lines, origins)
 
 
 def _docx_paragraph_text(p) -> str:  # noqa: ANN001
@@ -622,7 +659,7 @@ def _docx_cell_text(tc) -> str:  # noqa: ANN001
     return _join_cell_lines("\n".join(lines).replace("\t", " ").split("\n"))
 
 
-def _docx_table(tbl, lines: list[str]) -> None:  # noqa: ANN001
+def _docx_table(tbl, lines: list[str], origins: Origins | None = None) -> None:  # noqa: ANN001
     """A table as " | " rows. python-docx's cell API repeats a merged cell
     in every grid position it spans; reading w:gridSpan / w:vMerge directly
     gives the text once and an empty cell for each covered position. A
@@ -667,5 +704,11 @@ def _docx_table(tbl, lines: list[str]) -> None:  # noqa: ANN001
                 _docx_blocks(tc, lines)
         return
     lines.append("")
-    lines.extend(" | ".join(row) for row in grid if any(row))
+    number = 1 + len({cells[0].split(" row ")[0] for _, cells in origins or () if cells})
+    for r, row in enumerate(grid, start=1):
+        if any(row):
+            line = " | ".join(row)
+            lines.append(line)
+            if origins is not None:
+                origins.append((line, tuple(f"docx table {number} row {r} col {c}" for c in range(1, len(row) + 1))))
     lines.append("")

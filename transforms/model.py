@@ -36,6 +36,9 @@ class ExtractedText:
     text: str
     encoding: str  # e.g. "utf-8", "gb18030", "utf-16", "pdf", "docx"
     kind: str  # "text", "html", "pdf", "docx"
+    # Line of `text` → the container's location of each cell on it
+    # (`transforms.locations`); empty for text inputs.
+    origins: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

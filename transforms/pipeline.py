@@ -44,6 +44,24 @@ def extract_document(data: bytes, file_name: str) -> ExtractedText:
     return extract.extract_text(data, file_name)
 
 
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
+_WORD_97_SUFFIXES = (".doc", ".wps")
+
+
+def input_format(extracted: ExtractedText, file_name: str) -> str:
+    """The contract's ``input_format`` of a document: the container it was
+    read from (``html``, ``pdf``, ``docx``, ``doc``, ``markdown``, ``text``).
+    Sniffed content decides the container; the name only tells Markdown
+    from plain text, and a Word 97 file (converted to DOCX before reading)
+    from a DOCX."""
+    name = (file_name or "").lower()
+    if extracted.kind == "docx" and name.endswith(_WORD_97_SUFFIXES):
+        return "doc"
+    if extracted.kind == "text" and name.endswith(_MARKDOWN_SUFFIXES):
+        return "markdown"
+    return extracted.kind
+
+
 def derive_metadata(text: str, source_path: str) -> ReportMetadata:
     """Cleaned text → report metadata; refuses text that is no disclosure report at all.
 
@@ -78,7 +96,9 @@ class DocumentFacts:
         return self.tables.issues
 
 
-def derive_facts(text: str, report_sections: list[Section], doc_kind: str) -> DocumentFacts:
+def derive_facts(
+    text: str, report_sections: list[Section], doc_kind: str, origins: dict[int, tuple[str, ...]] | None = None
+) -> DocumentFacts:
     """Tables and prose figures of one report.
 
     A blank template (doc_kind ``other``) yields no table facts: its empty
@@ -88,7 +108,7 @@ def derive_facts(text: str, report_sections: list[Section], doc_kind: str) -> Do
     # Exact prose figures may choose among the splits of a flattened crawler
     # run that satisfy every table rule -- never override a table value.
     hints = {f.metric: f.value for f in figures if f.metric and f.qualifier == "exact"}
-    table_result = tables.extract_tables(text, hints) if doc_kind != "other" else TablesResult()
+    table_result = tables.extract_tables(text, hints, origins) if doc_kind != "other" else TablesResult()
     n_active, n_requests, n_review = narrative.figures_to_facts(figures, text)
     return DocumentFacts(
         tables=_bounded(table_result),

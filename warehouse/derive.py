@@ -13,6 +13,8 @@ per-document error.
 
 from __future__ import annotations
 
+import json
+
 from transforms import pipeline
 from transforms.agencies import agency_key
 from transforms.model import Section, TransformError
@@ -30,15 +32,17 @@ def _columns(names: tuple[str, ...], rows: list[tuple]) -> Columns:
 def clean(content: bytes, file_name: str) -> Tables:
     """raw.documents bytes → one staging.cleaned_text row."""
     extracted = pipeline.extract_document(content, file_name)
+    origins = json.dumps({str(k): v for k, v in extracted.origins.items()}, ensure_ascii=False) if extracted.origins else None
     return {
         "staging.cleaned_text": _columns(
-            ("kind", "encoding", "text", "char_count"),
-            [(extracted.kind, extracted.encoding, extracted.text, len(extracted.text))],
+            ("kind", "encoding", "text", "char_count", "input_format", "cell_origins"),
+            [(extracted.kind, extracted.encoding, extracted.text, len(extracted.text),
+              pipeline.input_format(extracted, file_name), origins)],
         )
     }
 
 
-def metadata(text: str, source_path: str, parser_version: str) -> Tables:
+def metadata(text: str, source_path: str, parser_version: str, input_format: str | None = None) -> Tables:
     """Cleaned text → one core.reports row, quarantined until its checks have run.
 
     The parser version comes from the parent, which writes the same version
@@ -59,6 +63,7 @@ def metadata(text: str, source_path: str, parser_version: str) -> Tables:
         "title": meta.title,
         "agency_id": agency_key(meta.agency, meta.region),
         "parser_version": parser_version,
+        "input_format": input_format,
     }
     return {"core.reports": {name: [value] for name, value in row.items()}}
 
@@ -73,7 +78,13 @@ def sections(text: str) -> Tables:
     }
 
 
-def facts(text: str, section_rows: list[tuple], doc_kind: str, sections_failed: tuple[str, str] | None = None) -> Tables:
+def facts(
+    text: str,
+    section_rows: list[tuple],
+    doc_kind: str,
+    sections_failed: tuple[str, str] | None = None,
+    cell_origins: str | None = None,
+) -> Tables:
     """Cleaned text and its sections → rows of the five fact tables and the parse issues.
 
     `sections_failed` is the (code, message) of a sections stage that gave up
@@ -83,7 +94,8 @@ def facts(text: str, section_rows: list[tuple], doc_kind: str, sections_failed: 
     """
     if sections_failed is not None:
         raise TransformError(sections_failed[0], f"its sections could not be split: {sections_failed[1]}", stage="tables")
-    derived = pipeline.derive_facts(text, [Section(*row) for row in section_rows], doc_kind)
+    origins = {int(k): tuple(v) for k, v in json.loads(cell_origins).items()} if cell_origins else None
+    derived = pipeline.derive_facts(text, [Section(*row) for row in section_rows], doc_kind, origins)
     active: list[tuple] = []
     requests: list[tuple] = []
     review: list[tuple] = []
@@ -91,15 +103,26 @@ def facts(text: str, section_rows: list[tuple], doc_kind: str, sections_failed: 
         ("table", derived.tables.active, derived.tables.requests, derived.tables.review),
         ("narrative", derived.narrative_active, derived.narrative_requests, derived.narrative_review),
     ):
-        active += [(f.item, f.metric, f.value, f.unit, source, f.ref.row_label, f.ref.column_label, f.ref.raw) for f in a]
-        requests += [(f.row_code, f.applicant, f.value, source, f.ref.row_label, f.ref.raw) for f in r]
-        review += [(f.proceeding, f.outcome, f.value, source, f.ref.raw) for f in v]
+        active += [
+            (f.item, f.metric, f.value, f.unit, source, f.ref.row_label, f.ref.column_label, f.ref.raw,
+             f.ref.location, f.ref.page)
+            for f in a
+        ]
+        requests += [
+            (f.row_code, f.applicant, f.value, source, f.ref.row_label, f.ref.raw, f.ref.location, f.ref.page) for f in r
+        ]
+        review += [(f.proceeding, f.outcome, f.value, source, f.ref.raw, f.ref.location, f.ref.page) for f in v]
     return {
         "core.fact_active_disclosure": _columns(
-            ("item", "metric", "value", "unit", "source", "row_label", "column_label", "raw_text"), active
+            ("item", "metric", "value", "unit", "source", "row_label", "column_label", "raw_text", "location", "page"),
+            active,
         ),
-        "core.fact_requests": _columns(("row_code", "applicant", "value", "source", "row_label", "raw_text"), requests),
-        "core.fact_review_litigation": _columns(("proceeding", "outcome", "value", "source", "raw_text"), review),
+        "core.fact_requests": _columns(
+            ("row_code", "applicant", "value", "source", "row_label", "raw_text", "location", "page"), requests
+        ),
+        "core.fact_review_litigation": _columns(
+            ("proceeding", "outcome", "value", "source", "raw_text", "location", "page"), review
+        ),
         "core.fact_narrative_figures": _columns(
             ("section", "value", "unit", "qualifier", "phrase", "start_offset", "end_offset", "metric"),
             [(g.section, g.value, g.unit, g.qualifier, g.phrase, g.start_offset, g.end_offset, g.metric) for g in derived.figures],

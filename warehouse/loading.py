@@ -25,6 +25,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "encoding": pl.String,
         "text": pl.String,
         "char_count": pl.Int64,
+        "input_format": pl.String,
+        "cell_origins": pl.String,
     },
     "core.reports": {
         "doc_id": pl.String,
@@ -41,6 +43,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "title": pl.String,
         "agency_id": pl.String,
         "parser_version": pl.String,
+        "input_format": pl.String,
     },
     "core.sections": {
         "doc_id": pl.String,
@@ -60,6 +63,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "row_label": pl.String,
         "column_label": pl.String,
         "raw_text": pl.String,
+        "location": pl.String,
+        "page": pl.Int32,
     },
     "core.fact_requests": {
         "doc_id": pl.String,
@@ -69,6 +74,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source": pl.String,
         "row_label": pl.String,
         "raw_text": pl.String,
+        "location": pl.String,
+        "page": pl.Int32,
     },
     "core.fact_review_litigation": {
         "doc_id": pl.String,
@@ -77,6 +84,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "value": pl.Int64,
         "source": pl.String,
         "raw_text": pl.String,
+        "location": pl.String,
+        "page": pl.Int32,
     },
     "core.fact_narrative_figures": {
         "doc_id": pl.String,
@@ -159,14 +168,16 @@ def _read_clean(con, doc_ids: list[str]) -> list[StageInput]:
 def _read_metadata(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
         con,
-        "SELECT t.doc_id, d.source_path, t.text FROM staging.cleaned_text t "
+        "SELECT t.doc_id, d.source_path, t.text, t.input_format FROM staging.cleaned_text t "
         "JOIN raw.documents d USING (doc_id) JOIN _ogi_sel USING (doc_id) "
         "WHERE t.rowid {t} AND d.rowid {d} ORDER BY t.rowid",
         doc_ids,
         t="staging.cleaned_text",
         d="raw.documents",
     )
-    return [StageInput(doc_id, path, (text, path, transforms.PARSER_VERSION)) for doc_id, path, text in rows]
+    return [
+        StageInput(doc_id, path, (text, path, transforms.PARSER_VERSION, fmt)) for doc_id, path, text, fmt in rows
+    ]
 
 
 def _read_sections(con, doc_ids: list[str]) -> list[StageInput]:
@@ -203,7 +214,7 @@ def _read_facts(con, doc_ids: list[str]) -> list[StageInput]:
     }
     rows = _select_batch(
         con,
-        "SELECT t.doc_id, r.source_path, t.text, r.doc_kind FROM staging.cleaned_text t "
+        "SELECT t.doc_id, r.source_path, t.text, r.doc_kind, t.cell_origins FROM staging.cleaned_text t "
         "JOIN core.reports r USING (doc_id) JOIN _ogi_sel USING (doc_id) WHERE t.rowid {t} ORDER BY r.rowid",
         doc_ids,
         t="staging.cleaned_text",
@@ -211,8 +222,8 @@ def _read_facts(con, doc_ids: list[str]) -> list[StageInput]:
     return [
         StageInput(doc_id, path, ("", [], "other", unsectioned[doc_id]))
         if doc_id in unsectioned
-        else StageInput(doc_id, path, (text, sections[doc_id], doc_kind))
-        for doc_id, path, text, doc_kind in rows
+        else StageInput(doc_id, path, (text, sections[doc_id], doc_kind, None, origins))
+        for doc_id, path, text, doc_kind, origins in rows
     ]
 
 

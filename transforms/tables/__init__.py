@@ -59,7 +59,7 @@ is read by that column grid instead of being rejected. Ragged layouts
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from transforms.model import ParseIssue, TablesResult, TransformError
@@ -74,7 +74,11 @@ from .review import extract_review
 __all__ = ["extract_tables", "Document", "RawRow"]
 
 
-def extract_tables(text: str, hints: Mapping[str, Decimal] | None = None) -> TablesResult:
+def extract_tables(
+    text: str,
+    hints: Mapping[str, Decimal] | None = None,
+    origins: Mapping[int, Sequence[str]] | None = None,
+) -> TablesResult:
     """Find tables 二/三/四 in one document's text and read them into facts.
 
     ``hints`` maps fact codes ("active_disclosure.normative_documents.issued")
@@ -84,7 +88,7 @@ def extract_tables(text: str, hints: Mapping[str, Decimal] | None = None) -> Tab
     """
     if not isinstance(text, str):
         raise TransformError("bad_input", f"extract_tables expects text, got {type(text).__name__}", "tables")
-    doc = Document(text)
+    doc = Document(text, origins)
     result = TablesResult()
     active, found = extract_active(doc, result.issues)
     if found:

@@ -22,14 +22,20 @@ CREATE TABLE IF NOT EXISTS staging.cleaned_text (
     kind           VARCHAR NOT NULL,
     encoding       VARCHAR NOT NULL,
     text           VARCHAR NOT NULL,
-    char_count     BIGINT NOT NULL
+    char_count     BIGINT NOT NULL,
+    input_format   VARCHAR,
+    cell_origins   VARCHAR
 );
+ALTER TABLE staging.cleaned_text ADD COLUMN IF NOT EXISTS input_format VARCHAR;
+ALTER TABLE staging.cleaned_text ADD COLUMN IF NOT EXISTS cell_origins VARCHAR;
 COMMENT ON TABLE staging.cleaned_text IS 'Cleaned text of each readable document: tables as rows of cells, site chrome removed; all offsets elsewhere refer to this text.';
 COMMENT ON COLUMN staging.cleaned_text.doc_id IS 'Document id.';
 COMMENT ON COLUMN staging.cleaned_text.kind IS 'How the file was read: text, html, pdf or docx.';
 COMMENT ON COLUMN staging.cleaned_text.encoding IS 'Character encoding detected (utf-8, gb18030, utf-16 ...), or pdf/docx.';
 COMMENT ON COLUMN staging.cleaned_text.text IS 'The cleaned text.';
 COMMENT ON COLUMN staging.cleaned_text.char_count IS 'Length of the cleaned text in characters.';
+COMMENT ON COLUMN staging.cleaned_text.input_format IS 'html, pdf, docx, doc, markdown or text: the container as read (core.reports.input_format).';
+COMMENT ON COLUMN staging.cleaned_text.cell_origins IS 'JSON: line of the text → the container''s location of each cell on that table row line (PDF page and box, HTML/DOCX table, row, column); NULL for text inputs.';
 
 CREATE TABLE IF NOT EXISTS staging.parse_issues (
     doc_id    VARCHAR NOT NULL,

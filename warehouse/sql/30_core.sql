@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS core.reports (
     status_reason  VARCHAR,
     title          VARCHAR,
     agency_id      VARCHAR,
-    parser_version VARCHAR NOT NULL
+    parser_version VARCHAR NOT NULL,
+    input_format   VARCHAR
 );
 COMMENT ON TABLE core.reports IS 'One row per distinct report (content hash), published or quarantined.';
 COMMENT ON COLUMN core.reports.doc_id IS 'Stable id: sha256 of the raw bytes (hex).';
@@ -33,6 +34,8 @@ COMMENT ON COLUMN core.reports.status_reason IS 'Why a report is quarantined: th
 COMMENT ON COLUMN core.reports.title IS 'Title line as found in the document, when there is one.';
 COMMENT ON COLUMN core.reports.agency_id IS 'Normalised agency key used to link one agency''s reports across years.';
 COMMENT ON COLUMN core.reports.parser_version IS 'Parser version that derived this row.';
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS input_format VARCHAR;
+COMMENT ON COLUMN core.reports.input_format IS 'The container the report was read from: html, pdf, pdf_ocr, docx, doc, markdown or text.';
 
 CREATE TABLE IF NOT EXISTS core.sections (
     doc_id       VARCHAR NOT NULL,
@@ -59,8 +62,12 @@ CREATE TABLE IF NOT EXISTS core.fact_active_disclosure (
     source       VARCHAR NOT NULL,
     row_label    VARCHAR,
     column_label VARCHAR,
-    raw_text     VARCHAR
+    raw_text     VARCHAR,
+    location   VARCHAR,
+    page       INTEGER
 );
+ALTER TABLE core.fact_active_disclosure ADD COLUMN IF NOT EXISTS location VARCHAR;
+ALTER TABLE core.fact_active_disclosure ADD COLUMN IF NOT EXISTS page INTEGER;
 COMMENT ON TABLE core.fact_active_disclosure IS 'Table 二 (Article 20 items): one row per item and metric.';
 COMMENT ON COLUMN core.fact_active_disclosure.doc_id IS 'Report id.';
 COMMENT ON COLUMN core.fact_active_disclosure.item IS 'regulations, normative_documents, licensing, other_services, punishment, coercion, fees, procurement.';
@@ -71,6 +78,8 @@ COMMENT ON COLUMN core.fact_active_disclosure.source IS 'table, or narrative whe
 COMMENT ON COLUMN core.fact_active_disclosure.row_label IS 'Row label as written (evidence).';
 COMMENT ON COLUMN core.fact_active_disclosure.column_label IS 'Column header as understood (evidence).';
 COMMENT ON COLUMN core.fact_active_disclosure.raw_text IS 'Raw cell text the value was read from ("", "-", "251000元").';
+COMMENT ON COLUMN core.fact_active_disclosure.location IS 'Where the cell is in the source: pdf p3 (x0,top,x1,bottom) in points, html table 2 row 7 col 4, docx table 1 row 5 col 3, or text chars 1520–1523 (offsets into the cleaned text); NULL for a row printed without cells and for prose figures.';
+COMMENT ON COLUMN core.fact_active_disclosure.page IS 'PDF page of the cell (1-based); NULL for other containers.';
 
 CREATE TABLE IF NOT EXISTS core.fact_requests (
     doc_id    VARCHAR NOT NULL,
@@ -79,8 +88,12 @@ CREATE TABLE IF NOT EXISTS core.fact_requests (
     value     BIGINT,
     source    VARCHAR NOT NULL,
     row_label VARCHAR,
-    raw_text  VARCHAR
+    raw_text  VARCHAR,
+    location   VARCHAR,
+    page       INTEGER
 );
+ALTER TABLE core.fact_requests ADD COLUMN IF NOT EXISTS location VARCHAR;
+ALTER TABLE core.fact_requests ADD COLUMN IF NOT EXISTS page INTEGER;
 COMMENT ON TABLE core.fact_requests IS 'Table 三 (applications received and handled), long form: row x applicant column.';
 COMMENT ON COLUMN core.fact_requests.doc_id IS 'Report id.';
 COMMENT ON COLUMN core.fact_requests.row_code IS 'new_received, carried_over, granted, partly_granted, denied_*, unable_*, rejected_*, other_* (other_handling for a single 其他处理 row), total_processed, carried_forward.';
@@ -89,6 +102,8 @@ COMMENT ON COLUMN core.fact_requests.value IS 'Count of applications; NULL when 
 COMMENT ON COLUMN core.fact_requests.source IS 'table, or narrative when read from prose.';
 COMMENT ON COLUMN core.fact_requests.row_label IS 'Row label as written (evidence).';
 COMMENT ON COLUMN core.fact_requests.raw_text IS 'Raw cell text (evidence).';
+COMMENT ON COLUMN core.fact_requests.location IS 'Where the cell is in the source: pdf p3 (x0,top,x1,bottom) in points, html table 2 row 7 col 4, docx table 1 row 5 col 3, or text chars 1520–1523 (offsets into the cleaned text); NULL for a row printed without cells and for prose figures.';
+COMMENT ON COLUMN core.fact_requests.page IS 'PDF page of the cell (1-based); NULL for other containers.';
 
 CREATE TABLE IF NOT EXISTS core.fact_review_litigation (
     doc_id     VARCHAR NOT NULL,
@@ -96,8 +111,12 @@ CREATE TABLE IF NOT EXISTS core.fact_review_litigation (
     outcome    VARCHAR NOT NULL,
     value      BIGINT,
     source     VARCHAR NOT NULL,
-    raw_text   VARCHAR
+    raw_text   VARCHAR,
+    location   VARCHAR,
+    page       INTEGER
 );
+ALTER TABLE core.fact_review_litigation ADD COLUMN IF NOT EXISTS location VARCHAR;
+ALTER TABLE core.fact_review_litigation ADD COLUMN IF NOT EXISTS page INTEGER;
 COMMENT ON TABLE core.fact_review_litigation IS 'Table 四: administrative review and litigation over disclosure.';
 COMMENT ON COLUMN core.fact_review_litigation.doc_id IS 'Report id.';
 COMMENT ON COLUMN core.fact_review_litigation.proceeding IS 'review (行政复议), litigation_direct (未经复议直接起诉), litigation_after_review (复议后起诉).';
@@ -105,6 +124,8 @@ COMMENT ON COLUMN core.fact_review_litigation.outcome IS 'upheld, corrected, oth
 COMMENT ON COLUMN core.fact_review_litigation.value IS 'Number of cases; NULL when blank or undecidable.';
 COMMENT ON COLUMN core.fact_review_litigation.source IS 'table, or narrative.';
 COMMENT ON COLUMN core.fact_review_litigation.raw_text IS 'Raw cell text (evidence).';
+COMMENT ON COLUMN core.fact_review_litigation.location IS 'Where the cell is in the source: pdf p3 (x0,top,x1,bottom) in points, html table 2 row 7 col 4, docx table 1 row 5 col 3, or text chars 1520–1523 (offsets into the cleaned text); NULL for a row printed without cells and for prose figures.';
+COMMENT ON COLUMN core.fact_review_litigation.page IS 'PDF page of the cell (1-based); NULL for other containers.';
 
 CREATE TABLE IF NOT EXISTS core.fact_narrative_figures (
     doc_id       VARCHAR NOT NULL,
