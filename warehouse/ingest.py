@@ -21,7 +21,8 @@ import polars as pl
 
 from warehouse import db
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".html", ".htm", ".shtml", ".pdf", ".docx"})
+# .md/.markdown are text layouts (PDF converters and OCR tools write Markdown): read like .txt.
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx"})
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused, not read into memory
 
 
