@@ -81,6 +81,7 @@ def test_markdown_files_are_report_inputs_read_like_text(tmp_path: Path) -> None
     (inbox / "b.markdown").write_bytes(body.encode("gb18030"))
     (inbox / "C.MD").write_text(body + "\n本年度未收取信息处理费。", encoding="utf-8")
     (inbox / "notes.json").write_text("{}")
+    (inbox / "README.md").write_text("# 说明\n本文件夹存放2023年政府信息公开工作年度报告。")  # the folder's, not a report
     found = sorted(f.path.name for f in discover([inbox]) if f.error is None)
     assert found == ["C.MD", "a.md", "b.markdown"]
 
