@@ -538,6 +538,11 @@ def test_title_in_any_shape_beats_a_shorter_name_in_the_body(title):
     assert "上海市人民政府办公厅" in meta.title and "年度报告" in meta.title
 
 
+def test_a_body_named_after_disclosure_work_keeps_its_name():
+    meta = extract_metadata("上海市政务公开办公室2019年政府信息公开工作年度报告" + _SH_BODY.format(body="市政务公开办"))
+    assert meta.agency == "上海市政务公开办公室"
+
+
 def test_sentences_are_never_joined_into_a_title():
     text = "一、总体情况\n2019年，本机关认真贯彻落实，\n全年发布年度报告1份。\n上海市政府\n"
     assert find_title(text) is None

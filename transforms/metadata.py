@@ -146,7 +146,7 @@ _SUBJECT_RE = re.compile(
 _PLACE_BOUNDARY_CHARS = frozenset("《“\"(（:：【[「〈")
 _PLACE_WINDOW = 24
 _CJK_CHAR_RE = re.compile(rf"[{_CJK}]")
-_ALL_CJK_RE = re.compile(rf"[{_CJK}]+$")
+_ALL_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]+$")  # rare place characters too
 _UNIT_END_CHARS = frozenset("省市县区州旗盟乡镇道")
 _MAX_OCCURRENCES = 40  # occurrences of a department name examined: bounds the cost
 _MAX_SELF_REFS = 5  # short self-references tried when there is no title agency
@@ -535,8 +535,9 @@ def _title_agency(title: str) -> str | None:
         return None
     prefix = _LINE_MARKS_RE.sub("", _WS_RE.sub("", title[: m.start()])).strip(":：,，")
     # "<agency>关于<year>…", "<agency>政府信息公开工作<year>年度报告": the name ends before.
+    # (A name that is one already stays: 某市政务公开办公室 is a body.)
     trimmed = _TITLE_TOPIC_RE.sub("", prefix)
-    if trimmed != prefix and (_is_agency_like(trimmed) or split_place(trimmed)[0]):
+    if trimmed != prefix and not _is_agency_like(prefix) and (_is_agency_like(trimmed) or split_place(trimmed)[0]):
         prefix = trimmed
     if prefix and not _TITLE_NOISE_RE.match(prefix) and 2 <= len(prefix) <= 40:
         if _is_agency_like(prefix) or split_place(prefix)[0]:
