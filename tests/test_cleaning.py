@@ -565,3 +565,56 @@ def test_html_to_text_never_fails_on_tag_soup(html):
     assert "<" not in text and ">" not in text  # no markup leaks into the text
     assert "\n\n" not in text and text == text.strip()
     assert clean_text(text) == clean_text(clean_text(text))
+
+
+# --- real reports dressed as Markdown ------------------------------------------
+
+
+def _as_markdown(text: str, glued: bool) -> str:
+    """What a converter (or, glued, an OCR tool) makes of a report: the first
+    line a '#' title, numbered parts '##' headings, (一) parts '###', the last
+    line bold, a quote mark on the first prose paragraph. Table rows (pipes,
+    tabs) are left as they are."""
+    gap = "" if glued else " "
+    lines = text.split("\n")
+    out, titled, quoted = [], False, False
+    for line in lines:
+        s = line.strip()
+        if not s or "|" in s or "\t" in s:
+            out.append(line)
+        elif not titled:
+            out.append(f"#{gap}{s}")
+            titled = True
+        elif re.match(r"^[一二三四五六七]、", s):
+            out.append(f"##{gap}{s}")
+        elif re.match(r"^[(（][一二三四五六七八九十]{1,2}[)）]", s):
+            out.append(f"###{gap}{s}")
+        elif not quoted and len(s) > 30:
+            out.append(f">{gap}{s}")
+            quoted = True
+        else:
+            out.append(line)
+    for i in range(len(out) - 1, -1, -1):
+        s = out[i].strip()
+        if s and "|" not in s and "\t" not in s and not s.startswith(("#", ">")) and "*" not in s:
+            out[i] = f"**{s}**"
+            break
+    return "\n".join(out)
+
+
+def _real_texts() -> list[Path]:
+    from conftest import CORPUS, SEEDS
+
+    return sorted(SEEDS.glob("*.txt")) + sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("glued", [False, True], ids=["converter", "ocr-glued"])
+@pytest.mark.parametrize("path", _real_texts(), ids=lambda p: p.stem)
+def test_real_reports_dressed_as_markdown_clean_to_the_same_text(path, glued):
+    """Every seed and corpus text, with Markdown marks added where a converter
+    puts them, cleans to exactly the text the plain file cleans to: every stage
+    downstream (metadata, sections, tables, narrative) then reads the same."""
+    raw = path.read_text(encoding="utf-8")
+    dressed = _as_markdown(raw, glued)
+    assert dressed != raw
+    assert clean_text(dressed) == clean_text(raw)
