@@ -658,6 +658,7 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
     return _fullest_form(name, compact) if name else None
 
 
+@lru_cache(maxsize=1024)
 def _abbreviation_re(dept: str) -> re.Pattern[str]:
     """The full forms a short department name can abbreviate (see _ABBREV_GAP)."""
     head = "(?:人民)?" if dept.startswith("政府") else ""
@@ -709,8 +710,6 @@ def _resolve_agency(text: str, title: str | None, compact: str) -> str | None:
     header, then the signature line. A short form that the text never spells
     out in full gives None rather than a name that identifies nobody.
     """
-    if compact is None:
-        compact = _compact(text)
     sources = _header_sources(text)
 
     def expand(name: str) -> str | None:
