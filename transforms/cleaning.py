@@ -155,7 +155,10 @@ _CHROME_TOKEN_RE = re.compile(
 #   as CommonMark reads them: the opening mark is not followed by a space or
 #   a closing punctuation mark, the closing one not preceded by a space or an
 #   opening one (so a redacted 王**、李** stays);
-# - a bold mark left open at a line start (a bold title wrapped over lines).
+# - a bold mark left open at a line start (a bold title wrapped over lines);
+# - <br>, the line break converters write inside a table cell ("行政规范<br>性文件"):
+#   inside a row the cell's text joins up (with a space unless both sides are
+#   CJK, so "1<br>2" never becomes 12), elsewhere it ends the line.
 # Table rows stay intact: "| a | b |" keeps every pipe, and "|---|" rules
 # are untouched.
 _MD_LEAD_RE = re.compile(r"^[ \t]*((?:[#>][ \t]*)+)([^\n]*)$", re.M)
@@ -164,6 +167,23 @@ _MD_BOLD_RE = re.compile(
     r"(\*\*\*?)(?![\s、，。,.；;：:)）”》】])([^*\n]+?)(?<![\s(（“《【])\1"
 )
 _MD_OPEN_BOLD_RE = re.compile(r"^([ \t]*)\*\*\*?(?=[^*\s])(?![^\n]*\*\*)", re.M)
+_MD_BR_RE = re.compile(r"[ \t]*<br[ \t]*/?>[ \t]*", re.I)
+_MD_BR_LINE_RE = re.compile(r"^[^\n]*<br[ \t]*/?>[^\n]*$", re.I | re.M)
+_CJK_EDGE_RE = re.compile("[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _join_br(line: str) -> str:
+    if "|" not in line and "\t" not in line:
+        return _MD_BR_RE.sub("\n", line)
+    out, pos = [], 0
+    for m in _MD_BR_RE.finditer(line):
+        out.append(line[pos:m.start()])
+        before, after = line[m.start() - 1: m.start()], line[m.end(): m.end() + 1]
+        both_cjk = bool(before and after and _CJK_EDGE_RE.match(before) and _CJK_EDGE_RE.match(after))
+        out.append("" if both_cjk else " ")
+        pos = m.end()
+    out.append(line[pos:])
+    return "".join(out)
 
 
 def _unmark_line(match: re.Match[str]) -> str:
@@ -178,9 +198,11 @@ def _unmark_line(match: re.Match[str]) -> str:
 
 
 def strip_markdown_marks(text: str) -> str:
-    """Text without Markdown heading, quote and bold marks (see above); a fixpoint."""
+    """Text without Markdown heading, quote and bold marks and <br> (see above); a fixpoint."""
     for _ in range(len(text)):
         before = text
+        if "<" in text:
+            text = _MD_BR_LINE_RE.sub(lambda m: _join_br(m.group()), text)
         if "#" in text or ">" in text:
             text = _MD_LEAD_RE.sub(_unmark_line, text)
         if "**" in text:
@@ -221,7 +243,7 @@ def clean_text(text: str) -> str:
             text = _remove_all(_FONT_BAR_RE, text)
         if "中" in text and ("【" in text or "[" in text):
             text = _remove_all(_SIZE_BAR_RE, text)
-        if "#" in text or ">" in text or "**" in text:
+        if "#" in text or ">" in text or "**" in text or "<" in text:
             text = strip_markdown_marks(text)
         if text == before:
             break
