@@ -167,6 +167,9 @@ _MD_BOLD_RE = re.compile(
     r"(\*\*\*?)(?![\s、，。,.；;：:)）”》】])([^*\n]+?)(?<![\s(（“《【])\1"
 )
 _MD_OPEN_BOLD_RE = re.compile(r"^([ \t]*)\*\*\*?(?=[^*\s])(?![^\n]*\*\*)", re.M)
+# Marks nested in marks ("**# 标题**") come off one layer per pass; real
+# text needs two passes at most, and the bound keeps a crafted nest linear.
+_MD_MAX_PASSES = 8
 _MD_BR_RE = re.compile(r"[ \t]*<br[ \t]*/?>[ \t]*", re.I)
 _MD_BR_LINE_RE = re.compile(r"^[^\n]*<br[ \t]*/?>[^\n]*$", re.I | re.M)
 _CJK_EDGE_RE = re.compile("[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
@@ -199,7 +202,7 @@ def _unmark_line(match: re.Match[str]) -> str:
 
 def strip_markdown_marks(text: str) -> str:
     """Text without Markdown heading, quote and bold marks and <br> (see above); a fixpoint."""
-    for _ in range(len(text)):
+    for _ in range(_MD_MAX_PASSES):
         before = text
         if "<" in text:
             text = _MD_BR_LINE_RE.sub(lambda m: _join_br(m.group()), text)
