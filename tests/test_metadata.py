@@ -546,3 +546,20 @@ def test_a_body_named_after_disclosure_work_keeps_its_name():
 def test_sentences_are_never_joined_into_a_title():
     text = "一、总体情况\n2019年，本机关认真贯彻落实，\n全年发布年度报告1份。\n上海市政府\n"
     assert find_title(text) is None
+
+
+@pytest.mark.parametrize(
+    "title, body, agency",
+    [
+        # the title's short form is never spelled out: a body name counts only if it is the same body
+        ("市政府办公厅2019年政府信息公开工作年度报告", "上海市政府", None),
+        ("市政府办公厅2019年政府信息公开工作年度报告", "沭阳县人民政府办公室", None),  # a county's, not a city's
+        ("市政府办公厅2019年政府信息公开工作年度报告", "上海市人民政府办公厅", "上海市人民政府办公厅"),
+        ("区政府2019年政府信息公开工作年度报告", "淮安市洪泽区教育局", None),
+        ("区政府2019年政府信息公开工作年度报告", "淮安市洪泽区人民政府", "淮安市洪泽区人民政府"),
+        # a self-reference names no body in particular: the body's name stands
+        ("我局2019年政府信息公开工作年度报告", "淮安市洪泽区教育局", "淮安市洪泽区教育局"),
+    ],
+)
+def test_a_short_title_form_rules_out_other_bodies_named_in_the_prose(title, body, agency):
+    assert extract_metadata(title + _SH_BODY.format(body=body)).agency == agency

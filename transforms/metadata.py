@@ -709,6 +709,11 @@ def _resolve_agency(text: str, title: str | None, compact: str) -> str | None:
     (2022年,市教育局…) expanded from the body, then a crawler 来源/发布机构
     header, then the signature line. A short form that the text never spells
     out in full gives None rather than a name that identifies nobody.
+
+    A title that names the body only by a short form the text never spells
+    out (市政府办公厅) still says which body wrote the report: a name from the
+    body is then taken only if it names that body (上海市人民政府办公厅), never
+    another one the prose mentions first (上海市政府).
     """
     sources = _header_sources(text)
 
@@ -716,6 +721,7 @@ def _resolve_agency(text: str, title: str | None, compact: str) -> str | None:
         return _expand(name, text, compact)
 
     candidate = _title_agency(title) if title else None
+    same_body = _any_body
     if candidate:
         if _is_full_agency(candidate):
             if _needs_parent(candidate):
@@ -724,7 +730,8 @@ def _resolve_agency(text: str, title: str | None, compact: str) -> str | None:
         resolved = expand(candidate)
         if resolved:
             return resolved
-    opening = _first_full_name(_YEAR_OPENING_RE, text)
+        same_body = _same_body_as(candidate)
+    opening = _first_full_name(_YEAR_OPENING_RE, text, same_body)
     if opening:
         return (expand(opening) if _needs_parent(opening) else None) or opening
     for n, m in enumerate(_SELF_REF_RE.finditer(text, 0, 6000)):
@@ -734,21 +741,49 @@ def _resolve_agency(text: str, title: str | None, compact: str) -> str | None:
         if len(short) == 2 and short[1] in "委办":  # 县委 / 市委 is the party committee
             continue
         if _is_full_agency(short):
-            return short
+            if same_body(short):
+                return short
+            continue
         resolved = expand(short)
-        if resolved:
+        if resolved and same_body(resolved):
             return resolved
     for src in sources:
-        if _is_full_agency(src):
+        if _is_full_agency(src) and same_body(src):
             return src
-    return _signature_agency(text) or _first_full_name(_SUBJECT_RE, text)
+    signature = _signature_agency(text)
+    if signature and same_body(signature):
+        return signature
+    return _first_full_name(_SUBJECT_RE, text, same_body)
 
 
-def _first_full_name(pattern: re.Pattern[str], text: str) -> str | None:
+def _any_body(name: str) -> bool:
+    return True
+
+
+def _same_body_as(short: str):  # noqa: ANN202 (a predicate on names)
+    """Whether a full name names the body a short title form names: 市政府办公厅 is
+    上海市人民政府办公厅, not 上海市政府; 区政府 is 洪泽区人民政府, not 洪泽区教育局.
+    A self-reference (我局, 本局) names no body in particular."""
+    level = short[0] if short[0] in _SHORT_LEVEL and len(short) > 2 else ""
+    dept = short[len(level):]
+    if len(dept) < 2 or dept[0] in "本我该其":
+        return _any_body
+    pattern = _abbreviation_re(dept)
+
+    def same(name: str) -> bool:
+        place, rest = split_place(name)
+        if level and not (place or "").endswith(level):
+            return False  # 市政府办公厅 is a city's office, not 某县人民政府办公室
+        return rest == dept or pattern.fullmatch(rest) is not None
+
+    return same
+
+
+def _first_full_name(pattern: re.Pattern[str], text: str, accept=_any_body) -> str | None:  # noqa: ANN001
     """First match naming a place + department (not a bare 市/县 short form) in the opening text."""
     for m in pattern.finditer(text, 0, 6000):
         name = m.group(1)
-        if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name:
+        if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name and accept(name):
             return name
     return None
 
