@@ -267,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("load", help="load report files and folders into the warehouse")
-    p.add_argument("paths", nargs="+", help="files or folders (recursively: .txt .html .htm .pdf .docx)")
+    p.add_argument("paths", nargs="+", help="files or folders (recursively: .txt .md .markdown .html .htm .shtml .pdf .docx)")
     p.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
     p.add_argument("--quiet", action="store_true", help="no progress indicator")
     p.add_argument("--max-listed", type=int, default=40, help="documents listed in the summary")

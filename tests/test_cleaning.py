@@ -480,6 +480,60 @@ def test_markup_lxml_cannot_take_is_a_transform_error():
     assert caught.value.code == "html_invalid" and caught.value.stage == "clean"
 
 
+# --- Markdown marks ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("# 沭阳县人民政府2023年政府信息公开工作年度报告", "沭阳县人民政府2023年政府信息公开工作年度报告"),
+        ("#沐阳县人民政府2023年政府信息公开工作年度报告", "沐阳县人民政府2023年政府信息公开工作年度报告"),  # OCR glues it
+        ("## 一、总体情况", "一、总体情况"),
+        ("### (一)主动公开 ###", "(一)主动公开"),
+        ("＃＃ 表三", "表三"),
+        ("> 注:本报告电子版可在门户网站下载。", "注:本报告电子版可在门户网站下载。"),
+        ("> ## 二、主动公开政府信息情况", "二、主动公开政府信息情况"),
+        ("**沭阳县人民政府**", "沭阳县人民政府"),
+        ("**2024年1月20日**", "2024年1月20日"),
+        ("全年共收到申请**57**件。", "全年共收到申请57件。"),
+        ("***(一)主动公开情况。***本机关", "(一)主动公开情况。本机关"),
+        ("**沭阳县人民政府2023年政府信息公开", "沭阳县人民政府2023年政府信息公开"),  # bold wrapped over lines
+        # what is not Markdown stays
+        ("#政务公开#", "#政务公开#"),
+        ("申请人王**、李**", "申请人王**、李**"),
+        ("应缴****元", "应缴****元"),
+        ("#", "#"),
+        # <br>: a line break inside a converter's table cell joins the cell's text, elsewhere ends the line
+        ("| 行政规范<br>性文件 | 1 | 0 | 4 |", "| 行政规范性文件 | 1 | 0 | 4 |"),
+        ("| 其他<BR/>处理 | 1<br>2 |", "| 其他处理 | 1 2 |"),  # never one number 12
+        ("第一段。<br>第二段。", "第一段。\n第二段。"),
+    ],
+)
+def test_markdown_marks_are_typesetting_not_text(raw, cleaned):
+    assert clean_text(raw) == cleaned
+
+
+def test_markdown_pipe_tables_stay_intact_and_lose_only_bold():
+    raw = "\n".join([
+        "## 二、主动公开政府信息情况",
+        "| 第二十条第(一)项 | | | |",
+        "|---|:---:|---|---|",
+        "| **信息内容** | **本年制发件数** | **本年废止件数** | **现行有效件数** |",
+        "| 规章 | 0 | 0 | 0 |",
+        "# | 数据1 | 数据2 |",
+        "行政许可\t#12",
+    ])
+    assert clean_text(raw).split("\n") == [
+        "二、主动公开政府信息情况",
+        "| 第二十条第(一)项 | | | |",
+        "|---|:---:|---|---|",
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+        "| 规章 | 0 | 0 | 0 |",
+        "# | 数据1 | 数据2 |",  # a row holding cells keeps its first cell as written
+        "行政许可\t#12",
+    ]
+
+
 # --- properties ----------------------------------------------------------------
 
 _PIECES = st.sampled_from([
@@ -487,6 +541,7 @@ _PIECES = st.sampled_from([
     " ", "  ", "\t", "\n", "\n\n\n", "\r\n", " | ", "|", "【", "】", "字体:", "大 中 小", "全文查看", "扫一扫",
     "当前位置:", "延伸阅读", "免责声明", "联系电话:", "上一篇", "\u200b", "\x0c", "2022-02-22",
     "本机关认真贯彻落实条例全面推进政务公开工作", "(一)", "2021年", "\ufeff",
+    "#", "## ", "> ", "**", "*", "＃", "＊＊", "|---|", "<br>", "<BR/>",
 ])
 
 
@@ -514,3 +569,56 @@ def test_html_to_text_never_fails_on_tag_soup(html):
     assert "<" not in text and ">" not in text  # no markup leaks into the text
     assert "\n\n" not in text and text == text.strip()
     assert clean_text(text) == clean_text(clean_text(text))
+
+
+# --- real reports dressed as Markdown ------------------------------------------
+
+
+def _as_markdown(text: str, glued: bool) -> str:
+    """What a converter (or, glued, an OCR tool) makes of a report: the first
+    line a '#' title, numbered parts '##' headings, (一) parts '###', the last
+    line bold, a quote mark on the first prose paragraph. Table rows (pipes,
+    tabs) are left as they are."""
+    gap = "" if glued else " "
+    lines = text.split("\n")
+    out, titled, quoted = [], False, False
+    for line in lines:
+        s = line.strip()
+        if not s or "|" in s or "\t" in s:
+            out.append(line)
+        elif not titled:
+            out.append(f"#{gap}{s}")
+            titled = True
+        elif re.match(r"^[一二三四五六七]、", s):
+            out.append(f"##{gap}{s}")
+        elif re.match(r"^[(（][一二三四五六七八九十]{1,2}[)）]", s):
+            out.append(f"###{gap}{s}")
+        elif not quoted and len(s) > 30:
+            out.append(f">{gap}{s}")
+            quoted = True
+        else:
+            out.append(line)
+    for i in range(len(out) - 1, -1, -1):
+        s = out[i].strip()
+        if s and "|" not in s and "\t" not in s and not s.startswith(("#", ">")) and "*" not in s:
+            out[i] = f"**{s}**"
+            break
+    return "\n".join(out)
+
+
+def _real_texts() -> list[Path]:
+    from conftest import CORPUS, SEEDS
+
+    return sorted(SEEDS.glob("*.txt")) + sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("glued", [False, True], ids=["converter", "ocr-glued"])
+@pytest.mark.parametrize("path", _real_texts(), ids=lambda p: p.stem)
+def test_real_reports_dressed_as_markdown_clean_to_the_same_text(path, glued):
+    """Every seed and corpus text, with Markdown marks added where a converter
+    puts them, cleans to exactly the text the plain file cleans to: every stage
+    downstream (metadata, sections, tables, narrative) then reads the same."""
+    raw = path.read_text(encoding="utf-8")
+    dressed = _as_markdown(raw, glued)
+    assert dressed != raw
+    assert clean_text(dressed) == clean_text(raw)

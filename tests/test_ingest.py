@@ -65,3 +65,45 @@ def test_re_deriving_a_bad_file_keeps_one_error_row(tmp_path: Path) -> None:
     with duckdb.connect(str(db_path), read_only=True) as con:
         rows = con.execute("SELECT stage, error, count(*) FROM core.load_errors GROUP BY ALL ORDER BY ALL").fetchall()
     assert rows == [("decode", "binary_content", 1), ("read", "pdf_invalid", 1)]
+
+
+def test_markdown_files_are_report_inputs_read_like_text(tmp_path: Path) -> None:
+    """.md and .markdown (what PDF converters and OCR tools write) are found by
+    `ogi load` and by the inbox sensor, and decode like .txt: a GB18030 one too."""
+    from orchestration.sensors import empty_cursor, plan_inbox
+    from transforms.extract import extract_text
+    from warehouse.ingest import discover
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    body = "# 某县人民政府2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n| 规章 | 0 | 0 | 0 |<br>\n"
+    (inbox / "a.md").write_text(body, encoding="utf-8")
+    (inbox / "b.markdown").write_bytes(body.encode("gb18030"))
+    (inbox / "C.MD").write_text(body + "\n本年度未收取信息处理费。", encoding="utf-8")
+    (inbox / "notes.json").write_text("{}")
+    (inbox / "README.md").write_text("# 说明\n本文件夹存放2023年政府信息公开工作年度报告。")  # the folder's, not a report
+    found = sorted(f.path.name for f in discover([inbox]) if f.error is None)
+    assert found == ["C.MD", "a.md", "b.markdown"]
+
+    with db.connect(tmp_path / "ogi.duckdb") as con:
+        stats = ingest_files(con, [inbox])
+        extensions = con.execute("SELECT extension FROM raw.documents ORDER BY 1").fetchall()
+        (paths,) = con.execute("SELECT count(*) FROM raw.document_paths").fetchone()
+    assert (stats.seen, stats.new, stats.already_loaded) == (3, 3, 0)
+    assert (extensions, paths) == ([("markdown",), ("md",), ("md",)], 3)
+
+    newest = max(p.stat().st_mtime for p in inbox.iterdir())
+    plan = plan_inbox(inbox, empty_cursor(inbox), now=newest + 10, settle=5)
+    assert sorted(r for b in plan.batches for r in b.rels) == ["C.MD", "a.md", "b.markdown"]
+
+    utf8 = extract_text(body.encode("utf-8"), "a.md")
+    gbk = extract_text(body.encode("gb18030"), "b.markdown")
+    as_txt = extract_text(body.encode("utf-8"), "a.txt")
+    assert (utf8.kind, gbk.kind, gbk.encoding) == ("text", "text", "gb18030")
+    assert utf8.text == gbk.text
+    # inline HTML in a Markdown table does not make the file a web page ...
+    assert "| 规章 | 0 | 0 | 0 |" in utf8.text
+    assert as_txt.kind == "html"  # (a .txt holding <br> early is sniffed as a saved page)
+    # ... a saved page named .md still is one
+    page = "<!DOCTYPE html><html><body><p>某县2023年政府信息公开工作年度报告</p></body></html>"
+    assert extract_text(page.encode("utf-8"), "page.md").kind == "html"

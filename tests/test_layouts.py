@@ -22,6 +22,10 @@ The fixtures (see each file's ``note``):
 * ``ocr_markdown_2021.txt`` -- OCR output with markdown tables and misread labels;
 * ``text_label_noise.txt`` -- invisible characters in labels, values and
   headings; table 二 absent.
+* ``pdf_markdown_2023.md`` -- a PDF converter's Markdown: ``#`` headings,
+  pipe tables with bold header cells, a bold signature;
+* ``ocr_markdown_glued_2022.markdown`` -- OCR'd Markdown with its marks glued
+  to the text (``#沐阳县人民政府…``).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from transforms.cleaning import clean_text
 from transforms.model import ParseIssue
 
 LAYOUTS = Path(__file__).resolve().parent / "fixtures" / "layouts"
-INPUT_SUFFIXES = (".html", ".htm", ".txt", ".docx", ".pdf")
+INPUT_SUFFIXES = (".html", ".htm", ".txt", ".md", ".markdown", ".docx", ".pdf")
 TABLES = ("active_disclosure", "requests", "review_litigation")
 TEMPLATE = CORPUS / "template_2021format_blank.docx"
 
@@ -116,7 +120,7 @@ def test_every_layout_has_a_golden_pair():
     inputs = sorted(p.name for p in LAYOUTS.iterdir() if p.suffix in INPUT_SUFFIXES)
     assert inputs == sorted(NAMES)
     suffixes = {Path(n).suffix for n in NAMES}
-    assert {".html", ".txt", ".docx"} <= suffixes and len(NAMES) >= 8
+    assert {".html", ".txt", ".md", ".markdown", ".docx"} <= suffixes and len(NAMES) >= 10
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -448,3 +448,118 @@ def test_corpus_blank_form_document_is_a_template():
     assert (meta.doc_kind, meta.agency, meta.report_year) == ("other", None, None)
     untitled = text.replace("政府信息公开工作年度报告格式模板", "", 1)
     assert looks_like_blank_template(untitled)
+
+
+# --- Markdown and OCR'd Markdown: marks are never part of a name -------------------------
+
+_MD_BODY = "\n\n## 一、总体情况\n\n2023年，县政府认真贯彻落实《条例》。\n\n## 六、其他需要报告的事项\n\n无。\n"
+
+
+@pytest.mark.parametrize(
+    "title_lines, agency",
+    [
+        ("# 沭阳县人民政府2023年政府信息公开工作年度报告", "沭阳县人民政府"),
+        ("#沐阳县人民政府2023年政府信息公开工作年度报告", "沐阳县人民政府"),  # OCR: # glued, 沭 read as 沐
+        ("**沭阳县人民政府2023年政府信息公开工作年度报告**", "沭阳县人民政府"),
+        ("> 沭阳县人民政府2023年政府信息公开工作年度报告", "沭阳县人民政府"),
+        ("# **沭阳县人民政府2023年政府信息公开工作年度报告** #", "沭阳县人民政府"),
+        ("## 表三\n\n#沭阳县人民政府2023年政府信息公开工作年度报告", "沭阳县人民政府"),  # converter heading first
+        ("# 沭阳县人民政府\n# 2023年政府信息公开工作年度报告", "沭阳县人民政府"),
+        ("**沭阳县人民政府2023年政府信息公开\n工作年度报告**", "沭阳县人民政府"),  # bold title wrapped
+        ("＃沭阳县人民政府２０２３年政府信息公开工作年度报告", "沭阳县人民政府"),  # full-width, uncleaned
+    ],
+)
+def test_markdown_marks_never_reach_agency_region_or_title(title_lines, agency):
+    meta = extract_metadata(unicodedata.normalize("NFKC", title_lines + _MD_BODY))
+    assert meta.agency == agency
+    assert meta.region == agency.removesuffix("人民政府")
+    assert (meta.admin_level, meta.report_year) == ("county", 2023)
+    assert not any(mark in meta.title for mark in "#*>")
+
+
+def test_bold_signature_gives_agency_and_date():
+    text = "一、总体情况\n\n2023年，县政府认真贯彻落实《条例》。\n\n**沭阳县人民政府**\n\n**2024年1月20日**\n"
+    meta = extract_metadata(text)
+    assert (meta.agency, meta.published_on) == ("沭阳县人民政府", date(2024, 1, 20))
+
+
+def test_a_glued_mark_is_never_a_place():
+    assert split_place("#沐阳县人民政府") == (None, "#沐阳县人民政府")
+    assert split_place("**淮安市洪泽区人民政府")[0] is None
+
+
+# --- the title's agency, in the fullest form the document gives ------------------------
+
+_SH_BODY = "\n一、总体情况\n2019年，{body}认真贯彻落实《条例》，主动公开政府信息。\n"
+
+
+@pytest.mark.parametrize(
+    "title, body, agency",
+    [
+        # the body's shorter name is another body (the government, not its office): the title wins
+        ("上海市人民政府办公厅2019年政府信息公开工作年度报告", "上海市政府", "上海市人民政府办公厅"),
+        ("上海市人民政府办公厅2019年政府信息公开工作年度报告", "市政府", "上海市人民政府办公厅"),
+        # the same body, short in the title and in full in the body: the full name
+        ("上海市科委2019年政府信息公开工作年度报告", "上海市科学技术委员会", "上海市科学技术委员会"),
+        # ... and the other way round: the title's full name stays
+        ("上海市科学技术委员会2019年政府信息公开工作年度报告", "上海市科委", "上海市科学技术委员会"),
+        ("上海市政府2019年政府信息公开工作年度报告", "上海市人民政府", "上海市人民政府"),
+        ("上海市人民政府2019年政府信息公开工作年度报告", "上海市政府", "上海市人民政府"),
+        ("宿迁市发改委2019年政府信息公开工作年度报告", "宿迁市发展和改革委员会", "宿迁市发展和改革委员会"),
+        ("宿迁市人社局2019年政府信息公开工作年度报告", "宿迁市人力资源和社会保障局", "宿迁市人力资源和社会保障局"),
+        ("宿迁市政府办2019年政府信息公开工作年度报告", "宿迁市人民政府办公室", "宿迁市人民政府办公室"),
+        # a longer name that is not written as a name, or another kind of body, is not taken
+        ("上海市教育局2019年政府信息公开工作年度报告", "上海市教育系统各局的", "上海市教育局"),
+        ("上海市政府2019年政府信息公开工作年度报告", "上海市人民政府办公厅", "上海市人民政府"),
+        ("上海市科委2019年政府信息公开工作年度报告", "上海市科学技术协会", "上海市科委"),
+    ],
+)
+def test_title_agency_wins_in_its_fullest_written_form(title, body, agency):
+    meta = extract_metadata(title + _SH_BODY.format(body=body))
+    assert meta.agency == agency
+    assert meta.region == agency[:3]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "上海市人民政府办公厅关于2019年度政府信息公开工作的年度报告",
+        "上海市人民政府办公厅政府信息公开工作2019年度报告",
+        "上海市人民政府办公厅\n2019年政府信息公开\n工作年度报告",  # wrapped over three lines
+        "上海市人民政府办公厅2019年政府信息\n公开工作年度报告",
+        "上海市人民政府办公厅2019年\n政府信息公开工作年度报告",
+        "# 上海市人民政府办公厅\n# 2019年政府信息公开工作年度报告",
+    ],
+)
+def test_title_in_any_shape_beats_a_shorter_name_in_the_body(title):
+    meta = extract_metadata(title + _SH_BODY.format(body="上海市政府"))
+    assert meta.agency == "上海市人民政府办公厅"
+    assert meta.report_year == 2019
+    assert "上海市人民政府办公厅" in meta.title and "年度报告" in meta.title
+
+
+def test_a_body_named_after_disclosure_work_keeps_its_name():
+    meta = extract_metadata("上海市政务公开办公室2019年政府信息公开工作年度报告" + _SH_BODY.format(body="市政务公开办"))
+    assert meta.agency == "上海市政务公开办公室"
+
+
+def test_sentences_are_never_joined_into_a_title():
+    text = "一、总体情况\n2019年，本机关认真贯彻落实，\n全年发布年度报告1份。\n上海市政府\n"
+    assert find_title(text) is None
+
+
+@pytest.mark.parametrize(
+    "title, body, agency",
+    [
+        # the title's short form is never spelled out: a body name counts only if it is the same body
+        ("市政府办公厅2019年政府信息公开工作年度报告", "上海市政府", None),
+        ("市政府办公厅2019年政府信息公开工作年度报告", "沭阳县人民政府办公室", None),  # a county's, not a city's
+        ("市政府办公厅2019年政府信息公开工作年度报告", "上海市人民政府办公厅", "上海市人民政府办公厅"),
+        ("区政府2019年政府信息公开工作年度报告", "淮安市洪泽区教育局", None),
+        ("区政府2019年政府信息公开工作年度报告", "淮安市洪泽区人民政府", "淮安市洪泽区人民政府"),
+        # a self-reference names no body in particular: the body's name stands
+        ("我局2019年政府信息公开工作年度报告", "淮安市洪泽区教育局", "淮安市洪泽区教育局"),
+    ],
+)
+def test_a_short_title_form_rules_out_other_bodies_named_in_the_prose(title, body, agency):
+    assert extract_metadata(title + _SH_BODY.format(body=body)).agency == agency

@@ -138,6 +138,85 @@ _CHROME_TOKEN_RE = re.compile(
 )
 
 # ---------------------------------------------------------------------------
+# Markdown marks
+# ---------------------------------------------------------------------------
+#
+# PDF converters and OCR tools write reports as Markdown: "# 标题",
+# "## 一、总体情况", "**信息内容**" in a table cell, "> 注:". The marks are
+# typesetting, never report text, and every stage downstream would otherwise
+# have to know them (a bold label is no label to the table parser, a title
+# "#沭阳县…" gives the agency "#沭阳县人民政府"). Only what is Markdown for sure
+# goes:
+# - heading and quote marks at a line start, glued or not ("#沐阳县…" is OCR),
+#   with a heading's closing run ("## 标题 ##"); never on a line holding table
+#   cells (pipe/tab rows keep their first cell as written), and never a
+#   "#话题#" hashtag (a "#" left inside the line keeps the line as it is);
+# - **bold** pairs (mid-sentence too: 收到申请**57**件), in table cells too,
+#   as CommonMark reads them: the opening mark is not followed by a space or
+#   a closing punctuation mark, the closing one not preceded by a space or an
+#   opening one (so a redacted 王**、李** stays);
+# - a bold mark left open at a line start (a bold title wrapped over lines);
+# - <br>, the line break converters write inside a table cell ("行政规范<br>性文件"):
+#   inside a row the cell's text joins up (with a space unless both sides are
+#   CJK, so "1<br>2" never becomes 12), elsewhere it ends the line.
+# Table rows stay intact: "| a | b |" keeps every pipe, and "|---|" rules
+# are untouched.
+_MD_LEAD_RE = re.compile(r"^[ \t]*((?:[#>][ \t]*)+)([^\n]*)$", re.M)
+_MD_CLOSING_RE = re.compile(r"[ \t]+#+[ \t]*$")
+_MD_BOLD_RE = re.compile(
+    r"(\*\*\*?)(?![\s、，。,.；;：:)）”》】])([^*\n]+?)(?<![\s(（“《【])\1"
+)
+_MD_OPEN_BOLD_RE = re.compile(r"^([ \t]*)\*\*\*?(?=[^*\s])(?![^\n]*\*\*)", re.M)
+# Marks nested in marks ("**# 标题**") come off one layer per pass; real
+# text needs two passes at most, and the bound keeps a crafted nest linear.
+_MD_MAX_PASSES = 8
+_MD_BR_RE = re.compile(r"[ \t]*<br[ \t]*/?>[ \t]*", re.I)
+_MD_BR_LINE_RE = re.compile(r"^[^\n]*<br[ \t]*/?>[^\n]*$", re.I | re.M)
+_CJK_EDGE_RE = re.compile("[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _join_br(line: str) -> str:
+    if "|" not in line and "\t" not in line:
+        return _MD_BR_RE.sub("\n", line)
+    out, pos = [], 0
+    for m in _MD_BR_RE.finditer(line):
+        out.append(line[pos:m.start()])
+        before, after = line[m.start() - 1: m.start()], line[m.end(): m.end() + 1]
+        both_cjk = bool(before and after and _CJK_EDGE_RE.match(before) and _CJK_EDGE_RE.match(after))
+        out.append("" if both_cjk else " ")
+        pos = m.end()
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _unmark_line(match: re.Match[str]) -> str:
+    marks, rest = match.group(1), match.group(2)
+    if not rest.strip() or "|" in rest or "\t" in rest:
+        return match.group(0)
+    if "#" in marks:
+        rest = _MD_CLOSING_RE.sub("", rest)
+    if "#" in rest:
+        return match.group(0)
+    return rest
+
+
+def strip_markdown_marks(text: str) -> str:
+    """Text without Markdown heading, quote and bold marks and <br> (see above); a fixpoint."""
+    for _ in range(_MD_MAX_PASSES):
+        before = text
+        if "<" in text:
+            text = _MD_BR_LINE_RE.sub(lambda m: _join_br(m.group()), text)
+        if "#" in text or ">" in text:
+            text = _MD_LEAD_RE.sub(_unmark_line, text)
+        if "**" in text:
+            text = _MD_BOLD_RE.sub(r"\2", text)
+            text = _MD_OPEN_BOLD_RE.sub(r"\1", text)
+        if text == before:
+            break
+    return text
+
+
+# ---------------------------------------------------------------------------
 # Repeated article
 # ---------------------------------------------------------------------------
 
@@ -157,12 +236,20 @@ def clean_text(text: str) -> str:
     # spare a regex scan of every document.)
     # Removing a token can join the pieces of another ("全文全文查看查看"),
     # so each removal repeats until nothing changes: clean text is a fixpoint.
-    if "全文查看" in text:
-        text = _remove_all(_FULLTEXT_NOISE_RE, text)
-    if "字体" in text or "字号" in text:
-        text = _remove_all(_FONT_BAR_RE, text)
-    if "中" in text and ("【" in text or "[" in text):
-        text = _remove_all(_SIZE_BAR_RE, text)
+    # Markdown marks can hide a token ("**字体:**") and a removed token can
+    # bare a mark, so the two repeat together.
+    for _ in range(10):
+        before = text
+        if "全文查看" in text:
+            text = _remove_all(_FULLTEXT_NOISE_RE, text)
+        if "字体" in text or "字号" in text:
+            text = _remove_all(_FONT_BAR_RE, text)
+        if "中" in text and ("【" in text or "[" in text):
+            text = _remove_all(_SIZE_BAR_RE, text)
+        if "#" in text or ">" in text or "**" in text or "<" in text:
+            text = strip_markdown_marks(text)
+        if text == before:
+            break
     # Fold space runs first: the later space patterns then see runs of at
     # most one space and stay linear.
     text = _SPACE_RUN_RE.sub(" ", text)
@@ -209,7 +296,7 @@ def _dated_remainder(line: str) -> str | None:
     None when the line has no date or is still chrome without them."""
     if not _DATED_LINE_RE.search(line):
         return None
-    rest = _SPACE_RUN_RE.sub(" ", _CHROME_TOKEN_RE.sub("", line)).strip()
+    rest = strip_markdown_marks(_SPACE_RUN_RE.sub(" ", _CHROME_TOKEN_RE.sub("", line)).strip()).strip()
     if not rest or _is_chrome_line(rest) or not _DATED_LINE_RE.search(rest):
         return None
     return rest

@@ -35,6 +35,10 @@ _HTML_SNIFF_RE = re.compile(
     re.IGNORECASE,
 )
 _HTML_SNIFF_WINDOW = 1024
+# Markdown may carry inline HTML (<br> in a table cell, <p align>): a .md/.markdown
+# file is a web page only when it starts as one.
+_MARKDOWN_EXTENSIONS = (".md", ".markdown")
+_HTML_DOCUMENT_START_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta)[\s>/]", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 # Zip-bomb limits, checked on the central directory before anything is read.
@@ -147,6 +151,8 @@ def _sniff(data: bytes, ext: str) -> str:
             break
     head = head.replace(b"\x00", b"").lstrip()[:_HTML_SNIFF_WINDOW]
     if _HTML_SNIFF_RE.search(head):
+        if ext in _MARKDOWN_EXTENSIONS and not _HTML_DOCUMENT_START_RE.match(head):
+            return "text"
         return "html"
     return "text"
 

@@ -15,6 +15,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from transforms.cleaning import strip_markdown_marks
 from transforms.model import ReportMetadata
 from transforms.numerals import parse_cn_int
 
@@ -93,7 +94,15 @@ _TITLE_AFTER_YEAR_AGENCY_RE = re.compile(
     rf"^度?\s*([{_CJK}()]{{2,30}}?)\s*(?:政府信息公开|信息公开|政务公开|政府信息|公开工作)"
 )
 _TITLE_NOISE_RE = re.compile(r"^(?:关于|印发|发布)")
+# What follows the agency in a title written "<agency>关于<year>…" or
+# "<agency>政府信息公开工作<year>年度报告": never part of the name.
+_TITLE_TOPIC_RE = re.compile(r"(?:关于|的)?(?:政府信息公开|政务公开|信息公开|公开工作).*$|(?:关于|的)$")
 _HEAD_LINES = 40
+# Markdown or OCR marks left around a head line ("**标题**", "# 标题", "工作年度报告**").
+_LINE_MARKS_RE = re.compile(r"^[#>*\s]+|[#*\s]+$")
+_TITLE_PART_MAX = 40  # a title wrapped over lines: each piece is short
+_TITLE_WRAP_LINES = 3
+_SENTENCE_PUNCT_RE = re.compile(r"[。，,；;：:！!？?]")
 
 # --- dates ----------------------------------------------------------------
 # A page-header date: 发布时间/成文日期…, or a bare 时间:/日期: that is not the
@@ -137,9 +146,24 @@ _SUBJECT_RE = re.compile(
 _PLACE_BOUNDARY_CHARS = frozenset("《“\"(（:：【[「〈")
 _PLACE_WINDOW = 24
 _CJK_CHAR_RE = re.compile(rf"[{_CJK}]")
+_ALL_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]+$")  # rare place characters too
 _UNIT_END_CHARS = frozenset("省市县区州旗盟乡镇道")
 _MAX_OCCURRENCES = 40  # occurrences of a department name examined: bounds the cost
 _MAX_SELF_REFS = 5  # short self-references tried when there is no title agency
+# A short department name and the full one it abbreviates: 科委 = 科学技术委员会,
+# 发改委 = 发展和改革委员会, 人社局 = 人力资源和社会保障局, 政府 = 人民政府. The short
+# form's characters occur in the full one in order, each at most this many
+# characters after the previous one.
+_ABBREV_GAP = 6
+_ABBREV_COMPLETIONS = {"委": "(?:员会)?", "办": "(?:公室|公厅)?"}
+# A full form only counts where it is written as a name: followed by no
+# further name character (punctuation, a line end, a date) or by the verb of
+# the sentence it is the subject of.
+_AFTER_NAME = (
+    "以", "按照", "认真", "坚持", "深入", "全面", "高度", "紧紧", "严格", "持续", "始终", "进一步", "积极",
+    "不断", "围绕", "紧密", "扎实", "切实", "依法", "主动", "共", "全年", "关于", "政府信息公开", "政务公开",
+    "信息公开", "贯彻", "落实", "根据", "依据", "编制", "发布", "办公", "门户", "网站",
+)
 _WS_RE = re.compile(r"\s+")
 
 # --- format markers (searched in whitespace-free text) ----------------------
@@ -183,6 +207,8 @@ def _autonomous(unit: str) -> bool:
 
 def _valid_unit(unit: str) -> bool:
     """Whether a scanned unit can be a real place name (not 全市, not 区政府和市, not 县城市)."""
+    if not _ALL_CJK_RE.match(unit):
+        return False  # a mark glued to a name (#沐阳县, **淮安市) is no part of the place
     if unit in _FAKE_UNITS or (unit[0] in _LEVEL_CHARS and unit[1:] in _FAKE_UNITS):
         return False  # 城市 stays a word after a level character: 县|城市管理局
     if any(word in unit for word in _NOT_IN_PLACE_WORDS):
@@ -415,6 +441,8 @@ def _head_lines(text: str) -> list[str]:
     lines = []
     for line in text.split("\n", 400)[:400]:
         s = line.strip()
+        if s and "|" not in s and "\t" not in s:
+            s = _LINE_MARKS_RE.sub("", s)
         if s:
             lines.append(s)
         if len(lines) >= _HEAD_LINES:
@@ -441,16 +469,47 @@ def find_title(text: str) -> str | None:
     """
     m = _HEADER_TITLE_RE.search(text, 0, 2000)
     if m:
-        return m.group(1).strip()
+        return _LINE_MARKS_RE.sub("", m.group(1).strip()) or None
     lines = _head_lines(text)
     for i, line in enumerate(lines):
         if not _title_candidate(line):
-            continue
+            line = _wrapped_title(lines, i)
+            if line is None:
+                continue
         if re.match(r"^(?:(?:19|20)\d{2}|[二][〇○零一二三四五六七八九]{3})\s*年", line) and i > 0:
             prev = lines[i - 1]
             if _is_agency_like(prev) and not _YEAR_RE.search(prev):
                 return f"{prev} {line}"
         return line
+    return None
+
+
+def _title_piece(line: str) -> bool:
+    """A short line without sentence punctuation or cells: a piece of a wrapped title."""
+    return (
+        len(line) <= _TITLE_PART_MAX
+        and not _SENTENCE_PUNCT_RE.search(line)
+        and "|" not in line
+        and "\t" not in line
+        and not line.startswith(("《", "[", "【"))
+    )
+
+
+def _wrapped_title(lines: list[str], i: int) -> str | None:
+    """A title a PDF or converter wrapped over two or three lines, joined:
+    上海市人民政府办公厅2019年政府信息 / 公开工作年度报告. Only when no piece is
+    a title by itself (an agency line above a whole title line is
+    find_title's own case) and every piece is short and not a sentence."""
+    if not _title_piece(lines[i]):
+        return None
+    joined = lines[i]
+    for k in range(i + 1, min(i + _TITLE_WRAP_LINES, len(lines))):
+        piece = lines[k]
+        if not _title_piece(piece) or _title_candidate(piece):
+            return None
+        joined += piece
+        if _title_candidate(joined):
+            return joined
     return None
 
 
@@ -474,7 +533,12 @@ def _title_agency(title: str) -> str | None:
     m = _YEAR_RE.search(title) or _CN_YEAR_RE.search(title)
     if not m:
         return None
-    prefix = _WS_RE.sub("", title[: m.start()]).strip(":：,，")
+    prefix = _LINE_MARKS_RE.sub("", _WS_RE.sub("", title[: m.start()])).strip(":：,，")
+    # "<agency>关于<year>…", "<agency>政府信息公开工作<year>年度报告": the name ends before.
+    # (A name that is one already stays: 某市政务公开办公室 is a body.)
+    trimmed = _TITLE_TOPIC_RE.sub("", prefix)
+    if trimmed != prefix and not _is_agency_like(prefix) and (_is_agency_like(trimmed) or split_place(trimmed)[0]):
+        prefix = trimmed
     if prefix and not _TITLE_NOISE_RE.match(prefix) and 2 <= len(prefix) <= 40:
         if _is_agency_like(prefix) or split_place(prefix)[0]:
             return prefix
@@ -584,6 +648,59 @@ def _signature_agency(text: str) -> str | None:
 
 
 def resolve_agency(text: str, title: str | None, compact: str | None = None) -> str | None:
+    """Full agency name, or None (see `_resolve_agency`), in the fullest form
+    the document writes for the same body: a title's 上海市科委 is 上海市科学技术委员会
+    when the body spells that out, never the body's 上海市政府 for a title's
+    上海市人民政府办公厅 (another body)."""
+    if compact is None:
+        compact = _compact(text)
+    name = _resolve_agency(text, title, compact)
+    return _fullest_form(name, compact) if name else None
+
+
+@lru_cache(maxsize=1024)
+def _abbreviation_re(dept: str) -> re.Pattern[str]:
+    """The full forms a short department name can abbreviate (see _ABBREV_GAP)."""
+    head = "(?:人民)?" if dept.startswith("政府") else ""
+    parts = [re.escape(dept[0])]
+    for ch in dept[1:]:
+        parts.append(f"(?:(?!{re.escape(ch)})[{_CJK}]){{0,{_ABBREV_GAP}}}?{re.escape(ch)}")
+    return re.compile(head + "".join(parts) + _ABBREV_COMPLETIONS.get(dept[-1], ""))
+
+
+def _fullest_form(name: str, compact: str) -> str:
+    """`name`, or the longer name of the same body that the text writes out.
+
+    The same body: same place, a department whose characters contain the
+    short one's in order and end in the same kind of suffix (科委 →
+    科学技术委员会, 政府办 → 人民政府办公室; never 政府 → 人民政府办公厅, which is
+    another body). Written as a name: see _AFTER_NAME. The form written most
+    often wins, then the longer.
+    """
+    place, dept = split_place(name)
+    if not place or len(dept) < 2:
+        return name
+    pattern = _abbreviation_re(dept)
+    counts: dict[str, int] = {}
+    pos = compact.find(place)
+    seen = 0
+    while pos >= 0 and seen < _MAX_OCCURRENCES:
+        seen += 1
+        start = pos + len(place)
+        m = pattern.match(compact, start)
+        if m and len(m.group()) > len(dept):
+            end = m.end()
+            if end >= len(compact) or not _CJK_CHAR_RE.match(compact, end) or compact.startswith(_AFTER_NAME, end):
+                full = place + m.group()
+                if _is_agency_like(full):
+                    counts[full] = counts.get(full, 0) + 1
+        pos = compact.find(place, pos + 1)
+    if not counts:
+        return name
+    return max(counts, key=lambda full: (counts[full], len(full)))
+
+
+def _resolve_agency(text: str, title: str | None, compact: str) -> str | None:
     """Full agency name, or None when the text only ever uses a short form.
 
     Order: the title's agency (expanded when short, or when it is a lone
@@ -592,15 +709,19 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
     (2022年,市教育局…) expanded from the body, then a crawler 来源/发布机构
     header, then the signature line. A short form that the text never spells
     out in full gives None rather than a name that identifies nobody.
+
+    A title that names the body only by a short form the text never spells
+    out (市政府办公厅) still says which body wrote the report: a name from the
+    body is then taken only if it names that body (上海市人民政府办公厅), never
+    another one the prose mentions first (上海市政府).
     """
-    if compact is None:
-        compact = _compact(text)
     sources = _header_sources(text)
 
     def expand(name: str) -> str | None:
         return _expand(name, text, compact)
 
     candidate = _title_agency(title) if title else None
+    same_body = _any_body
     if candidate:
         if _is_full_agency(candidate):
             if _needs_parent(candidate):
@@ -609,7 +730,8 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
         resolved = expand(candidate)
         if resolved:
             return resolved
-    opening = _first_full_name(_YEAR_OPENING_RE, text)
+        same_body = _same_body_as(candidate)
+    opening = _first_full_name(_YEAR_OPENING_RE, text, same_body)
     if opening:
         return (expand(opening) if _needs_parent(opening) else None) or opening
     for n, m in enumerate(_SELF_REF_RE.finditer(text, 0, 6000)):
@@ -619,21 +741,49 @@ def resolve_agency(text: str, title: str | None, compact: str | None = None) -> 
         if len(short) == 2 and short[1] in "委办":  # 县委 / 市委 is the party committee
             continue
         if _is_full_agency(short):
-            return short
+            if same_body(short):
+                return short
+            continue
         resolved = expand(short)
-        if resolved:
+        if resolved and same_body(resolved):
             return resolved
     for src in sources:
-        if _is_full_agency(src):
+        if _is_full_agency(src) and same_body(src):
             return src
-    return _signature_agency(text) or _first_full_name(_SUBJECT_RE, text)
+    signature = _signature_agency(text)
+    if signature and same_body(signature):
+        return signature
+    return _first_full_name(_SUBJECT_RE, text, same_body)
 
 
-def _first_full_name(pattern: re.Pattern[str], text: str) -> str | None:
+def _any_body(name: str) -> bool:
+    return True
+
+
+def _same_body_as(short: str):  # noqa: ANN202 (a predicate on names)
+    """Whether a full name names the body a short title form names: 市政府办公厅 is
+    上海市人民政府办公厅, not 上海市政府; 区政府 is 洪泽区人民政府, not 洪泽区教育局.
+    A self-reference (我局, 本局) names no body in particular."""
+    level = short[0] if short[0] in _SHORT_LEVEL and len(short) > 2 else ""
+    dept = short[len(level):]
+    if len(dept) < 2 or dept[0] in "本我该其":
+        return _any_body
+    pattern = _abbreviation_re(dept)
+
+    def same(name: str) -> bool:
+        place, rest = split_place(name)
+        if level and not (place or "").endswith(level):
+            return False  # 市政府办公厅 is a city's office, not 某县人民政府办公室
+        return rest == dept or pattern.fullmatch(rest) is not None
+
+    return same
+
+
+def _first_full_name(pattern: re.Pattern[str], text: str, accept=_any_body) -> str | None:  # noqa: ANN001
     """First match naming a place + department (not a bare 市/县 short form) in the opening text."""
     for m in pattern.finditer(text, 0, 6000):
         name = m.group(1)
-        if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name:
+        if _is_full_agency(name) and name.lstrip(_SHORT_LEVEL) == name and accept(name):
             return name
     return None
 
@@ -696,6 +846,12 @@ def _blank_template(text: str, compact: str, title: str | None, agency: str | No
     return not (_has_table_values(text) or _has_flattened_values(compact))
 
 
+def _unmarked(text: str) -> str:
+    if "#" in text or ">" in text or "**" in text:
+        return strip_markdown_marks(text)
+    return text
+
+
 def looks_like_blank_template(text: str) -> bool:
     """True for the blank official form (or any copy of it with no agency and no values).
 
@@ -703,6 +859,7 @@ def looks_like_blank_template(text: str) -> bool:
     its title names the format itself (…年度报告格式), or it has the tables
     but neither an agency nor a single filled cell.
     """
+    text = _unmarked(text)
     compact = _compact(text)
     title = find_title(text)
     return _blank_template(text, compact, title, resolve_agency(text, title, compact))
@@ -744,8 +901,11 @@ def extract_metadata(text: str, source_path: str | None = None) -> ReportMetadat
     """Metadata of one cleaned report text.
 
     `source_path` is accepted for the pipeline's sake; nothing is inferred
-    from file names (they are crawler ids or hashes, not facts).
+    from file names (they are crawler ids or hashes, not facts). Markdown
+    marks are typesetting (cleaning drops them; a text that was not cleaned
+    loses them here): "# 沭阳县人民政府…" names 沭阳县人民政府.
     """
+    text = _unmarked(text)
     compact = _compact(text)
     title = find_title(text)
     agency = resolve_agency(text, title, compact)

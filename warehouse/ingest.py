@@ -21,7 +21,10 @@ import polars as pl
 
 from warehouse import db
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".html", ".htm", ".shtml", ".pdf", ".docx"})
+# .md/.markdown are text layouts (PDF converters and OCR tools write Markdown): read like .txt.
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx"})
+# ... except a folder's own documentation (../shared/corpus/README.md): never a report.
+_FOLDER_DOCS = frozenset({"readme.md", "readme.markdown", "changelog.md", "license.md", "contributing.md"})
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused, not read into memory
 
 
@@ -76,7 +79,7 @@ def discover(paths: list[str | Path]) -> Iterator[FoundFile]:
                 if name.startswith("."):
                     continue
                 path = Path(dirpath) / name
-                if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                if path.suffix.lower() not in SUPPORTED_EXTENSIONS or name.lower() in _FOLDER_DOCS:
                     continue
                 yield _check_file(path, real_root)
 
