@@ -324,7 +324,7 @@ def format_table(results: list[Result], containers: tuple[str, ...], variants: l
     html_rows = {(r.case.variant, r.case.name): comparable(fact_rows(r.facts))
                  for r in results if r.container == "html"}
     head = (f"{'container':<13} {'variant':<13} {'rep':>3} {'cells':>6} {'right':>6} {'wrong':>5} {'miss':>5} "
-            f"{'blank#':>6} {'acc':>6} {'二':>6} {'三':>6} {'四':>6} {'meta✗':>5} {'status✗':>7} {'≠html':>5}")
+            f"{'blank#':>6} {'acc':>6} {'acc|m✓':>6} {'二':>6} {'三':>6} {'四':>6} {'meta✗':>5} {'status✗':>7} {'≠html':>5}")
     lines = [head, "-" * len(head)]
     for container in containers:
         for variant in variants + ["TOTAL"]:
@@ -333,7 +333,7 @@ def format_table(results: list[Result], containers: tuple[str, ...], variants: l
                 continue
             t = Score()
             per = {k: [0, 0] for k in TABLES}
-            bad_status = differ = bad_meta = 0
+            bad_status = differ = bad_meta = meta_ok_right = meta_ok_cells = 0
             for r in rs:
                 for attr in ("cells", "right", "wrong", "missing", "blank_as_number"):
                     setattr(t, attr, getattr(t, attr) + getattr(r.score, attr))
@@ -342,14 +342,19 @@ def format_table(results: list[Result], containers: tuple[str, ...], variants: l
                     per[k][1] += r.score.per_table[k][1]
                 bad_status += not r.status_ok
                 bad_meta += bool(r.meta_problems)
+                if not r.meta_problems:
+                    meta_ok_right += r.score.right
+                    meta_ok_cells += r.score.cells
                 ref = html_rows.get((r.case.variant, r.case.name))
                 differ += ref is not None and comparable(fact_rows(r.facts)) != ref
             lines.append(
                 f"{container:<13} {variant:<13} {len(rs):>3} {t.cells:>6} {t.right:>6} {t.wrong:>5} {t.missing:>5} "
-                f"{t.blank_as_number:>6} {_pct(t.right, t.cells):>6} {_pct(*per['active_disclosure']):>6} "
+                f"{t.blank_as_number:>6} {_pct(t.right, t.cells):>6} {_pct(meta_ok_right, meta_ok_cells):>6} "
+                f"{_pct(*per['active_disclosure']):>6} "
                 f"{_pct(*per['requests']):>6} {_pct(*per['review_litigation']):>6} {bad_meta:>5} {bad_status:>7} {differ:>5}")
         lines.append("")
-    lines.append("acc = right/cells; 二/三/四 = per-table accuracy; blank# = blank cell stored as a number; "
+    lines.append("acc = right/cells; acc|m✓ = the same over reports whose kind/year/format were read right "
+                 "(table reading apart from metadata);\n二/三/四 = per-table accuracy; blank# = blank cell stored as a number; "
                  "meta✗ = doc_kind/report_year/format_version read wrong;\nstatus✗ = status not the expected one; "
                  "≠html = stored facts differ from the same page's HTML (reports)")
     return "\n".join(lines)
