@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, required=True)
     ap.add_argument("--count", type=int, default=3, help="reports per variant and era (default 3)")
-    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--seed", type=int, default=7, help="generator seed (default 7: its first reports show every failure class of today's parser)")
     ap.add_argument("--variants", default=",".join(VARIANT_SETS),
                     help=f"comma-separated subset of {','.join(VARIANT_SETS)}")
     ap.add_argument("--containers", default=",".join(CONTAINERS))
