@@ -22,11 +22,13 @@ run: $(STAMP)
 	$(BIN)/ogi report --db $(DB) --out reports
 
 # The quality report's browser test renders the report in headless Chromium
-# (Debian's package) with a CJK font; installed on first use where apt is available.
+# (Debian's package) with a CJK font; the container tests (tests/containers.py)
+# print report pages to PDF with Chromium and convert them to PDF/DOCX with
+# LibreOffice Writer. Installed on first use where apt is available.
 browser:
-	@command -v chromium >/dev/null || { \
-	  echo "installing chromium and a CJK font (Debian packages) for the report's browser test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; }
+	@command -v chromium >/dev/null && command -v soffice >/dev/null || { \
+	  echo "installing chromium, LibreOffice Writer and a CJK font (Debian packages) for the browser and container tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei libreoffice-writer-nogui; }
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

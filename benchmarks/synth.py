@@ -174,13 +174,15 @@ def capacity(layouts: tuple[str, ...] | list[str] | None = None) -> int:
 
 
 def iter_reports(count: int = 12, seed: int = 7, error_rate: float | None = None,
-                 layouts: tuple[str, ...] | list[str] | None = None) -> Iterator[SynthReport]:
+                 layouts: tuple[str, ...] | list[str] | None = None,
+                 variants: tuple[str, ...] | list[str] | None = None) -> Iterator[SynthReport]:
     """Yield `count` reports in file-name order, without touching the disk.
 
     Arguments are checked here, at call time (not at the first `next`), so
     that `generate` fails before it removes anything.
     """
     allowed = check_layouts(layouts)
+    chosen = synth_html.check_variants(variants)
     if count < 0:
         raise ValueError("count must be >= 0")
     if count > capacity(tuple(allowed)):
@@ -188,21 +190,23 @@ def iter_reports(count: int = 12, seed: int = 7, error_rate: float | None = None
                          f"distinct reports for layouts {sorted(allowed)}")
     if error_rate is not None and not 0.0 <= error_rate <= 1.0:
         raise ValueError("error_rate must be between 0 and 1")
-    return _iter_reports(count, seed, error_rate, allowed)
+    return _iter_reports(count, seed, error_rate, allowed, chosen)
 
 
-def _iter_reports(count: int, seed: int, error_rate: float | None, allowed: frozenset[str]) -> Iterator[SynthReport]:
+def _iter_reports(count: int, seed: int, error_rate: float | None, allowed: frozenset[str],
+                  variants: tuple[str, ...] = ()) -> Iterator[SynthReport]:
     entries = _plan(count, seed, allowed)
     _plant(entries, seed, count, error_rate)
     width = max(4, len(str(count)))
     for i, entry in enumerate(entries):
         suffix = "html" if entry.layout == "html" else "txt"
         name = f"r{i + 1:0{width}d}_{entry.layout}_{entry.year}.{suffix}"
-        yield _build(entry, seed, name, "gb18030" if i % 7 == 3 else "utf-8")
+        yield _build(entry, seed, name, "gb18030" if i % 7 == 3 else "utf-8", variants)
 
 
 def generate(out_dir: Path, count: int = 12, seed: int = 7, error_rate: float | None = None,
-             layouts: tuple[str, ...] | list[str] | None = None) -> list[Path]:
+             layouts: tuple[str, ...] | list[str] | None = None,
+             variants: tuple[str, ...] | list[str] | None = None) -> list[Path]:
     """Write `count` reports to `out_dir` and their truth to `out_dir/truth/`; return the report paths.
 
     Files this generator wrote before (r0001_pipe_2022.txt, r0002_html_2021.html
@@ -210,7 +214,7 @@ def generate(out_dir: Path, count: int = 12, seed: int = 7, error_rate: float | 
     leaves no stale reports behind; nothing else in `out_dir` is touched.
     Reports are written as they are made: memory does not grow with `count`.
     """
-    reports = iter_reports(count, seed, error_rate, layouts)  # validates the arguments before anything is removed
+    reports = iter_reports(count, seed, error_rate, layouts, variants)  # validates the arguments before anything is removed
     out_dir = Path(out_dir)
     truth_dir = out_dir / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
@@ -668,13 +672,13 @@ def _deltas(first: int, true_value: int) -> list[int]:
     return out
 
 
-def _build(entry: _Entry, seed: int, name: str, encoding: str) -> SynthReport:
+def _build(entry: _Entry, seed: int, name: str, encoding: str, variants: tuple[str, ...] = ()) -> SynthReport:
     agency = _agency(entry.agency)
     facts = _facts(seed, entry.agency, entry.year)
     rng = _rng(5, seed, entry.agency, entry.year, LAYOUTS.index(entry.layout))
     layout = entry.layout
     fmt = _format(layout, entry.year)
-    site = synth_html.make_site(_rng(6, seed, entry.agency).getrandbits(64), agency.prov_code) \
+    site = synth_html.make_site(_rng(6, seed, entry.agency).getrandbits(64), agency.prov_code, variants) \
         if layout == "html" else None
     tables = _tables(entry, facts, fmt, rng, site)
     doc = Doc(agency=agency, year=entry.year, layout=layout, published_on=_pub_date(rng, entry.year, layout),
@@ -682,6 +686,7 @@ def _build(entry: _Entry, seed: int, name: str, encoding: str) -> SynthReport:
               active=tables.active, requests=tables.requests, review=tables.review, summary=tables.summary, rng=rng)
     planted: list[dict] = []
     determined = None
+    blanks: frozenset[str] = frozenset()
     if layout == "crawler":
         rendered, determined, planted = _render_crawler(doc, entry.plant)
     else:
@@ -691,10 +696,18 @@ def _build(entry: _Entry, seed: int, name: str, encoding: str) -> SynthReport:
             row[col] = true_value + _first_delta(rng, true_value)
             planted.append({"rule": entry.plant, "cell": cell, "true_value": true_value,
                             "printed_value": row[col], "trips": list(PLANTS[entry.plant][3])})
-        rendered = synth_html.render_html(doc, site) if layout == "html" else RENDERERS[layout](doc)
+        if site is not None and "blank" in site.variants:
+            keep = frozenset(p["cell"] for p in planted)
+            blanks = synth_html.blank_cells(doc, _rng(7, seed, entry.agency, entry.year).getrandbits(64), keep)
+        rendered = synth_html.render_html(doc, site, blanks) if layout == "html" else RENDERERS[layout](doc)
     if rendered.charset:
         encoding = synth_html.page_codec(rendered.text, rendered.charset)
     truth = _truth(entry, doc, fmt, rendered, planted, determined)
+    for key in blanks:  # printed empty: the warehouse must store no number there
+        table, cell = key.split(".", 1)
+        truth[table][cell] = None
+    if variants:
+        truth["variants"] = sorted(site.variants) if site is not None else []
     truth["file"] = name
     truth["layout"] = layout
     truth["encoding"] = encoding
@@ -832,6 +845,15 @@ def parse_layouts(value: str) -> tuple[str, ...]:
     return names
 
 
+def parse_variants(value: str) -> tuple[str, ...]:
+    """`--variants rowspan,blank` -> ("rowspan", "blank"); `mix`; unknown names are an argparse error."""
+    names = tuple(part.strip() for part in value.split(",") if part.strip())
+    try:
+        return synth_html.check_variants(names)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m benchmarks.synth DIR` (the `ogi synth` command wraps `generate`)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -841,8 +863,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--error-rate", type=float, default=None)
     ap.add_argument("--layouts", type=parse_layouts, default=None,
                     help=f"comma-separated subset of {','.join(LAYOUTS)} (default: all)")
+    ap.add_argument("--variants", type=parse_variants, default=None,
+                    help=f"html table-layout variants: comma-separated subset of {','.join(synth_html.VARIANTS)}, "
+                         "or 'mix' (each site draws its own); default: none")
     args = ap.parse_args(argv)
-    paths = generate(args.out_dir, args.count, args.seed, args.error_rate, args.layouts)
+    paths = generate(args.out_dir, args.count, args.seed, args.error_rate, args.layouts, args.variants)
     print(f"wrote {len(paths)} reports to {args.out_dir} (truth in {args.out_dir / 'truth'})")
     return 0
 

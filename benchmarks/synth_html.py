@@ -22,12 +22,37 @@ Reports of 2019 and 2020 use the 2019 trial form (five sub-tables in table
 二, one (六)其他处理 row), later ones the 2021 form.  Markup is written with
 plain string building: a 100,000-report run renders tens of thousands of
 pages.
+
+Table-layout variants (`VARIANTS`; off unless asked for, so default pages
+are byte-for-byte what they were): `ogi synth --variants rowspan,blank`
+gives every web page those drawings, `--variants mix` lets each site draw
+its own subset once (a site habit, the same every year).  The truth follows
+what is printed.
+
+* ``rowspan`` — table 三 drawn with two label columns: the group label
+  (三、本年度办理结果 over (一)/(二), （三）不予公开 over its eight items …)
+  in a left column spanning its rows with rowspan, the item labels in the
+  next column; rows without a group span both label columns.
+* ``blank`` — cells meaning "nothing filed" printed empty instead of 0: a
+  row of zeros in tables 三/四 is left wholly blank, other zero cells of
+  tables 二/三/四 are blank half the time.  The truth of a blank cell is
+  null (the warehouse must store no number there), never 0.
+* ``subtables`` — table 二 printed as one ``<table>`` per 第二十条 item
+  (five for the 2019 form, four for 2021), each with its own
+  ``第二十条第（X）项`` banner row and ``信息内容 | …`` header row, and empty
+  spacer cells (``<td>&nbsp;</td>``) instead of colspan where a sub-table
+  has fewer columns than four.
+* ``split_header`` — table 三's and 四's header levels each on a row of
+  their own, no rowspan between header rows: 申请人情况 / 自然人 |
+  法人或其他组织 (colspan 5) | 总计 / the five organisation columns, empty
+  cells under 自然人 and 总计; table 四 行政复议 | 行政诉讼 / 未经复议直接起诉 |
+  复议后起诉 / the fifteen 结果维持 … 总计 cells on the third row.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from html import escape
 
@@ -56,6 +81,7 @@ from transforms import codes
 # ---------------------------------------------------------------------------
 
 TEMPLATES = ("portal", "xhtml", "legacy", "column")
+VARIANTS = ("rowspan", "blank", "subtables", "split_header")
 CELL_STYLES = ("word", "plain", "para")
 _CHARSET_OF = {"portal": "utf-8", "xhtml": "gbk", "legacy": "gb2312", "column": "utf-8"}
 
@@ -71,10 +97,39 @@ class Site:
     blank_regs: bool  # 规章 cells left empty (&nbsp;) by bodies that make no 规章
     share: bool  # an inline share widget under the title
     host: str
+    variants: frozenset[str] = frozenset()  # table-layout variants (VARIANTS) this site draws
 
 
-def make_site(site_seed: int, prov_code: str) -> Site:
-    """One agency's site, from its own seed: the same template, charset and markup every year."""
+def check_variants(variants: tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """Validated variant names (None/empty = none; "mix" = each site draws its own subset)."""
+    names = tuple(variants or ())
+    if names == ("mix",):
+        return names
+    unknown = set(names) - set(VARIANTS)
+    if unknown:
+        raise ValueError(f"variants must be 'mix' or a subset of {', '.join(VARIANTS)}; got {sorted(names)}")
+    return tuple(v for v in VARIANTS if v in names)
+
+
+def make_site(site_seed: int, prov_code: str, variants: tuple[str, ...] | None = None) -> Site:
+    """One agency's site, from its own seed: the same template, charset and markup every year.
+
+    `variants` (see `check_variants`): given names are drawn by every site;
+    "mix" draws each variant with probability 1/2 from a second RNG, so the
+    site's other habits are the same as without variants.
+    """
+    site = _make_site(site_seed, prov_code)
+    if not variants:
+        return site
+    if tuple(variants) == ("mix",):
+        vrng = random.Random(site_seed ^ 0x5A17E5)
+        chosen = frozenset(v for v in VARIANTS if vrng.random() < 0.5)
+    else:
+        chosen = frozenset(check_variants(variants))
+    return replace(site, variants=chosen)
+
+
+def _make_site(site_seed: int, prov_code: str) -> Site:
     rng = random.Random(site_seed)
     template = rng.choice(TEMPLATES)
     charset = _CHARSET_OF[template]
@@ -198,6 +253,59 @@ def _caption(c: Cells, text: str) -> str:
     return c.row([c.label(text, colspan=4)])
 
 
+def _spaced(c: Cells, cells: list[str], used: int) -> str:
+    """A sub-table row padded to four columns with empty spacer cells."""
+    return c.row(cells + [c.value(None) for _ in range(4 - used)])
+
+
+def _sub_tables(c: Cells, parts: list[tuple[str, list[str], list[tuple[str, list[object]]]]],
+                banner_spacers: bool) -> str:
+    """Table 二 as one <table> per 第二十条 item: banner row, 信息内容 header row, data rows (spacer cells pad
+    every row to four columns)."""
+    out = []
+    for caption, heads, items in parts:
+        banner = ([c.label(caption)] + [c.value(None)] * 3) if banner_spacers else [c.label(caption, colspan=4)]
+        rows = [c.row(banner),
+                _spaced(c, [c.label("信息内容", head=True)] + [c.label(h, head=True) for h in heads], 1 + len(heads))]
+        for label, values in items:
+            rows.append(_spaced(c, [c.label(label)] + [c.value(v) for v in values], 1 + len(values)))
+        out.append(c.table(rows, 600))
+    return "<p>&nbsp;</p>\n".join(out)
+
+
+def active_2021_subtables(doc: Doc, c: Cells, banner_spacers: bool) -> str:
+    a = doc.active
+    dec = ["本年处理决定数量"]
+    return _sub_tables(c, [
+        ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
+         [("规章", [a[f"regulations.{m}"] for m in ("issued", "repealed", "in_force")]),
+          ("行政规范性文件", [a[f"normative_documents.{m}"] for m in ("issued", "repealed", "in_force")])]),
+        ("第二十条第（五）项", dec, [("行政许可", [a["licensing.decisions"]])]),
+        ("第二十条第（六）项", dec, [("行政处罚", [a["punishment.decisions"]]), ("行政强制", [a["coercion.decisions"]])]),
+        ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", [a["fees.amount"]])]),
+    ], banner_spacers)
+
+
+def active_2019_subtables(doc: Doc, c: Cells, banner_spacers: bool) -> str:
+    a = doc.active
+    items3 = ["上一年\n项目数量", "本年\n增/减", "处理决定\n数量"]
+    m3 = ("prior_year", "change", "decisions")
+    amount = a["procurement.amount"]
+    return _sub_tables(c, [
+        ("第二十条第（一）项", ["本年新\n制作数量", "本年新\n公开数量", "对外公开\n总数量"],
+         [(label, [a[f"{item}.{m}"] for m in ("new_made", "new_published", "total_published")])
+          for item, label in (("regulations", "规章"), ("normative_documents", "规范性文件"))]),
+        ("第二十条第（五）项", items3, [(label, [a[f"{item}.{m}"] for m in m3]) for item, label in
+                                   (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项"))]),
+        ("第二十条第（六）项", items3, [(label, [a[f"{item}.{m}"] for m in m3]) for item, label in
+                                   (("punishment", "行政处罚"), ("coercion", "行政强制"))]),
+        ("第二十条第（八）项", ["上一年\n项目数量", "本年\n增/减"],
+         [("行政事业性收费", [a["fees.prior_year"], a["fees.change"]])]),
+        ("第二十条第（九）项", ["采购项目数量", "采购总金额"],
+         [("政府集中采购", [a["procurement.items"], None if amount is None else f"{amount}元"])]),
+    ], banner_spacers)
+
+
 def active_2021(doc: Doc, c: Cells) -> str:
     a = doc.active
     regs = [a["regulations.issued"], a["regulations.repealed"], a["regulations.in_force"]]
@@ -262,16 +370,37 @@ _GROUPS = (  # group label, its rows (2021 form; the 2019 form has one (六) row
 )
 
 
+_ORG_HEADS = ("商业\n企业", "科研\n机构", "社会公益\n组织", "法律服务\n机构", "其他")
+
+
+def _requests_head(c: Cells, label_cols: int, split: bool) -> list[str]:
+    """Table 三's three header rows: the official merged block, or (split) one header level per row with
+    empty cells where the official form merges down."""
+    if not split:
+        return [
+            c.row([c.label(_fw(REQ_NOTE), rowspan=3, colspan=label_cols, head=True),
+                   c.label("申请人情况", colspan=7, head=True)]),
+            c.row([c.label("自然人", rowspan=2, head=True), c.label("法人或其他组织", colspan=5, head=True),
+                   c.label("总计", rowspan=2, head=True)]),
+            c.row([c.label(t, head=True) for t in _ORG_HEADS]),
+        ]
+    blank = c.label("", colspan=label_cols, head=True)
+    return [
+        c.row([c.label(_fw(REQ_NOTE), colspan=label_cols, head=True), c.label("申请人情况", colspan=7, head=True)]),
+        c.row([blank, c.label("自然人", head=True), c.label("法人或其他组织", colspan=5, head=True),
+               c.label("总计", head=True)]),
+        c.row([blank, c.label("", head=True)] + [c.label(t, head=True) for t in _ORG_HEADS] + [c.label("", head=True)]),
+    ]
+
+
 def requests_table(doc: Doc, site: Site, c: Cells) -> str:
     """Table 三 with the official header block and row groups, rowspans included."""
+    if "rowspan" in site.variants:
+        return requests_table_two_columns(doc, site, c)
     r = doc.requests
     single_other = codes.OTHER_ROW_SINGLE in r
     vals = lambda row: [c.value(v) for v in r[row]]  # noqa: E731
-    rows = [
-        c.row([c.label(_fw(REQ_NOTE), rowspan=3, colspan=3, head=True), c.label("申请人情况", colspan=7, head=True)]),
-        c.row([c.label("自然人", rowspan=2, head=True), c.label("法人或其他组织", colspan=5, head=True),
-               c.label("总计", rowspan=2, head=True)]),
-        c.row([c.label(t, head=True) for t in ("商业\n企业", "科研\n机构", "社会公益\n组织", "法律服务\n机构", "其他")]),
+    rows = _requests_head(c, 3, "split_header" in site.variants) + [
         c.row([c.label(REQ_LABELS["new_received"], colspan=3)] + vals("new_received")),
         c.row([c.label(REQ_LABELS["carried_over"], colspan=3)] + vals("carried_over")),
         c.row([c.label("三、本年度办理结果", rowspan=20 if single_other else 22),
@@ -290,8 +419,41 @@ def requests_table(doc: Doc, site: Site, c: Cells) -> str:
     return c.table(rows, 640)
 
 
-def review_table(doc: Doc, c: Cells) -> str:
+def requests_table_two_columns(doc: Doc, site: Site, c: Cells) -> str:
+    """Variant ``rowspan``: two label columns; a group's label spans its rows in the left column
+    (三、本年度办理结果 over (一) and (二)), item labels in the right one."""
+    r = doc.requests
+    single_other = codes.OTHER_ROW_SINGLE in r
+    vals = lambda row: [c.value(v) for v in r[row]]  # noqa: E731
+    rows = _requests_head(c, 2, "split_header" in site.variants)
+    rows += [
+        c.row([c.label(REQ_LABELS["new_received"], colspan=2)] + vals("new_received")),
+        c.row([c.label(REQ_LABELS["carried_over"], colspan=2)] + vals("carried_over")),
+        c.row([c.label("三、本年度办理结果", rowspan=2), c.label(_fw(REQ_LABELS["granted"]))] + vals("granted")),
+        c.row([c.label(_fw(REQ_LABELS["partly_granted"]))] + vals("partly_granted")),
+    ]
+    for group, members in _GROUPS:
+        if single_other and members == codes.OTHER_ROWS_2021:
+            rows.append(c.row([c.label(group, colspan=2)] + vals(codes.OTHER_ROW_SINGLE)))
+            continue
+        for k, row in enumerate(members):
+            lead = [c.label(group, rowspan=len(members))] if k == 0 else []
+            rows.append(c.row(lead + [c.label(_item(REQ_LABELS[row], site))] + vals(row)))
+    rows.append(c.row([c.label(_fw(REQ_LABELS["total_processed"]), colspan=2)] + vals("total_processed")))
+    rows.append(c.row([c.label(REQ_LABELS["carried_forward"], colspan=2)] + vals("carried_forward")))
+    return c.table(rows, 640)
+
+
+def review_table(doc: Doc, c: Cells, split: bool = False) -> str:
     heads = ("结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计")
+    if split:  # variant split_header: one header level per row, the 15 outcome labels on the third
+        return c.table([
+            c.row([c.label("行政复议", colspan=5, head=True), c.label("行政诉讼", colspan=10, head=True)]),
+            c.row([c.label("", colspan=5, head=True), c.label("未经复议直接起诉", colspan=5, head=True),
+                   c.label("复议后起诉", colspan=5, head=True)]),
+            c.row([c.label(h, head=True) for h in heads * 3]),
+            c.row([c.value(v) for p in codes.PROCEEDINGS for v in doc.review[p]]),
+        ], 640)
     rows = [
         c.row([c.label("行政复议", colspan=5, head=True), c.label("行政诉讼", colspan=10, head=True)]),
         c.row([c.label(h, rowspan=2, head=True) for h in heads]
@@ -521,7 +683,7 @@ def _other_matters(doc: Doc, rng: random.Random) -> str:
     return rng.choice(("本年度未收取信息处理费。无其他需要报告的事项。", "无。", "本机关本年度未收取政府信息公开信息处理费。"))
 
 
-def _article(doc: Doc, site: Site, w: Writer, fmt: str) -> str:
+def _article(doc: Doc, site: Site, w: Writer, fmt: str, tables: Doc | None = None) -> str:
     """The report body: prose paragraphs and the three tables."""
     rng = doc.rng
     a = doc.agency
@@ -535,11 +697,16 @@ def _article(doc: Doc, site: Site, w: Writer, fmt: str) -> str:
     for block in _overview_blocks(w, doc, fmt, "line" if rng.random() < 0.5 else "inline"):
         p.text(block)
     p.heading(heads["proactive_disclosure"])
-    p.raw(active_2021(doc, c) if fmt == "2021" else active_2019(doc, c))
+    t = tables if tables is not None else doc  # the printed cells (blank variant: None where left empty)
+    if "subtables" in site.variants:
+        spacers = random.Random(doc.year * 7919 + len(doc.agency.name)).random() < 0.5
+        p.raw(active_2021_subtables(t, c, spacers) if fmt == "2021" else active_2019_subtables(t, c, spacers))
+    else:
+        p.raw(active_2021(t, c) if fmt == "2021" else active_2019(t, c))
     p.heading(heads["requests"])
-    p.raw(requests_table(doc, site, c))
+    p.raw(requests_table(t, site, c))
     p.heading(heads["review_litigation"])
-    p.raw(review_table(doc, c))
+    p.raw(review_table(t, c, "split_header" in site.variants))
     p.heading(heads["problems_improvements"])
     for para in _problems(w, doc, "paren"):
         p.text(para)
@@ -552,13 +719,57 @@ def _article(doc: Doc, site: Site, w: Writer, fmt: str) -> str:
     return p.close()
 
 
-def render_html(doc: Doc, site: Site) -> Rendered:
-    """A whole page: chrome around the article, in the site's template and charset."""
+def blank_cells(doc: Doc, seed: int, keep: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Variant ``blank``: the truth keys ("requests.granted.natural" …) of the zero cells a page leaves empty.
+
+    A row of zeros in tables 三/四 is left wholly blank (but for 本年新收 and （七）总计, which keep the
+    page from looking like an empty form); any other zero count of tables 二/三/四 is blank with
+    probability 1/2.  Cells in `keep` (a planted cell) are always printed.
+    """
+    rng = random.Random(seed)
+    out: set[str] = set()
+
+    def zero(v: object) -> bool:
+        return type(v) is int and v == 0
+
+    for table, rows, cols in (("requests", doc.requests, codes.APPLICANTS),
+                              ("review_litigation", doc.review, codes.OUTCOMES)):
+        for row, values in (rows or {}).items():
+            whole = all(zero(v) for v in values) and row not in ("new_received", "total_processed")
+            for col, v in zip(cols, values):
+                key = f"{table}.{row}.{col}"
+                if zero(v) and key not in keep and (whole or rng.random() < 0.5):
+                    out.add(key)
+    for key, v in (doc.active or {}).items():
+        if zero(v) and f"active_disclosure.{key}" not in keep and rng.random() < 0.5:
+            out.add(f"active_disclosure.{key}")
+    return frozenset(out)
+
+
+def _blanked(doc: Doc, blanks: frozenset[str]) -> Doc:
+    """The doc with the blank cells' values replaced by None (what the tables print)."""
+    def cells(table: str, rows: dict[str, list] | None, cols: tuple[str, ...]) -> dict[str, list] | None:
+        if rows is None:
+            return None
+        return {row: [None if f"{table}.{row}.{col}" in blanks else v for col, v in zip(cols, vals)]
+                for row, vals in rows.items()}
+
+    active = None if doc.active is None else {
+        k: None if f"active_disclosure.{k}" in blanks else v for k, v in doc.active.items()}
+    return replace(doc, active=active, requests=cells("requests", doc.requests, codes.APPLICANTS),
+                   review=cells("review_litigation", doc.review, codes.OUTCOMES))
+
+
+def render_html(doc: Doc, site: Site, blanks: frozenset[str] = frozenset()) -> Rendered:
+    """A whole page: chrome around the article, in the site's template and charset.
+
+    `blanks` (variant ``blank``, see `blank_cells`): cells printed empty; the prose still states the
+    figures of the whole table."""
     rng = doc.rng
     a = doc.agency
     fmt = "2021" if doc.year >= 2021 else "2019"
     w = Writer(rng, _ctx(doc), _metrics(doc), fullwidth=True)
-    body = _article(doc, site, w, fmt)
+    body = _article(doc, site, w, fmt, _blanked(doc, blanks) if blanks else None)
     title = f"{a.name}{doc.year}年{'度' if rng.random() < 0.6 else ''}政府信息公开工作年度报告"
     page = Page(title=title, portal=_portal(doc), source=a.name if rng.random() < 0.5 else a.short,
                 published=doc.published_on, charset=site.charset, host=site.host, share=site.share,

@@ -245,10 +245,17 @@ def _synth_layouts(value: str) -> tuple[str, ...]:
     return parse_layouts(value)
 
 
+def _synth_variants(value: str) -> tuple[str, ...]:
+    """`--variants rowspan,blank` or `mix`, checked when the command line is parsed."""
+    from benchmarks.synth import parse_variants
+
+    return parse_variants(value)
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from benchmarks.synth import generate
 
-    files = generate(Path(args.dir), count=args.count, seed=args.seed, layouts=args.layouts)
+    files = generate(Path(args.dir), count=args.count, seed=args.seed, layouts=args.layouts, variants=args.variants)
     print(f"wrote {len(files)} sample reports to {Path(args.dir).resolve()} (truth in {Path(args.dir, 'truth')})")
     return 0
 
@@ -315,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--layouts", type=_synth_layouts, default=None,
                    help="comma-separated page layouts to generate (pipe,tab,cells,summary,html,crawler; default: all)")
+    p.add_argument("--variants", type=_synth_variants, default=None,
+                   help="table-layout variants of the web pages: rowspan,blank,subtables,split_header or mix "
+                        "(each site draws its own); default: none")
     p.set_defaults(func=cmd_synth)
     return parser
 
