@@ -172,6 +172,10 @@ _T2_2019 = ("本年新制作数量", "对外公开总数量", "上一年项目�
 _T3_MARKERS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理")
 _T3_OTHER_2021 = ("逾期未按收费通知", "未按收费通知要求缴纳费用")
 _TEMPLATE_TITLE_RE = re.compile(r"(政府信息公开工作)?年度报告格式")
+# A line that quotes the format's notice ("…关于印发〈中华人民共和国政府信息公开
+# 工作年度报告格式〉的通知》"): the preamble of nearly every 2021-form report,
+# which a PDF wraps so that this piece stands on a line without its year.
+_CITES_FORMAT_RE = re.compile(r"[〈《<]\s*(?:中华人民共和国)?政府信息公开工作年度报告格式|格式\s*[〉》>]|通知|印发")
 _VALUE_CELL_RE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|%)?\s*$")
 _TABLE_ROW_RE = re.compile(
     r"^\s*(?:[一二三四]、(?:本年新收|上年结转|结转下年度)|规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)"
@@ -457,7 +461,9 @@ def _title_candidate(line: str) -> bool:
         return False
     if "《" in line[:2] or line.startswith(("[", "【")):
         return False
-    return bool(_YEAR_RE.search(line) or _CN_YEAR_RE.search(line) or "年度报告格式" in line)
+    return bool(
+        _YEAR_RE.search(line) or _CN_YEAR_RE.search(line) or ("年度报告格式" in line and not _CITES_FORMAT_RE.search(line))
+    )
 
 
 def find_title(text: str) -> str | None:
@@ -472,6 +478,7 @@ def find_title(text: str) -> str | None:
         return _LINE_MARKS_RE.sub("", m.group(1).strip()) or None
     lines = _head_lines(text)
     for i, line in enumerate(lines):
+        line = _with_floated_year(lines, i)
         if not _title_candidate(line):
             line = _wrapped_title(lines, i)
             if line is None:
@@ -482,6 +489,23 @@ def find_title(text: str) -> str | None:
                 return f"{prev} {line}"
         return line
     return None
+
+
+_YEARLESS_TITLE_RE = re.compile(r"^(?P<agency>.*?)\s*年(?P<rest>(?:度)?政府信息公开.*报告)$")
+_LONE_YEAR_RE = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年?\s*$")
+
+
+def _with_floated_year(lines: list[str], i: int) -> str:
+    """A title whose year a PDF typeset on a line of its own ("某某局 年政府信息公开
+    工作年度报告" over "2021"), with the year put back; other lines as they are."""
+    line = lines[i]
+    if i + 1 >= len(lines) or _YEAR_RE.search(line):
+        return line
+    m = _YEARLESS_TITLE_RE.match(line)
+    y = _LONE_YEAR_RE.match(lines[i + 1])
+    if not m or not y:
+        return line
+    return f"{m.group('agency')}{y.group('year')}年{m.group('rest')}"
 
 
 def _title_piece(line: str) -> bool:
@@ -834,10 +858,10 @@ def _blank_template(text: str, compact: str, title: str | None, agency: str | No
     recognised is still a report, and taking it for the form would drop
     all its tables.
     """
-    if title and _TEMPLATE_TITLE_RE.search(title) and not _YEAR_RE.search(title):
+    if title and _TEMPLATE_TITLE_RE.search(title) and not _YEAR_RE.search(title) and not _CITES_FORMAT_RE.search(title):
         return True
     for line in _head_lines(text)[:12]:
-        if _TEMPLATE_TITLE_RE.search(line) and not _YEAR_RE.search(line):
+        if _TEMPLATE_TITLE_RE.search(line) and not _YEAR_RE.search(line) and not _CITES_FORMAT_RE.search(line):
             return True
     if not any(m in compact for m in _T2_2021 + _T2_2019 + _T3_MARKERS):
         return False

@@ -127,7 +127,20 @@ def split_fused(raw: str) -> tuple[Label, ...]:
     """
     labels = list(expand_label(raw))
     last = labels.pop()
+    glued = _GLUED_GROUP_RE.match(last.norm)
+    if glued and not labels:
+        # "不予公开属于国家秘密": a rowspan group cell whose numbering went to
+        # another line, printed before its first item's label.
+        group, rest = parse_label(glued.group(1)), parse_label(last.norm[glued.end(1):])
+        name = _GROUP_NAME[glued.group(1).replace("它", "他")]
+        cls = classify_request(rest, name)
+        if cls.kind == "row" and GROUP_OF.get(cls.code or "") == name:
+            return (group,) + _split_rows(rest)
     return tuple(labels) + _split_rows(last)
+
+
+_GLUED_GROUP_RE = re.compile(r"^(不予公开|无法提供|不予处理|其[他它]处理)(?=.)")
+_GROUP_NAME = {"不予公开": "denied", "无法提供": "unable", "不予处理": "rejected", "其他处理": "other"}
 
 
 def _split_rows(label: Label) -> tuple[Label, ...]:
