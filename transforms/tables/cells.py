@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .values import is_label_cell, is_markdown_rule
 
@@ -58,12 +58,36 @@ class RawRow:
     line: int
     cells: tuple[str, ...] | None = None
     label_end: int = -1
-    cell_locations: tuple[str | None, ...] | None = None  # parallel to ``cells``
-    value_locations: tuple[str | None, ...] | None = None  # parallel to ``values``
+    # Where the cells came from, computed only for the rows that become facts:
+    # the document and the line whose cells ``cells`` are (lines layout), or
+    # the values' locations themselves (stream layout).
+    source: Document | None = field(default=None, repr=False, compare=False)
+    cells_line: int = -1
+    stream_locations: tuple[str | None, ...] | None = None
 
     @property
     def has_values(self) -> bool:
         return any(self.values)
+
+    @property
+    def cell_locations(self) -> tuple[str | None, ...] | None:
+        """Where each of ``cells`` came from (`Document.locations`)."""
+        if self.source is None or self.cells_line < 0:
+            return None
+        return self.source.locations(self.cells_line)
+
+    @property
+    def value_locations(self) -> tuple[str | None, ...] | None:
+        """Where each of ``values`` came from."""
+        if self.stream_locations is not None:
+            return self.stream_locations
+        locs = self.cell_locations
+        if locs is None or self.cells is None or not self.values:
+            return None
+        first = self.label_end + 1
+        while first < len(self.cells) and not self.cells[first]:
+            first += 1
+        return tuple(locs[first : first + len(self.values)])
 
     def locations_of(self, indexes: Iterable[int]) -> tuple[str | None, ...]:
         """Where the cells at grid columns ``indexes`` came from."""
@@ -115,7 +139,7 @@ def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:
     return cells[start:end]
 
 
-def row_from_cells(cells: list[str], line: int, locations: tuple[str | None, ...] | None = None) -> RawRow:
+def row_from_cells(cells: list[str], line: int, source: Document | None = None) -> RawRow:
     """Read one line of the ``lines`` layout as a row.
 
     The label part ends at the last label cell; anything before it (group
@@ -133,14 +157,7 @@ def row_from_cells(cells: list[str], line: int, locations: tuple[str | None, ...
         if cell and (not labels or cell != labels[-1]):
             labels.append(cell)
     after = tuple(cells[label_end + 1 :])
-    values = _trim(after)
-    value_locations = None
-    if locations is not None and values:
-        first = label_end + 1
-        while not cells[first]:
-            first += 1
-        value_locations = tuple(locations[first : first + len(values)])
-    return RawRow(tuple(labels), values, after, line, tuple(cells), label_end, locations, value_locations)
+    return RawRow(tuple(labels), _trim(after), after, line, tuple(cells), label_end, source, line)
 
 
 def _cell_spans(line: str, cells: list[str]) -> list[tuple[int, int] | None]:
@@ -182,7 +199,7 @@ class Document:
     ever split, which keeps a 40 KB page well under a millisecond.
     """
 
-    __slots__ = ("lines", "_cells", "_origins", "_starts", "_text")
+    __slots__ = ("lines", "_cells", "_origins", "_starts", "_text", "_locs")
 
     def __init__(self, text: str, origins: Mapping[int, Sequence[str]] | None = None):
         self.lines: list[str] = text.splitlines()
@@ -190,16 +207,21 @@ class Document:
         self._origins = origins or {}
         self._starts: list[int] | None = None
         self._text = text
+        self._locs: dict[int, tuple[str | None, ...]] = {}
 
     def locations(self, i: int) -> tuple[str | None, ...]:
         """Where each cell of line ``i`` came from: the container's own
         position of the cell (`transforms.locations`: PDF page and box, HTML
         or DOCX table/row/column) when the extractor recorded one for this
         line, else its character offsets in the cleaned text."""
+        cached = self._locs.get(i)
+        if cached is not None:
+            return cached
         cells = self.cells(i)
         origin = self._origins.get(i)
         if origin is not None and len(origin) == len(cells):
-            return tuple(origin)
+            self._locs[i] = tuple(origin)
+            return self._locs[i]
         if self._starts is None:
             starts, at = [], 0
             for line in self._text.splitlines(keepends=True):
@@ -207,10 +229,12 @@ class Document:
                 at += len(line)
             self._starts = starts
         line, base = self.lines[i], self._starts[i]
-        return tuple(
+        out = tuple(
             None if span is None else f"text chars {base + span[0]}–{base + span[1]}"
             for span in _cell_spans(line, cells)
         )
+        self._locs[i] = out
+        return out
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -273,17 +297,14 @@ class Document:
             cells = self.cells(i)
             if is_markdown_rule(cells):
                 continue
-            row = row_from_cells(cells, i, self.locations(i))
+            row = row_from_cells(cells, i, self)
             if not row.labels and not row.has_values:
                 continue  # a line of empty cells
             if pending is not None:
                 if not row.labels and row.has_values:
                     # The value line's cells keep their columns: a reader
                     # that knows the table's grid can place its blanks.
-                    yield RawRow(
-                        pending.labels, row.values, row.after_label, pending.line, row.cells, -1,
-                        row.cell_locations, row.value_locations,
-                    )
+                    yield RawRow(pending.labels, row.values, row.after_label, pending.line, row.cells, -1, self, i)
                     pending = None
                     continue
                 yield pending
@@ -307,12 +328,12 @@ class Document:
             cells = self.cells(i)
             if is_markdown_rule(cells):
                 continue  # a short markdown table among prose is sampled as stream
-            for cell, location in zip(cells, self.locations(i)):
+            for k, cell in enumerate(cells):
                 if not cell:
                     continue
                 if is_label_cell(cell):
                     if values:
-                        yield RawRow(tuple(labels), tuple(values), tuple(values), first, value_locations=tuple(locs))
+                        yield RawRow(tuple(labels), tuple(values), tuple(values), first, stream_locations=tuple(locs))
                         labels, values, locs = [], [], []
                     if not labels:
                         first = i
@@ -321,6 +342,6 @@ class Document:
                     if not labels and not values:
                         first = i
                     values.append(cell)
-                    locs.append(location)
+                    locs.append(self.locations(i)[k])
         if labels or values:
-            yield RawRow(tuple(labels), tuple(values), tuple(values), first, value_locations=tuple(locs))
+            yield RawRow(tuple(labels), tuple(values), tuple(values), first, stream_locations=tuple(locs))
