@@ -10,11 +10,12 @@ column/metric, value) of every container must equal the truth — and so each
 other. A blank cell is a cell without a number in both the truth and the
 warehouse (NULL or no row), never 0.
 
-This test measures the table reader on containers it does not read well yet:
-it fails on today's parser for some containers, on purpose (no xfail). The
-failure message lists, per container, the cells that differ. For the whole
-picture run `python -m benchmarks.containers_eval --workdir DIR --count 3`.
-Skipped (with a message) where Chromium or LibreOffice is not installed.
+The failure message lists, per container, the cells that differ. For the
+whole picture run `python -m benchmarks.containers_eval --workdir DIR --count 3`.
+A second test checks that each stored cell says where it came from in its
+own container (PDF page and box, HTML/DOCX table, row and column), and that
+the PDF box really holds the cell's text. Skipped (with a message) where
+Chromium or LibreOffice is not installed; CI installs both.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ def loaded(tmp_path_factory):
     paths = [p for case in cases for p in case.files.values()]
     assert load(paths, workdir / "ogi.duckdb", log=workdir / "load.log") == 0
     results = judge(workdir / "ogi.duckdb", cases, CONTAINERS)
-    return {(r.case.variant, r.case.era, r.container): r for r in results}
+    out = {(r.case.variant, r.case.era, r.container): r for r in results}
+    out["db"] = workdir / "ogi.duckdb"  # type: ignore[index]
+    return out
 
 
 def _differences(got: set[tuple], want: set[tuple], order: list[tuple]) -> list[str]:
@@ -109,3 +112,54 @@ def test_every_container_gives_the_truths_table_facts(loaded, variant, era):
         pytest.fail(f"{name} ({variant} drawing, {era} form): table facts differ from the truth "
                     f"(want→got; — = no number); identical to the HTML page's: {', '.join(same)}\n"
                     + "\n".join(lines), pytrace=False)
+
+
+_LOCATION_PREFIX = {"html": "html table ", "chromium_pdf": "pdf p", "lo_pdf": "pdf p", "lo_docx": "docx table "}
+
+
+def test_every_table_cell_says_where_it_is_in_its_container(loaded):
+    """Provenance: every printed table cell has its container's location,
+    and a PDF cell's page and box hold the very text that was read."""
+    import re
+
+    import duckdb
+    import pdfplumber
+
+    checked = 0
+    with duckdb.connect(str(loaded["db"]), read_only=True) as con:
+        for key, result in loaded.items():
+            if key == "db":
+                continue
+            variant, era, container = key
+            path = str(result.case.files[container])
+            rows = con.execute(
+                """SELECT f.raw_text, f.location, f.page FROM core.fact_requests f
+                   JOIN core.reports r USING (doc_id)
+                   WHERE r.source_path = ? AND f.source = 'table' AND f.raw_text <> ''""",
+                [path],
+            ).fetchall()
+            assert rows, f"{path}: no table cells"
+            prefix = _LOCATION_PREFIX[container]
+            assert all(loc for _, loc, _ in rows), f"{path}: a printed cell without a location"
+            wrong = [loc for _, loc, _ in rows if not loc.startswith(prefix)]
+            # A PDF row that a page break cut out of every ruled table and
+            # whose label wraps over a dozen lines is read from the page's
+            # text lines: located by its offsets in the text, never unlocated.
+            allowed = 0 if not container.endswith("pdf") else len(rows) // 20
+            assert len(wrong) <= allowed, f"{path}: {len(wrong)} cells without a {prefix!r} location, e.g. {wrong[:3]}"
+            assert all(loc.startswith("text chars ") for loc in wrong), wrong
+            if not container.endswith("pdf"):
+                checked += len(rows)
+                continue
+            with pdfplumber.open(path) as pdf:
+                for raw, loc, page in [row for row in rows if row[1].startswith("pdf p")][:40]:
+                    m = re.match(r"pdf p(\d+) \((\d+),(\d+),(\d+),(\d+)\)", loc)
+                    assert m and int(m.group(1)) == page, (loc, page)
+                    x0, top, x1, bottom = (float(v) for v in m.groups()[1:])
+                    if bottom <= top:  # a row clustered from words outside the ruled table: its column only
+                        continue
+                    box = (max(x0 - 1, 0), max(top - 1, 0), x1 + 1, bottom + 1)
+                    text = pdf.pages[page - 1].crop(box).extract_text() or ""
+                    assert raw.replace(" ", "") in text.replace(" ", "").replace("\n", ""), (path, loc, raw, text)
+                    checked += 1
+    assert checked > 1000

@@ -295,7 +295,7 @@ def _pdf_page_text(page, number: int = 0, origins: Origins | None = None) -> str
 # pdfplumber finds: within this many points of its top or bottom edge, in
 # a band of lines at most `_STRAY_BAND` tall.
 _STRAY_GAP = 18.0
-_STRAY_BAND = 60.0
+_STRAY_BAND = 100.0
 _STRAY_LINE_GAP = 14.0
 # A stray row must have this many number cells: a sentence above a table
 # with a figure or two in it is prose, not a row.
