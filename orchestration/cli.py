@@ -259,6 +259,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     scores = evaluate(args.db, args.gold_dir)
     print(format_scores(scores))
     wrong = sum(s.wrong_published + s.undecided_published for s in scores)
+    if args.exact:
+        inexact = sum(s.cells - s.exact + s.meta_fields - s.meta_exact + s.undecided_published for s in scores)
+        if inexact or not scores:
+            print(f"ogi eval --exact: {inexact} gold cell(s) or metadata field(s) not exact", file=sys.stderr)
+            return 1
     return 1 if wrong else 0
 
 
@@ -307,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="compare the warehouse with gold files: cell and metadata accuracy")
     p.add_argument("gold_dir", help="folder of gold JSON files (format of ../shared/corpus/gold)")
     p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--exact", action="store_true", help="exit 1 unless every gold cell and metadata field is exact")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("synth", help="generate realistic sample reports with known truth")
