@@ -186,6 +186,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"ogi export: {exc}", file=sys.stderr)
         return 2
+    if args.format == "xlsx":
+        print(f"{written[0].path}  (sheets: " + ", ".join(f"{t.table} {t.rows} rows" for t in written) + ", 说明)")
+        return 0
     for t in written:
         print(f"{t.path}  {t.rows} rows")
     return 0
@@ -286,9 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit_options(p)
     p.set_defaults(func=cmd_backfill)
 
-    p = sub.add_parser("export", help="write the published tables of the snapshot as files, one per table")
+    p = sub.add_parser(
+        "export",
+        help="write the published tables of the snapshot as files, one per table (parquet, csv), "
+        "or one Excel workbook in the official form's layout (xlsx: DIR/ogi.xlsx)",
+    )
     p.add_argument("dir", help="output folder (created if needed)")
-    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_export)
 
