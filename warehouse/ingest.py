@@ -21,7 +21,8 @@ import polars as pl
 
 from warehouse import db
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".html", ".htm", ".shtml", ".pdf", ".docx"})
+# .doc/.wps: legacy Word, converted by LibreOffice in the clean stage (warehouse.convert).
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"})
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused, not read into memory
 
 

@@ -26,8 +26,8 @@ CREATE TABLE IF NOT EXISTS staging.cleaned_text (
 );
 COMMENT ON TABLE staging.cleaned_text IS 'Cleaned text of each readable document: tables as rows of cells, site chrome removed; all offsets elsewhere refer to this text.';
 COMMENT ON COLUMN staging.cleaned_text.doc_id IS 'Document id.';
-COMMENT ON COLUMN staging.cleaned_text.kind IS 'How the file was read: text, html, pdf or docx.';
-COMMENT ON COLUMN staging.cleaned_text.encoding IS 'Character encoding detected (utf-8, gb18030, utf-16 ...), or pdf/docx.';
+COMMENT ON COLUMN staging.cleaned_text.kind IS 'How the file was read: text, html, pdf, docx, or doc (a legacy .doc/.wps converted to DOCX by LibreOffice).';
+COMMENT ON COLUMN staging.cleaned_text.encoding IS 'Character encoding detected (utf-8, gb18030, utf-16 ...), or pdf/docx, or doc→docx / wps→docx for converted legacy Word files.';
 COMMENT ON COLUMN staging.cleaned_text.text IS 'The cleaned text.';
 COMMENT ON COLUMN staging.cleaned_text.char_count IS 'Length of the cleaned text in characters.';
 
