@@ -183,9 +183,11 @@ def ingest_files(
         pending_bytes += len(data)
         if pending_bytes >= batch_bytes:
             flush()
-        if progress and stats.seen % 1000 == 0:
+        if progress and stats.seen % 200 == 0:
             progress("raw_documents", stats.seen, 0)
     flush()
+    if progress:
+        progress("raw_documents", stats.seen, stats.seen)
     stats.seconds = time.perf_counter() - started
     return stats
 
