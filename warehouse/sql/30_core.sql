@@ -184,6 +184,6 @@ COMMENT ON TABLE core.load_errors IS 'Every file that could not be taken in, and
 COMMENT ON COLUMN core.load_errors.source_path IS 'The file concerned.';
 COMMENT ON COLUMN core.load_errors.doc_id IS 'sha256 of its bytes; NULL when the bytes could not even be read.';
 COMMENT ON COLUMN core.load_errors.stage IS 'read, decode, clean, metadata, sections, tables ...';
-COMMENT ON COLUMN core.load_errors.error IS 'Short stable code: empty_file, not_a_report, pdf_no_text_layer, undecodable ...';
+COMMENT ON COLUMN core.load_errors.error IS 'Short stable code: empty_file, not_a_report, pdf_no_text_layer, undecodable, needs_converter ... (every code and what to do: docs/contract.md).';
 COMMENT ON COLUMN core.load_errors.message IS 'What went wrong, for a maintainer.';
 COMMENT ON COLUMN core.load_errors."at" IS 'When it happened.';
