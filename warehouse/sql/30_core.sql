@@ -162,7 +162,7 @@ CREATE TABLE IF NOT EXISTS core.check_results (
 COMMENT ON TABLE core.check_results IS 'Every quality rule on every report: the gate that decides publication.';
 COMMENT ON COLUMN core.check_results.doc_id IS 'Report id; NULL for corpus-level rules.';
 COMMENT ON COLUMN core.check_results.suite IS 'Suite the rule belongs to (table_arithmetic, completeness, parsing ...).';
-COMMENT ON COLUMN core.check_results.rule IS 'Rule id from the catalogue (format-reference §6, or our own listed in the README).';
+COMMENT ON COLUMN core.check_results.rule IS 'Rule id from the catalogue (format-reference §6, or our own; all listed in docs/rules.md).';
 COMMENT ON COLUMN core.check_results.severity IS 'blocking (a failure quarantines the report) or warning.';
 COMMENT ON COLUMN core.check_results.status IS 'pass, fail or not_assessable.';
 COMMENT ON COLUMN core.check_results.observed IS 'What the report says (e.g. the printed total).';
