@@ -13,13 +13,11 @@ from gold import doc_id_for, status_and_blocking_failures
 from orchestration.cli import main as ogi
 from warehouse.evaluate import evaluate
 
-# The one gold cell the document itself does not decide: `693665` has ten splits
-# consistent with every identity, two of them with 665 in force (6|93|665 and
-# 69|3|665) and the others not; the prose says nothing of 规范性文件. The gold value
-# needs information outside the document, so the warehouse stores NULL.
-UNDECIDABLE_IN_DOCUMENT = {
-    ("pingtan_syq_2021.txt", "active_disclosure.normative_documents.in_force: missing, want 665"),
-}
+# Gold cells the document itself does not decide. There was one: pingtan_syq_2021's
+# 规范性文件 现行有效 (`693665` has ten splits consistent with every identity, two of
+# them with 665 in force); since the corpus's second round its gold is null too, as
+# the warehouse stores it, so nothing is left here.
+UNDECIDABLE_IN_DOCUMENT: set[tuple[str, str]] = set()
 
 
 @pytest.fixture(scope="module")
