@@ -34,16 +34,18 @@ run: $(STAMP)
 # Where they are missing they are installed if this is root with apt-get; anywhere else
 # those tests are skipped with a message saying how to install them (CI=true: they fail).
 test-tools:
-	@missing=""; \
-	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || missing="$$missing chromium fonts-wqy-microhei"; \
-	command -v soffice >/dev/null || command -v libreoffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
+	@browser=""; office=""; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || browser="chromium fonts-wqy-microhei"; \
+	command -v soffice >/dev/null || command -v libreoffice >/dev/null || office="libreoffice-writer-nogui"; \
+	if [ -z "$$browser$$office" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing Debian packages for the browser and legacy Word tests:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  echo "installing Debian packages for the browser and legacy Word tests: $$browser $$office"; \
+	  apt-get update -qq; \
+	  if [ -n "$$browser" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$browser >/dev/null; fi; \
+	  if [ -n "$$office" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$office >/dev/null; fi; \
 	else \
-	  echo "not installed:$$missing — the tests that need them will be skipped (not root, or no apt-get)."; \
-	  echo "  to run them: sudo apt-get install$$missing   (or put chromium / soffice on PATH)"; \
+	  echo "not installed: $$browser $$office — the tests that need them will be skipped (not root, or no apt-get)."; \
+	  echo "  to run them: sudo apt-get install $$browser $$office   (or put chromium / soffice on PATH)"; \
 	fi
 
 test: $(STAMP) test-tools
