@@ -5,10 +5,16 @@ Shown only when both stdout and stderr are terminals (an interactive
 written, so logs stay clean. The bars go to stderr, so `ogi load … | tee`
 keeps only the summary. A stage over in less than `delay` seconds never
 shows a bar at all: a small load prints just its summary.
+
+`$OGI_PROGRESS` overrides the choice: `bars`, `lines` (one line on stderr
+when a stage finishes: `  cleaned_text 2005/2005`, for a log that should
+show where a load is) or `none`; the default `auto` is bars on a terminal,
+nothing elsewhere.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from tqdm import tqdm
@@ -30,6 +36,34 @@ _COUNT_ONLY = "{desc} {n_fmt} [{elapsed}, {rate_fmt}]"
 
 def interactive() -> bool:
     return sys.stdout.isatty() and sys.stderr.isatty()
+
+
+def for_this_process():
+    """The progress sink `$OGI_PROGRESS` and the terminal call for."""
+    mode = (os.environ.get("OGI_PROGRESS") or "auto").strip().lower()
+    if mode == "lines":
+        return StageLines()
+    if mode == "bars" or (mode == "auto" and interactive()):
+        return StageBars()
+    return Quiet()
+
+
+class Quiet:
+    def update(self, stage: str, done: int, total: int) -> None:
+        pass
+
+
+class StageLines:
+    """One line per finished stage on stderr (`OGI_PROGRESS=lines`)."""
+
+    def __init__(self, file=None) -> None:
+        self.file = file
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if total and done >= total:
+            out = self.file or sys.stderr
+            out.write(f"  {stage:<16} {done}/{total}\n")
+            out.flush()
 
 
 class StageBars:

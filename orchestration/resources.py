@@ -87,16 +87,15 @@ class WarehouseResource(dg.ConfigurableResource):
         """Progress bars on stderr for long CLI loads (orchestration.progress).
 
         Only on a terminal (stdout and stderr both): in a log, a pipe, cron or
-        CI nothing is written; the load's summary says what happened.
+        CI nothing is written (unless `$OGI_PROGRESS` says otherwise); the
+        load's summary says what happened.
         """
         if not self.show_progress:
             return
-        from orchestration.progress import StageBars, interactive
+        sink = getattr(self, "_progress_sink", None)
+        if sink is None:
+            from orchestration.progress import for_this_process
 
-        bars = getattr(self, "_bars", None)
-        if bars is None:
-            if not interactive():
-                return
-            bars = StageBars()
-            object.__setattr__(self, "_bars", bars)
-        bars.update(stage, done, total)
+            sink = for_this_process()
+            object.__setattr__(self, "_progress_sink", sink)
+        sink.update(stage, done, total)

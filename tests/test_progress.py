@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from orchestration.progress import StageBars
+from orchestration.progress import Quiet, StageBars, StageLines, for_this_process
 from orchestration.resources import WarehouseResource
 
 
@@ -42,3 +42,19 @@ def test_quiet_when_stdout_is_not_a_terminal(capsys) -> None:
     resource.progress("cleaned_text", 10, 10)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_ogi_progress_chooses_lines_bars_or_nothing(monkeypatch) -> None:
+    monkeypatch.setenv("OGI_PROGRESS", "lines")
+    assert isinstance(for_this_process(), StageLines)
+    monkeypatch.setenv("OGI_PROGRESS", "none")
+    assert isinstance(for_this_process(), Quiet)
+    monkeypatch.setenv("OGI_PROGRESS", "bars")
+    assert isinstance(for_this_process(), StageBars)
+    monkeypatch.delenv("OGI_PROGRESS")
+    assert isinstance(for_this_process(), Quiet), "auto: not a terminal under pytest"
+    out = io.StringIO()
+    lines = StageLines(file=out)
+    lines.update("cleaned_text", 0, 5)
+    lines.update("cleaned_text", 5, 5)
+    assert out.getvalue() == "  cleaned_text     5/5\n"

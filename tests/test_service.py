@@ -484,10 +484,11 @@ def test_sigkill_mid_load_leaves_published_untouched_and_the_next_load_completes
             [OGI_BIN, "load", str(SEEDS), str(synth_dir), "--db", str(db)],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            env={**os.environ, "OGI_PROGRESS": "lines"},  # not a terminal: no bars, one line per finished stage
         )
         try:
             if kill_at == "parsing":
-                # Progress lines are written when a stage finishes: the load is now in report_metadata.
+                # A progress line is written when a stage finishes: the load is now in report_metadata.
                 _wait_for(lambda: "cleaned_text" in stderr_path.read_text(), proc)
             else:
                 _wait_for(lambda: bool(stale_temp_files(snapshot)), proc)
