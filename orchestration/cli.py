@@ -1,4 +1,4 @@
-"""`ogi`: the command line of the warehouse (see warehouse-contract.md).
+"""`ogi`: the command line of the warehouse (see docs/contract.md).
 
 `load`, `check` and `backfill` run the same Dagster jobs that `dagster dev`
 shows, in-process, so a CLI load and a scheduled load are one code path;
