@@ -17,8 +17,8 @@ Severity decides publication:
   `expected`, `location`, `evidence`, and the message starts with
   "[info] note:". `WHERE message LIKE '[info] note:%'` lists them.
 
-The README's rule table is generated from this module (`python -m
-expectations.catalogue`), so the two cannot disagree.
+The rule table of docs/rules.md is generated from this module (`make docs`; `python -m
+expectations.catalogue` prints it), so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -394,7 +394,7 @@ def rule(rule_id: str) -> Rule:
 
 
 def markdown_table() -> str:
-    """The catalogue as a Markdown table, for the README."""
+    """The catalogue as a Markdown table, for docs/rules.md."""
     lines = ["| id | suite | severity | rule | basis |", "|---|---|---|---|---|"]
     for r in _RULES:
         lines.append(f"| {r.id} | {r.suite} | {r.severity} | {r.description} | {r.basis} |")

@@ -1,4 +1,4 @@
-"""`ogi`: the command line of the warehouse (see warehouse-contract.md).
+"""`ogi`: the command line of the warehouse (see docs/contract.md).
 
 `load`, `check` and `backfill` run the same Dagster jobs that `dagster dev`
 shows, in-process, so a CLI load and a scheduled load are one code path;
@@ -186,6 +186,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"ogi export: {exc}", file=sys.stderr)
         return 2
+    if args.format == "xlsx":
+        print(f"{written[0].path}  (sheets: " + ", ".join(f"{t.table} {t.rows} rows" for t in written) + ", 说明)")
+        return 0
     for t in written:
         print(f"{t.path}  {t.rows} rows")
     return 0
@@ -266,6 +269,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     scores = evaluate(args.db, args.gold_dir)
     print(format_scores(scores))
     wrong = sum(s.wrong_published + s.undecided_published for s in scores)
+    if args.exact:
+        inexact = sum(s.cells - s.exact + s.meta_fields - s.meta_exact + s.undecided_published for s in scores)
+        if inexact or not scores:
+            print(f"ogi eval --exact: {inexact} gold cell(s) or metadata field(s) not exact", file=sys.stderr)
+            return 1
     return 1 if wrong else 0
 
 
@@ -288,9 +296,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit_options(p)
     p.set_defaults(func=cmd_backfill)
 
-    p = sub.add_parser("export", help="write the published tables of the snapshot as files, one per table")
+    p = sub.add_parser(
+        "export",
+        help="write the published tables of the snapshot as files, one per table (parquet, csv), "
+        "or one Excel workbook in the official form's layout (xlsx: DIR/ogi.xlsx)",
+    )
     p.add_argument("dir", help="output folder (created if needed)")
-    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_export)
 
@@ -314,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="compare the warehouse with gold files: cell and metadata accuracy")
     p.add_argument("gold_dir", help="folder of gold JSON files (format of ../shared/corpus/gold)")
     p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--exact", action="store_true", help="exit 1 unless every gold cell and metadata field is exact")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("synth", help="generate realistic sample reports with known truth")

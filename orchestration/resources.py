@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,23 +84,18 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
 
     def progress(self, stage: str, done: int, total: int) -> None:
-        """A progress indicator on stderr for long CLI loads.
+        """Progress bars on stderr for long CLI loads (orchestration.progress).
 
-        On a terminal one line per stage is redrawn in place; in a log (CI,
-        cron) only the stage's final count is written, once.
+        Only on a terminal (stdout and stderr both): in a log, a pipe, cron or
+        CI nothing is written (unless `$OGI_PROGRESS` says otherwise); the
+        load's summary says what happened.
         """
         if not self.show_progress:
             return
-        finished = bool(total) and done >= total
-        if not sys.stderr.isatty():
-            if finished:
-                sys.stderr.write(f"  {stage:<16} {done}/{total}\n")
-                sys.stderr.flush()
-            return
-        now = time.monotonic()
-        if not finished and done and now - getattr(self, "_last_tick", 0.0) < 0.5:
-            return
-        object.__setattr__(self, "_last_tick", now)
-        count = f"{done}/{total}" if total else f"{done}"
-        sys.stderr.write(f"\r  {stage:<16} {count:>15}" + ("\n" if finished else ""))
-        sys.stderr.flush()
+        sink = getattr(self, "_progress_sink", None)
+        if sink is None:
+            from orchestration.progress import for_this_process
+
+            sink = for_this_process()
+            object.__setattr__(self, "_progress_sink", sink)
+        sink.update(stage, done, total)

@@ -375,7 +375,7 @@ def test_prose_figures_are_not_table_rows():
 def pingtan_db(tmp_path_factory) -> Path:
     inbox = tmp_path_factory.mktemp("pingtan")
     for path in sorted(CORPUS.glob("pingtan_syq_20[12]*.txt")):
-        shutil.copy(path, inbox / path.name)
+        shutil.copyfile(path, inbox / path.name)
     assert len(list(inbox.iterdir())) == 8  # 2011 … 2025: the pre-2019 pages load alongside
     db = tmp_path_factory.mktemp("db") / "ogi.duckdb"
     assert ogi(["load", str(inbox), "--db", str(db), "--quiet"]) == 0

@@ -20,7 +20,8 @@ def test_eval_reports_full_accuracy_on_seeds_and_catches_a_wrong_gold(tmp_path: 
 
     # A gold file that disagrees with the document: the tool must say a wrong value is published.
     gold = tmp_path / "gold"
-    shutil.copytree(SEEDS / "gold", gold)
+    shutil.copytree(SEEDS / "gold", gold, copy_function=shutil.copyfile)
+    gold.chmod(0o755)  # copytree copies the folder's mode too: shared/ may be read-only
     path = gold / "002_0413918a63fee9e6.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["active_disclosure"]["fees.amount"] = 61

@@ -13,7 +13,7 @@ from warehouse.ingest import ingest_files
 
 def _copy_seeds(folder: Path) -> list[Path]:
     folder.mkdir()
-    return [Path(shutil.copy(p, folder)) for p in sorted(SEEDS.glob("*.txt"))]
+    return [Path(shutil.copyfile(p, folder / p.name)) for p in sorted(SEEDS.glob("*.txt"))]
 
 
 def test_a_reload_reads_no_unchanged_file(tmp_path: Path, monkeypatch) -> None:
@@ -41,7 +41,7 @@ def test_a_reload_reads_no_unchanged_file(tmp_path: Path, monkeypatch) -> None:
 
 def test_the_same_bytes_under_a_new_name_are_one_document(tmp_path: Path) -> None:
     files = _copy_seeds(tmp_path / "in")
-    shutil.copy(files[1], tmp_path / "in" / "copy of 001.txt")
+    shutil.copyfile(files[1], tmp_path / "in" / "copy of 001.txt")
     with db.connect(tmp_path / "ogi.duckdb") as con:
         stats = ingest_files(con, [tmp_path / "in"])
         assert (stats.seen, stats.new, stats.already_loaded) == (6, 5, 1)

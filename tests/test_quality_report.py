@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from browser import dump_dom, find_chromium, parse_dom, png_stats, screenshot
+from system_tools import require
 from conftest import CORPUS, SEEDS
 from expectations.catalogue import RULES
 from orchestration.cli import main as ogi
@@ -419,14 +420,8 @@ def test_lists_stay_paginated_and_capped_at_scale(tmp_path) -> None:
 
 
 def require_chromium() -> str:
-    """The browser, or a failure (never a skip): CI must not pass without the browser check."""
-    binary = find_chromium()
-    if binary is None:
-        pytest.fail(
-            "headless Chromium is required for the report's browser test and was not found on PATH; "
-            ".ci/run installs it (apt-get install chromium) — on a dev machine: apt-get install -y chromium"
-        )
-    return binary
+    """The browser; without one the test is skipped with how to install it (under CI it fails)."""
+    return require(find_chromium(), "Headless Chromium (for the quality report's browser test)", "chromium fonts-wqy-microhei", "OGI_CHROMIUM")
 
 
 def test_report_renders_in_headless_chromium(warehouse, tmp_path) -> None:

@@ -135,8 +135,8 @@ def inbox(tmp_path: Path, monkeypatch) -> Path:
 
 def test_sensor_one_run_per_batch_skips_known_content_and_reprocesses_only_changed_file(tmp_path: Path, inbox: Path) -> None:
     db = tmp_path / "wh" / "ogi.duckdb"
-    shutil.copy(SEEDS / SEED_001, inbox / SEED_001)
-    shutil.copy(SEEDS / SEED_002, inbox / SEED_002)
+    shutil.copyfile(SEEDS / SEED_001, inbox / SEED_001)
+    shutil.copyfile(SEEDS / SEED_002, inbox / SEED_002)
     with dg.instance_for_test() as instance:
         first = _tick(instance, None)
         assert len(first.run_requests) == 1
@@ -165,7 +165,7 @@ def test_sensor_one_run_per_batch_skips_known_content_and_reprocesses_only_chang
         text = changed.read_text(encoding="utf-8")
         assert text.count(T3_03_ROW) == 1
         changed.write_text(text.replace(T3_03_ROW, T3_03_BAD), encoding="utf-8")
-        shutil.copy(SEEDS / SEED_002, inbox / "copy_of_002.txt")
+        shutil.copyfile(SEEDS / SEED_002, inbox / "copy_of_002.txt")
         third = _tick(instance, second.cursor)
         assert len(third.run_requests) == 1
         request = third.run_requests[0]
@@ -197,7 +197,7 @@ def test_sensor_retries_a_failed_batch_then_gives_up_until_the_file_changes(tmp_
     blocker.write_text("a file where the warehouse folder should be")
     broken_db = blocker / "ogi.duckdb"  # every step fails: its folder cannot be created
     report = inbox / SEED_002
-    shutil.copy(SEEDS / SEED_002, report)
+    shutil.copyfile(SEEDS / SEED_002, report)
     with dg.instance_for_test() as instance:
         tick = _tick(instance, None)
         (request,) = tick.run_requests
@@ -484,10 +484,11 @@ def test_sigkill_mid_load_leaves_published_untouched_and_the_next_load_completes
             [OGI_BIN, "load", str(SEEDS), str(synth_dir), "--db", str(db)],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            env={**os.environ, "OGI_PROGRESS": "lines"},  # not a terminal: no bars, one line per finished stage
         )
         try:
             if kill_at == "parsing":
-                # Progress lines are written when a stage finishes: the load is now in report_metadata.
+                # A progress line is written when a stage finishes: the load is now in report_metadata.
                 _wait_for(lambda: "cleaned_text" in stderr_path.read_text(), proc)
             else:
                 _wait_for(lambda: bool(stale_temp_files(snapshot)), proc)

@@ -111,6 +111,8 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
         doc_ids = with_neighbours(con, pending_doc_ids(con, STAGE, "SELECT doc_id, rowid AS pos FROM core.reports"))
     stats.pending = len(doc_ids)
     done = 0
+    if progress:
+        progress(STAGE, 0, len(doc_ids))
     for batch in agency_batches(con, doc_ids, batch_size):
         rows = check_rows(con, batch)
         _commit(con, batch, rows, stats)

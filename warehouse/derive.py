@@ -5,7 +5,7 @@ take plain values read from the layer below, call the pure transforms and
 return each table's rows as columns (name → values, without doc_id), ready
 for a bulk insert: converting results costs the workers' cores and not the
 parent's, and columns pickle and become frames several times faster than
-row dicts. They import nothing but the transforms
+row dicts. They import nothing but the transforms and warehouse.convert
 (a worker's memory limit is for the document, not for DuckDB or Polars), and
 they raise only TransformError; the workers turn anything else into a
 per-document error.
@@ -14,10 +14,12 @@ per-document error.
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
 
 from transforms import pipeline
 from transforms.agencies import agency_key
 from transforms.model import Section, TransformError
+from warehouse import convert
 
 Columns = dict[str, list]
 Tables = dict[str, Columns]
@@ -29,15 +31,25 @@ def _columns(names: tuple[str, ...], rows: list[tuple]) -> Columns:
     return {name: list(values) for name, values in zip(names, zip(*rows))}
 
 
-def clean(content: bytes, file_name: str) -> Tables:
-    """raw.documents bytes → one staging.cleaned_text row."""
+def clean(content: bytes, file_name: str, convert_seconds: float = convert.DEFAULT_SECONDS) -> Tables:
+    """raw.documents bytes → one staging.cleaned_text row.
+
+    A legacy Word file (.doc/.wps, OLE2) is first converted to DOCX by
+    LibreOffice (warehouse.convert) and then read like any DOCX; its kind is
+    `doc` and its encoding says what it was converted from (`wps→docx`).
+    """
+    kind = encoding = None
+    if convert.is_legacy_word(content, file_name):
+        ext = PurePath(file_name).suffix.lower().lstrip(".")
+        content = convert.legacy_word_to_docx(content, file_name, timeout=convert_seconds)
+        file_name, kind, encoding = str(PurePath(file_name).with_suffix(".docx")), "doc", f"{ext}→docx"
     extracted = pipeline.extract_document(content, file_name)
     origins = json.dumps({str(k): v for k, v in extracted.origins.items()}, ensure_ascii=False) if extracted.origins else None
     return {
         "staging.cleaned_text": _columns(
             ("kind", "encoding", "text", "char_count", "input_format", "cell_origins"),
-            [(extracted.kind, extracted.encoding, extracted.text, len(extracted.text),
-              pipeline.input_format(extracted, file_name), origins)],
+            [(kind or extracted.kind, encoding or extracted.encoding, extracted.text, len(extracted.text),
+              "doc" if kind == "doc" else pipeline.input_format(extracted, file_name), origins)],
         )
     }
 

@@ -1,5 +1,8 @@
 """`ogi export`: the published tables as files, one per table, from the published snapshot.
 
+`--format xlsx` writes one workbook in the official form's layout instead
+(warehouse/workbook.py).
+
 Reads the snapshot (never the working file), so an export can run while a
 load is in progress and always shows one complete published state. Each
 file is written under a temporary name and renamed into place, so a
@@ -16,7 +19,7 @@ import duckdb
 
 from warehouse.snapshot import PUBLISHED_TABLES, published_path
 
-FORMATS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)"}
+FORMATS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)", "xlsx": None}
 
 
 class ExportError(Exception):
@@ -39,6 +42,11 @@ def export_published(db_path: str | Path, out_dir: str | Path, fmt: str = "parqu
         raise ExportError(f"no published snapshot at {snapshot}: run `ogi load` first")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        from warehouse.workbook import WORKBOOK_NAME, write_workbook
+
+        path, rows = write_workbook(snapshot, out / WORKBOOK_NAME)
+        return [ExportedTable(sheet, path, n) for sheet, n in rows.items()]
     written: list[ExportedTable] = []
     con = duckdb.connect(str(snapshot), read_only=True)
     try:

@@ -22,7 +22,10 @@ import polars as pl
 from warehouse import db
 
 # .md/.markdown are text layouts (PDF converters and OCR tools write Markdown): read like .txt.
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx"})
+# .doc/.wps: legacy Word, converted by LibreOffice in the clean stage (warehouse.convert).
+SUPPORTED_EXTENSIONS = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"}
+)
 # ... except a folder's own documentation (../shared/corpus/README.md): never a report.
 _FOLDER_DOCS = frozenset({"readme.md", "readme.markdown", "changelog.md", "license.md", "contributing.md"})
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are refused, not read into memory
@@ -185,9 +188,11 @@ def ingest_files(
         pending_bytes += len(data)
         if pending_bytes >= batch_bytes:
             flush()
-        if progress and stats.seen % 1000 == 0:
+        if progress and stats.seen % 200 == 0:
             progress("raw_documents", stats.seen, 0)
     flush()
+    if progress:
+        progress("raw_documents", stats.seen, stats.seen)
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -8,11 +8,15 @@ warehouse.derive; this module only says where the inputs come from.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import os
+
 import polars as pl
 
 import transforms
 from transforms.model import TransformError
-from warehouse import derive
+from warehouse import convert, derive
 from warehouse.stages import BatchResult, Progress, Stage, StageInput, StageStats, run_stage
 from warehouse.workers import Limits, shared_pool
 
@@ -154,7 +158,7 @@ def _select_batch(con, sql: str, doc_ids: list[str], **ranged: str) -> list[tupl
         con.unregister("_ogi_sel")
 
 
-def _read_clean(con, doc_ids: list[str]) -> list[StageInput]:
+def _read_clean(con, doc_ids: list[str], convert_seconds: float = convert.DEFAULT_SECONDS) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT d.doc_id, d.source_path, d.file_name, d.content FROM raw.documents d JOIN _ogi_sel USING (doc_id) "
@@ -162,7 +166,26 @@ def _read_clean(con, doc_ids: list[str]) -> list[StageInput]:
         doc_ids,
         d="raw.documents",
     )
-    return [StageInput(doc_id, path, (bytes(content), name)) for doc_id, path, name, content in rows]
+    return [StageInput(doc_id, path, (bytes(content), name, convert_seconds)) for doc_id, path, name, content in rows]
+
+
+def convert_seconds(limits: Limits | None) -> float:
+    """LibreOffice's time limit per file: `$OGI_CONVERT_SECONDS` (default 60), and always within the
+    document's own limit, so the converter is stopped (and its processes killed) before the worker is."""
+    configured = float(os.environ.get("OGI_CONVERT_SECONDS") or convert.DEFAULT_SECONDS)
+    return max(1.0, min(configured, 0.8 * (limits or Limits()).seconds))
+
+
+def retry_needing_converter(con) -> int:
+    """Legacy Word files stored while LibreOffice was missing are pending again once it is found."""
+    if convert.find_soffice() is None:
+        return 0
+    (n,) = con.execute(
+        "SELECT count(*) FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'needs_converter'"
+    ).fetchone()
+    if n:
+        con.execute("DELETE FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'needs_converter'")
+    return n
 
 
 def _read_metadata(con, doc_ids: list[str]) -> list[StageInput]:
@@ -267,7 +290,9 @@ def _run(con, stage: Stage, progress: Progress | None, batch_size: int, limits: 
 
 
 def run_clean(con, progress: Progress | None = None, batch_size: int = 200, limits: Limits | None = None) -> StageStats:
-    return _run(con, CLEAN, progress, batch_size, limits)
+    retry_needing_converter(con)
+    stage = dataclasses.replace(CLEAN, read=functools.partial(_read_clean, convert_seconds=convert_seconds(limits)))
+    return _run(con, stage, progress, batch_size, limits)
 
 
 def run_metadata(con, progress: Progress | None = None, batch_size: int = 500, limits: Limits | None = None) -> StageStats:

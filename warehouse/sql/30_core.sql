@@ -183,7 +183,7 @@ CREATE TABLE IF NOT EXISTS core.check_results (
 COMMENT ON TABLE core.check_results IS 'Every quality rule on every report: the gate that decides publication.';
 COMMENT ON COLUMN core.check_results.doc_id IS 'Report id; NULL for corpus-level rules.';
 COMMENT ON COLUMN core.check_results.suite IS 'Suite the rule belongs to (table_arithmetic, completeness, parsing ...).';
-COMMENT ON COLUMN core.check_results.rule IS 'Rule id from the catalogue (format-reference §6, or our own listed in the README).';
+COMMENT ON COLUMN core.check_results.rule IS 'Rule id from the catalogue (format-reference §6, or our own; all listed in docs/rules.md).';
 COMMENT ON COLUMN core.check_results.severity IS 'blocking (a failure quarantines the report) or warning.';
 COMMENT ON COLUMN core.check_results.status IS 'pass, fail or not_assessable.';
 COMMENT ON COLUMN core.check_results.observed IS 'What the report says (e.g. the printed total).';
@@ -205,6 +205,6 @@ COMMENT ON TABLE core.load_errors IS 'Every file that could not be taken in, and
 COMMENT ON COLUMN core.load_errors.source_path IS 'The file concerned.';
 COMMENT ON COLUMN core.load_errors.doc_id IS 'sha256 of its bytes; NULL when the bytes could not even be read.';
 COMMENT ON COLUMN core.load_errors.stage IS 'read, decode, clean, metadata, sections, tables ...';
-COMMENT ON COLUMN core.load_errors.error IS 'Short stable code: empty_file, not_a_report, pdf_no_text_layer, undecodable ...';
+COMMENT ON COLUMN core.load_errors.error IS 'Short stable code: empty_file, not_a_report, pdf_no_text_layer, undecodable, needs_converter ... (every code and what to do: docs/contract.md).';
 COMMENT ON COLUMN core.load_errors.message IS 'What went wrong, for a maintainer.';
 COMMENT ON COLUMN core.load_errors."at" IS 'When it happened.';
