@@ -389,6 +389,39 @@ _RULES: tuple[Rule, ...] = (
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
 
 
+# Which cells each identity vouches for: (rule, fact table, row or item,
+# column or metric), "*" for any. A fact cell is *verified* when at least one
+# rule covering it passed for its report and none covering it failed
+# (warehouse.checking writes `verified` / `verified_by`). Only identities
+# count -- equalities that a wrong cell breaks -- never inequalities or
+# plausibility bounds; table 二 has none of its own, so its cells are
+# vouched for only by the prose and the previous year (Y-02).
+_T3_RESULT_ROWS = (
+    "granted", "partly_granted",
+    "denied_state_secret", "denied_law_forbids", "denied_safety_stability", "denied_third_party",
+    "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_inquiry",
+    "unable_not_held", "unable_needs_creation", "unable_unclear",
+    "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive", "rejected_confirmation",
+    "other_no_correction", "other_unpaid_fee", "other_other", "other_handling", "total_processed",
+)
+COVERAGE: tuple[tuple[str, str, str, str], ...] = (
+    ("T3-01", "fact_requests", "*", "*"),
+    *(("T3-02", "fact_requests", row, "*") for row in _T3_RESULT_ROWS),
+    *(("T3-03", "fact_requests", row, "*") for row in ("new_received", "carried_over", "total_processed", "carried_forward")),
+    ("Y-01", "fact_requests", "carried_over", "*"),
+    ("Y-01", "fact_requests", "carried_forward", "*"),
+    *(("X-01", "fact_requests", row, "total") for row in ("new_received", "carried_over", "total_processed", "carried_forward")),
+    ("T4-01", "fact_review_litigation", "review", "*"),
+    ("T4-02", "fact_review_litigation", "litigation_direct", "*"),
+    ("T4-03", "fact_review_litigation", "litigation_after_review", "*"),
+    *(("X-03", "fact_review_litigation", p, "total") for p in ("review", "litigation_direct", "litigation_after_review")),
+    *(("X-04", "fact_active_disclosure", item, "*") for item in ("regulations", "normative_documents")),
+    *(("Y-02", "fact_active_disclosure", item, m) for item in ("regulations", "normative_documents")
+      for m in ("issued", "repealed", "in_force")),
+)
+assert {r for r, *_ in COVERAGE} <= set(RULES)
+
+
 def rule(rule_id: str) -> Rule:
     return RULES[rule_id]
 

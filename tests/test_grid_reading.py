@@ -234,3 +234,53 @@ def test_table_two_header_wrapped_over_two_lines_reads_by_column():
     assert got[("active", "normative_documents", "new_made")] == 3
     assert got[("active", "normative_documents", "new_published")] is None
     assert got[("active", "normative_documents", "total_published")] == 40
+
+
+# --- verified cells (the trust gate's marks) ---------------------------------------
+
+
+def test_cells_are_verified_by_the_identities_that_cover_them(tmp_path):
+    """A clean report's table 三/四 cells are verified by the identities that
+    passed; a report whose 总计 breaks T3-02/T3-03 has none of table 三 verified;
+    a blank cell is never verified; table 二 without prose or a previous
+    year is kept but unverified."""
+    import shutil
+
+    import duckdb
+
+    from conftest import SEEDS
+    from orchestration.cli import main as ogi
+
+    for name in ("huaianshi_2024.pdf", "pingtan_nyn_2021.txt"):
+        shutil.copyfile(CORPUS / name, tmp_path / name)
+    shutil.copyfile(next(SEEDS.glob("002_*.txt")), tmp_path / "seed002.txt")
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(tmp_path), "--db", str(db), "--quiet"]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        def share(name: str, table: str) -> tuple[int, int]:
+            return con.execute(
+                f"""SELECT count(*) FILTER (WHERE f.verified), count(*) FROM core.{table} f
+                    JOIN core.reports r USING (doc_id) WHERE r.source_path LIKE ? AND f.source = 'table'""",
+                [f"%{name}"],
+            ).fetchone()
+
+        ok, n = share("huaianshi_2024.pdf", "fact_requests")
+        assert ok == n == 175
+        by = con.execute(
+            """SELECT verified_by FROM core.fact_requests f JOIN core.reports r USING (doc_id)
+               WHERE r.source_path LIKE '%huaianshi_2024.pdf' AND row_code = 'new_received' AND applicant = 'total'"""
+        ).fetchone()[0]
+        assert by == ["T3-01", "T3-03", "X-01"]  # the prose states the same 新收 total
+        ok, n = share("huaianshi_2024.pdf", "fact_review_litigation")
+        assert ok == n == 15
+        ok, n = share("pingtan_nyn_2021.txt", "fact_requests")
+        assert (ok, n) == (0, 175)
+        # table 二 of a report alone, no prose stating its figures: kept, not verified
+        ok, n = share("seed002.txt", "fact_active_disclosure")
+        assert n > 0 and ok == 0
+        nulls = con.execute(
+            "SELECT count(*) FROM core.fact_requests WHERE value IS NULL AND verified"
+        ).fetchone()[0]
+        assert nulls == 0
+        published = con.execute("SELECT count(*) FROM published.fact_requests WHERE verified").fetchone()[0]
+        assert published >= 175

@@ -19,6 +19,7 @@ from datetime import datetime
 
 import polars as pl
 
+from expectations.catalogue import COVERAGE
 from expectations.suites import check_rows
 from transforms import PARSER_VERSION
 from warehouse import db
@@ -97,9 +98,62 @@ def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> Non
             )
             stats.add_rows("core.check_results", db.write_frame(con, "core.check_results", rows))
             db.write_frame(con, "staging.stage_ledger", ledger)
+            mark_verified(con, "_ogi_check_batch")
     finally:
         con.unregister("_ogi_check_batch")
     stats.ok += len(batch)
+
+
+_COVERAGE = pl.DataFrame(
+    {"rule": [c[0] for c in COVERAGE], "tbl": [c[1] for c in COVERAGE],
+     "r": [c[2] for c in COVERAGE], "c": [c[3] for c in COVERAGE]},
+    schema={"rule": pl.String, "tbl": pl.String, "r": pl.String, "c": pl.String},
+)
+# Each fact table's row and column key columns.
+_KEYS = {
+    "fact_requests": ("row_code", "applicant"),
+    "fact_review_litigation": ("proceeding", "outcome"),
+    "fact_active_disclosure": ("item", "metric"),
+}
+
+
+def mark_verified(con, batch_view: str) -> None:
+    """Set `verified` / `verified_by` on the fact rows of the reports in `batch_view`.
+
+    A cell is verified when its value is a number, at least one identity
+    covering it (`expectations.catalogue.COVERAGE`) passed for its report,
+    and none covering it failed; `verified_by` lists the passing ones.
+    Runs in the check stage's transaction, right after the verdicts it
+    reads are written, so a fact row never carries a stale mark.
+    """
+    con.register("_ogi_coverage", _COVERAGE)
+    try:
+        for table, (row_key, col_key) in _KEYS.items():
+            con.execute(
+                f"""
+                UPDATE core.{table} f SET verified = v.ok, verified_by = v.rules
+                FROM (
+                    SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source,
+                           f.value IS NOT NULL AND count(c.rule) FILTER (WHERE c.status = 'pass') > 0
+                               AND count(c.rule) FILTER (WHERE c.status = 'fail') = 0 AS ok,
+                           CASE WHEN f.value IS NOT NULL AND count(c.rule) FILTER (WHERE c.status = 'fail') = 0
+                                THEN coalesce(list(DISTINCT c.rule ORDER BY c.rule) FILTER (WHERE c.status = 'pass'), [])
+                                ELSE [] END AS rules
+                    FROM core.{table} f
+                    JOIN {batch_view} b ON b.doc_id = f.doc_id
+                    LEFT JOIN (
+                        SELECT cv.r, cv.c, cr.doc_id, cr.rule, cr.status
+                        FROM _ogi_coverage cv JOIN core.check_results cr ON cr.rule = cv.rule
+                        JOIN {batch_view} b2 ON b2.doc_id = cr.doc_id
+                        WHERE cv.tbl = '{table}'
+                    ) c ON c.doc_id = f.doc_id AND (c.r = '*' OR c.r = f.{row_key}) AND (c.c = '*' OR c.c = f.{col_key})
+                    GROUP BY f.doc_id, f.{row_key}, f.{col_key}, f.source, f.value
+                ) v
+                WHERE f.doc_id = v.doc_id AND f.{row_key} = v.r AND f.{col_key} = v.c AND f.source = v.source
+                """
+            )
+    finally:
+        con.unregister("_ogi_coverage")
 
 
 def run_checks(con, *, everything: bool = False, progress: Progress | None = None, batch_size: int = 5000) -> StageStats:

@@ -48,6 +48,7 @@ class FileScore:
     wrong: int = 0
     wrong_published: int = 0
     undecided_published: int = 0
+    unverified_published: int = 0  # published cells with a number that no identity vouches for
     meta_fields: int = 0
     meta_exact: int = 0
     problems: list[str] = field(default_factory=list)
@@ -102,12 +103,14 @@ def score(con: duckdb.DuckDBPyConnection, doc_id: str, gold: dict) -> FileScore:
             if gold_key not in gold:
                 continue
             got: dict[str, object] = {}
-            for k, v in con.execute(
-                f"SELECT {cell}, value FROM {table} WHERE doc_id = ? AND source = ?", [doc_id, source]
+            for k, v, verified in con.execute(
+                f"SELECT {cell}, value, verified FROM {table} WHERE doc_id = ? AND source = ?", [doc_id, source]
             ).fetchall():
                 if k in got:
                     fs.problems.append(f"{gold_key}.{k}: stored twice")
                 got[k] = v
+                if published and source == "table" and v is not None and not verified:
+                    fs.unverified_published += 1
             want_cells = gold[gold_key]
             if want_cells is None:
                 stored = [k for k, v in got.items() if v is not None]
@@ -187,11 +190,13 @@ def format_scores(scores: list[FileScore]) -> str:
         )
         for p in s.problems:
             lines.append(f"    - {p}")
-        for attr in ("cells", "exact", "missing", "wrong", "wrong_published", "undecided_published", "meta_fields", "meta_exact"):
+        for attr in ("cells", "exact", "missing", "wrong", "wrong_published", "undecided_published",
+                     "unverified_published", "meta_fields", "meta_exact"):
             setattr(total, attr, getattr(total, attr) + getattr(s, attr))
     lines.append(
         f"TOTAL: cell accuracy {total.exact}/{total.cells} = {total.cell_accuracy:.2%}; "
         f"metadata {total.meta_exact}/{total.meta_fields}; wrong values published: {total.wrong_published}; "
-        f"undecidable values published as numbers: {total.undecided_published}"
+        f"undecidable values published as numbers: {total.undecided_published}; "
+        f"unverified published cells: {total.unverified_published}"
     )
     return "\n".join(lines)

@@ -17,6 +17,25 @@ def _under(paths: list[str]) -> str:
     return " OR ".join(clauses) or "FALSE"
 
 
+_VERIFIED_TABLES = (("表二", "fact_active_disclosure"), ("表三", "fact_requests"), ("表四", "fact_review_litigation"))
+
+
+def verified_shares(con, where: str = "TRUE") -> list[tuple[str, int, int]]:
+    """(table, verified cells, cells) over the table cells with a number of the
+    published reports loaded from the paths ``where`` selects."""
+    out = []
+    for name, table in _VERIFIED_TABLES:
+        ok, n = con.execute(
+            f"""SELECT count(*) FILTER (WHERE f.verified), count(*) FROM core.{table} f
+                JOIN core.reports r USING (doc_id)
+                WHERE r.status = 'published' AND f.source = 'table' AND f.value IS NOT NULL
+                  AND f.doc_id IN (SELECT doc_id FROM raw.document_paths WHERE {where})"""
+        ).fetchone()
+        if n:
+            out.append((name, ok, n))
+    return out
+
+
 def print_load_summary(db_path: str, paths: list[str], ingest: dict, out: TextIO, max_listed: int = 40) -> None:
     where = _under(paths)
     with db.connect(db_path) as con:
@@ -34,6 +53,7 @@ def print_load_summary(db_path: str, paths: list[str], ingest: dict, out: TextIO
         read_errors = con.execute(
             f"SELECT source_path, error, message FROM core.load_errors WHERE doc_id IS NULL AND ({where}) ORDER BY source_path"
         ).fetchall()
+        verified = verified_shares(con, where)
     published = sum(1 for d in docs if d[1] == "published")
     quarantined = sum(1 for d in docs if d[1] == "quarantined")
     failed = sum(1 for d in docs if d[1] is None) + len(read_errors)
@@ -60,4 +80,7 @@ def print_load_summary(db_path: str, paths: list[str], ingest: dict, out: TextIO
         listed += 1
     if listed > max_listed:
         w(f"  … and {listed - max_listed} more\n")
+    if verified:
+        w("verified cells of published reports (an identity vouches for them): "
+          + " · ".join(f"{name} {ok}/{n} ({ok / n:.0%})" for name, ok, n in verified) + "\n")
     w(f"warehouse: {Path(db_path).resolve()}\n")

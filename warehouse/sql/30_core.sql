@@ -64,8 +64,12 @@ CREATE TABLE IF NOT EXISTS core.fact_active_disclosure (
     column_label VARCHAR,
     raw_text     VARCHAR,
     location   VARCHAR,
-    page       INTEGER
+    page       INTEGER,
+    verified    BOOLEAN,
+    verified_by VARCHAR[]
 );
+ALTER TABLE core.fact_active_disclosure ADD COLUMN IF NOT EXISTS verified BOOLEAN;
+ALTER TABLE core.fact_active_disclosure ADD COLUMN IF NOT EXISTS verified_by VARCHAR[];
 ALTER TABLE core.fact_active_disclosure ADD COLUMN IF NOT EXISTS location VARCHAR;
 ALTER TABLE core.fact_active_disclosure ADD COLUMN IF NOT EXISTS page INTEGER;
 COMMENT ON TABLE core.fact_active_disclosure IS 'Table 二 (Article 20 items): one row per item and metric.';
@@ -80,6 +84,8 @@ COMMENT ON COLUMN core.fact_active_disclosure.column_label IS 'Column header as 
 COMMENT ON COLUMN core.fact_active_disclosure.raw_text IS 'Raw cell text the value was read from ("", "-", "251000元").';
 COMMENT ON COLUMN core.fact_active_disclosure.location IS 'Where the cell is in the source: pdf p3 (x0,top,x1,bottom) in points, html table 2 row 7 col 4, docx table 1 row 5 col 3, or text chars 1520–1523 (offsets into the cleaned text); NULL for a row printed without cells and for prose figures.';
 COMMENT ON COLUMN core.fact_active_disclosure.page IS 'PDF page of the cell (1-based); NULL for other containers.';
+COMMENT ON COLUMN core.fact_active_disclosure.verified IS 'True when at least one identity covering this cell (expectations.catalogue.COVERAGE: T3-01..03, T4-01..03, X-01/X-03/X-04, Y-01/Y-02) was assessable and passed for its report and none covering it failed; false for a NULL cell or one no passing identity covers; NULL until the report is checked.';
+COMMENT ON COLUMN core.fact_active_disclosure.verified_by IS 'The passing rule ids that vouch for the cell (empty when not verified).';
 
 CREATE TABLE IF NOT EXISTS core.fact_requests (
     doc_id    VARCHAR NOT NULL,
@@ -90,8 +96,12 @@ CREATE TABLE IF NOT EXISTS core.fact_requests (
     row_label VARCHAR,
     raw_text  VARCHAR,
     location   VARCHAR,
-    page       INTEGER
+    page       INTEGER,
+    verified    BOOLEAN,
+    verified_by VARCHAR[]
 );
+ALTER TABLE core.fact_requests ADD COLUMN IF NOT EXISTS verified BOOLEAN;
+ALTER TABLE core.fact_requests ADD COLUMN IF NOT EXISTS verified_by VARCHAR[];
 ALTER TABLE core.fact_requests ADD COLUMN IF NOT EXISTS location VARCHAR;
 ALTER TABLE core.fact_requests ADD COLUMN IF NOT EXISTS page INTEGER;
 COMMENT ON TABLE core.fact_requests IS 'Table 三 (applications received and handled), long form: row x applicant column.';
@@ -104,6 +114,8 @@ COMMENT ON COLUMN core.fact_requests.row_label IS 'Row label as written (evidenc
 COMMENT ON COLUMN core.fact_requests.raw_text IS 'Raw cell text (evidence).';
 COMMENT ON COLUMN core.fact_requests.location IS 'Where the cell is in the source: pdf p3 (x0,top,x1,bottom) in points, html table 2 row 7 col 4, docx table 1 row 5 col 3, or text chars 1520–1523 (offsets into the cleaned text); NULL for a row printed without cells and for prose figures.';
 COMMENT ON COLUMN core.fact_requests.page IS 'PDF page of the cell (1-based); NULL for other containers.';
+COMMENT ON COLUMN core.fact_requests.verified IS 'True when at least one identity covering this cell (expectations.catalogue.COVERAGE: T3-01..03, T4-01..03, X-01/X-03/X-04, Y-01/Y-02) was assessable and passed for its report and none covering it failed; false for a NULL cell or one no passing identity covers; NULL until the report is checked.';
+COMMENT ON COLUMN core.fact_requests.verified_by IS 'The passing rule ids that vouch for the cell (empty when not verified).';
 
 CREATE TABLE IF NOT EXISTS core.fact_review_litigation (
     doc_id     VARCHAR NOT NULL,
@@ -113,8 +125,12 @@ CREATE TABLE IF NOT EXISTS core.fact_review_litigation (
     source     VARCHAR NOT NULL,
     raw_text   VARCHAR,
     location   VARCHAR,
-    page       INTEGER
+    page       INTEGER,
+    verified    BOOLEAN,
+    verified_by VARCHAR[]
 );
+ALTER TABLE core.fact_review_litigation ADD COLUMN IF NOT EXISTS verified BOOLEAN;
+ALTER TABLE core.fact_review_litigation ADD COLUMN IF NOT EXISTS verified_by VARCHAR[];
 ALTER TABLE core.fact_review_litigation ADD COLUMN IF NOT EXISTS location VARCHAR;
 ALTER TABLE core.fact_review_litigation ADD COLUMN IF NOT EXISTS page INTEGER;
 COMMENT ON TABLE core.fact_review_litigation IS 'Table 四: administrative review and litigation over disclosure.';
@@ -126,6 +142,8 @@ COMMENT ON COLUMN core.fact_review_litigation.source IS 'table, or narrative.';
 COMMENT ON COLUMN core.fact_review_litigation.raw_text IS 'Raw cell text (evidence).';
 COMMENT ON COLUMN core.fact_review_litigation.location IS 'Where the cell is in the source: pdf p3 (x0,top,x1,bottom) in points, html table 2 row 7 col 4, docx table 1 row 5 col 3, or text chars 1520–1523 (offsets into the cleaned text); NULL for a row printed without cells and for prose figures.';
 COMMENT ON COLUMN core.fact_review_litigation.page IS 'PDF page of the cell (1-based); NULL for other containers.';
+COMMENT ON COLUMN core.fact_review_litigation.verified IS 'True when at least one identity covering this cell (expectations.catalogue.COVERAGE: T3-01..03, T4-01..03, X-01/X-03/X-04, Y-01/Y-02) was assessable and passed for its report and none covering it failed; false for a NULL cell or one no passing identity covers; NULL until the report is checked.';
+COMMENT ON COLUMN core.fact_review_litigation.verified_by IS 'The passing rule ids that vouch for the cell (empty when not verified).';
 
 CREATE TABLE IF NOT EXISTS core.fact_narrative_figures (
     doc_id       VARCHAR NOT NULL,

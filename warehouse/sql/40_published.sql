@@ -10,19 +10,19 @@ WHERE status = 'published';
 COMMENT ON VIEW published.reports IS 'Reports whose blocking checks all passed.';
 
 CREATE OR REPLACE VIEW published.fact_active_disclosure AS
-SELECT f.doc_id, f.item, f.metric, f.value, f.unit, f.source, f.location, f.page
+SELECT f.doc_id, f.item, f.metric, f.value, f.unit, f.source, f.location, f.page, f.verified, f.verified_by
 FROM core.fact_active_disclosure f JOIN core.reports r USING (doc_id)
 WHERE r.status = 'published';
 COMMENT ON VIEW published.fact_active_disclosure IS 'Table 二 facts of published reports.';
 
 CREATE OR REPLACE VIEW published.fact_requests AS
-SELECT f.doc_id, f.row_code, f.applicant, f.value, f.source, f.location, f.page
+SELECT f.doc_id, f.row_code, f.applicant, f.value, f.source, f.location, f.page, f.verified, f.verified_by
 FROM core.fact_requests f JOIN core.reports r USING (doc_id)
 WHERE r.status = 'published';
 COMMENT ON VIEW published.fact_requests IS 'Table 三 facts of published reports.';
 
 CREATE OR REPLACE VIEW published.fact_review_litigation AS
-SELECT f.doc_id, f.proceeding, f.outcome, f.value, f.source, f.location, f.page
+SELECT f.doc_id, f.proceeding, f.outcome, f.value, f.source, f.location, f.page, f.verified, f.verified_by
 FROM core.fact_review_litigation f JOIN core.reports r USING (doc_id)
 WHERE r.status = 'published';
 COMMENT ON VIEW published.fact_review_litigation IS 'Table 四 facts of published reports.';
