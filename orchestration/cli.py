@@ -233,6 +233,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse.show import NotFound, show
+
+    try:
+        with duckdb.connect(str(args.db), read_only=True) as con:
+            print(show(con, args.doc))
+    except NotFound as err:
+        print(f"ogi show: {err}", file=sys.stderr)
+        return 1
+    except duckdb.IOException as err:
+        print(f"ogi show: cannot open {args.db}: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from warehouse.quality_report import write_report
 
@@ -317,6 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "show", help="one report's tables in the form's layout, with verified marks, cell locations and failing rules"
+    )
+    p.add_argument("doc", help="doc_id, a prefix of one (6+ characters), or the report's source path")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("report", help="write the data-quality report (offline HTML)")
     p.add_argument("--db", default=DEFAULT_DB)

@@ -284,3 +284,26 @@ def test_cells_are_verified_by_the_identities_that_cover_them(tmp_path):
         assert nulls == 0
         published = con.execute("SELECT count(*) FROM published.fact_requests WHERE verified").fetchone()[0]
         assert published >= 175
+
+
+def test_ogi_show_lays_out_a_report_with_marks_locations_and_failures(tmp_path, capsys):
+    import shutil
+
+    from orchestration.cli import main as ogi
+
+    for name in ("huaianshi_2024.pdf", "pingtan_nyn_2021.txt"):
+        shutil.copyfile(CORPUS / name, tmp_path / name)
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(tmp_path), "--db", str(db), "--quiet"]) == 0
+    capsys.readouterr()
+    assert ogi(["show", "huaianshi_2024", "--db", str(db)]) == 0
+    shown = capsys.readouterr().out
+    assert "淮安市人民政府 2024" in shown and "status: published" in shown
+    assert "一、本年新收政府信息公开申请数量" in shown and "3119✓" in shown
+    assert "本年处理决定数量 3985758·件" in shown  # table 二: kept, nothing vouches for it
+    assert "[pdf p4 (" in shown and "failing rules: none" in shown
+    assert ogi(["show", "pingtan_nyn_2021.txt", "--db", str(db)]) == 0
+    shown = capsys.readouterr().out
+    assert "status: quarantined" in shown and "T3-03 [blocking]" in shown
+    assert "[text chars " in shown
+    assert ogi(["show", "no-such-report", "--db", str(db)]) == 1
