@@ -307,3 +307,21 @@ def test_ogi_show_lays_out_a_report_with_marks_locations_and_failures(tmp_path, 
     assert "status: quarantined" in shown and "T3-03 [blocking]" in shown
     assert "[text chars " in shown
     assert ogi(["show", "no-such-report", "--db", str(db)]) == 1
+
+
+def test_table_four_spacer_column_is_not_a_value():
+    """A converter (LibreOffice's .doc round trip) inserts an empty column
+    under 行政诉讼 between the two blocks: the 15 outcome columns are found by
+    their header, and the spacer is never read as a cell."""
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        "行政复议 | | | | | 行政诉讼 | | | | | | | | | |\n"
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | | 未经复议直接起诉 | | | | | 复议后起诉 | | | |\n"
+        "| | | | | | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
+        "2 | 1 | 0 | 0 | 3 | | 1 | 0 | 0 | 0 | 1 | 0 | 0 | 0 | | 0\n"
+        "五、存在的主要问题及改进情况\n"
+    )
+    result = extract_tables(text)
+    got = [f.value for f in result.review]
+    assert got == [2, 1, 0, 0, 3, 1, 0, 0, 0, 1, 0, 0, 0, None, 0]
+    assert blocking_codes(result) == []

@@ -373,12 +373,12 @@ def synthetic_warehouse(path: Path, n: int) -> None:
                                  WHEN 'total_processed' THEN 9 + i % 5
                                  WHEN 'carried_forward' THEN i % 3
                                  ELSE CASE WHEN i % 8 = 0 THEN 0 ELSE (i - 1) % 3 + CASE WHEN i % 17 = 0 THEN 1 ELSE 0 END END END,
-                       'table', NULL, NULL, NULL, NULL
+                       'table', NULL, NULL, NULL, NULL, NULL, NULL
                 FROM ids CROSS JOIN (VALUES ('new_received'), ('carried_over'), ('total_processed'), ('carried_forward')) c(code)"""
         )
         con.execute(
             """INSERT INTO core.fact_review_litigation
-                SELECT doc_id, p, 'total', i % 4, 'table', NULL, NULL, NULL
+                SELECT doc_id, p, 'total', i % 4, 'table', NULL, NULL, NULL, NULL, NULL
                 FROM ids CROSS JOIN (VALUES ('review'), ('litigation_direct'), ('litigation_after_review')) c(p)"""
         )
         con.execute("INSERT INTO staging.parse_issues SELECT doc_id, 'facts', 'table_row_misaligned', 'requests', false, 'row 3 shifted' FROM ids WHERE i % 11 = 0")

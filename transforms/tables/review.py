@@ -10,6 +10,7 @@ litigation count under review.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from transforms import codes
 from transforms.model import CellRef, ParseIssue, ReviewFact
 
 from .cells import LINES, Document, RawRow
-from .grid import right_edge_columns, values_at
+from .grid import Columns, column_texts, right_edge_columns, values_at
 from .labels import (
     is_review_anchor,
     is_section_heading,
@@ -108,19 +109,33 @@ def grid_values(read: ReviewRows, issues: list[ParseIssue]) -> tuple[tuple[str, 
     if len(read.values) == len(COLUMNS) or len(read.data_rows) != 1:
         return read.values, _counted_locations(read)
     row = read.data_rows[0]
-    columns = right_edge_columns([row], len(COLUMNS), read.header_cells, labelled=False)
+    columns = _outcome_columns(read, row) or right_edge_columns([row], len(COLUMNS), read.header_cells, labelled=False)
     fixed = values_at(row, columns)
     if fixed is None or columns is None:
         return read.values, _counted_locations(read)
     issues.append(
         ParseIssue(
             "row_aligned_by_grid",
-            f"表四 data row: blank cells at the row's edge placed by the table grid: {list(fixed)}",
+            f"表四 data row: cells read by the table's columns (header meaning, else its right edge): {list(fixed)}",
             blocking=False,
             table=TABLE,
         )
     )
     return fixed, row.locations_of(columns.index)
+
+
+_OUTCOME_RE = re.compile(r"维持|纠正|其他结果|尚未审结|总计")
+
+
+def _outcome_columns(read: ReviewRows, row: RawRow) -> Columns | None:
+    """The 15 columns whose header names an outcome (结果维持 … 总计), left to
+    right: by header meaning, so that an empty spacer column a converter
+    inserted between the blocks (under 行政诉讼) is never taken for a value."""
+    if row.cells is None:
+        return None
+    width = max([len(row.cells)] + [len(c) for c in read.header_cells])
+    index = tuple(j for j, text in enumerate(column_texts(read.header_cells, width)) if _OUTCOME_RE.search(text))
+    return Columns(index, width, "header") if len(index) == len(COLUMNS) else None
 
 
 def _counted_locations(read: ReviewRows) -> tuple[str | None, ...] | None:
