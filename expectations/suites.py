@@ -72,21 +72,11 @@ INFO_PREFIX = "[info] "
 _GX_LOCK = threading.Lock()
 
 
-def warm_up_in_background() -> threading.Thread:
-    """Import GX and build its context in a thread, ahead of the check stage.
-
-    Why: importing GX costs about five seconds, a third of a one-report
-    load. A load that found new documents calls this first; the parse stages
-    that follow mostly wait on their worker processes, so the import
-    overlaps them instead of adding to the load's wall time.
-    """
-    thread = threading.Thread(target=_gx, name="ogi-gx-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def _gx():
-    """One ephemeral GX context per process (built once, whichever thread asks first)."""
+    """One ephemeral GX context per process, built on first use in the thread that
+    checks. Never imported in a background thread: a GX import racing Dagster's
+    imports of SQLAlchemy in the main thread failed one load in twenty with
+    "partially initialized module 'sqlalchemy.orm.exc'" (issue 13)."""
     with _GX_LOCK:
         return _gx_context()
 

@@ -20,7 +20,6 @@ from dagster import AssetExecutionContext
 
 from orchestration.jobs import BATCH_TAG
 from orchestration.resources import WarehouseResource, default_inbox
-from expectations.suites import warm_up_in_background
 from warehouse.ingest import ingest_files
 
 ingest_batches = dg.DynamicPartitionsDefinition(name="ingest_batches")
@@ -47,8 +46,6 @@ def raw_documents(context: AssetExecutionContext, config: IngestConfig, warehous
     batch = context.run.tags.get(BATCH_TAG, "")
     with warehouse.connect() as con:
         stats = ingest_files(con, paths, progress=warehouse.progress)
-    if stats.new:
-        warm_up_in_background()  # new reports will be checked: overlap GX's import with parsing
     meta = {"batch": batch or "(none)", "paths_given": len(paths), **stats.as_metadata()}
     context.log.info(f"ingest {batch or '(no batch)'}: {stats.as_metadata()}")
     if batch:
