@@ -76,6 +76,15 @@ _RULES: tuple[Rule, ...] = (
         "Cells of tables 二/三/四 stored as NULL (blank, -, /, 无, or undecided) are noted; identities count them as 0",
         "format-reference §6 preamble: normalise blanks to NULL and emit an I-level blank-cell note",
     ),
+    Rule(
+        "P-05",
+        "parsing",
+        BLOCKING,
+        "Every table the report prints was read whole: table 三 has every row of its form (25, the 2019 form's 23, "
+        "or the hybrid's), table 二 every item whose label it prints; a half-read table is never published",
+        "ours: a half-read table published as whole is a wrong figure (issue 12); a table the report does not "
+        "print at all is M-05's",
+    ),
     # --- table 二 ---------------------------------------------------------------
     Rule(
         "T2-01",

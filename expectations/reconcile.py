@@ -153,7 +153,18 @@ SELECT r.doc_id, 'parser' AS location,
        count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
        string_agg(i.code || ': ' || i.message, ' | ') AS evidence
 FROM core.reports r {_IDS}
-LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.blocking
+LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.blocking AND i.code <> 'rows_missing'
+GROUP BY r.doc_id
+"""
+
+# Tables read only in part: the parser's rows_missing (table 三 lacks rows
+# of its form, table 二 prints items no cell was read for).
+_P05 = f"""
+SELECT r.doc_id, 'tables read in part' AS location,
+       count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
+       string_agg(coalesce(i.tbl, '') || ': ' || i.message, ' | ') AS evidence
+FROM core.reports r {_IDS}
+LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.code = 'rows_missing' AND i.blocking
 GROUP BY r.doc_id
 """
 
@@ -1184,6 +1195,7 @@ RECONCILIATIONS: dict[str, Check] = {
     "P-02": Check(_P02, "no report"),
     "P-03": Check(_P03, "no pre-2019 statistics table"),
     "P-04": Check(_P04, "no table 二/三/四"),
+    "P-05": Check(_P05, "no report"),
     "T2-01": Check(_T201, _NO_TABLE2),
     "T2-02": Check(_T202, "no 2019-format 上一年项目数量/本年增减 pair in table 二"),
     "T2-03": Check(_T203, "no 2019-format 本年新公开数量/对外公开总数量 pair in table 二"),
