@@ -117,15 +117,26 @@ def _table_two(con, doc_id: str, fmt: str) -> list[str]:  # noqa: ANN001
     return out + [""]
 
 
-def _table_three(con, doc_id: str) -> list[str]:  # noqa: ANN001
+def _cells(con, table: str, row_key: str, col_key: str, doc_id: str) -> dict:  # noqa: ANN001
+    """(row, column) → (value, verified, location) of one table's cells as read."""
     rows = con.execute(
-        """SELECT row_code, applicant, value, verified, location FROM core.fact_requests
-           WHERE doc_id = ? AND source = 'table'""",
+        f"SELECT {row_key}, {col_key}, value, verified, location FROM core.{table} WHERE doc_id = ? AND source = 'table'",
         [doc_id],
     ).fetchall()
-    if not rows:
+    return {(r, c): (v, ok, loc) for r, c, v, ok, loc in rows}
+
+
+def _row(cells: dict, row: str, columns: tuple[str, ...]) -> tuple[list[str], str]:
+    """A row's cells as shown, and the location of its first located cell."""
+    shown = [_cell(*cells.get((row, c), (None, None, None))[:2]) for c in columns]
+    where = next((cells[(row, c)][2] for c in columns if (row, c) in cells and cells[(row, c)][2]), "")
+    return shown, where
+
+
+def _table_three(con, doc_id: str) -> list[str]:  # noqa: ANN001
+    cells = _cells(con, "fact_requests", "row_code", "applicant", doc_id)
+    if not cells:
         return ["三、收到和处理政府信息公开申请情况: not read", ""]
-    cells = {(r, a): (v, ok, loc) for r, a, v, ok, loc in rows}
     label_width = 40
     head = _pad("", label_width) + "".join(_pad(h, 10) for h in ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计"))
     out = ["三、收到和处理政府信息公开申请情况", "  " + head]
@@ -135,32 +146,20 @@ def _table_three(con, doc_id: str) -> list[str]:  # noqa: ANN001
         label = form.ROW.get(row, row)
         if len(label) > 18:
             label = label[:17] + "…"
-        line = _pad(label, label_width)
-        for a in codes.APPLICANTS:
-            v, ok, _ = cells.get((row, a), (None, None, None))
-            line += _pad(_cell(v, ok), 10)
-        where = next((cells[(row, a)][2] for a in codes.APPLICANTS if (row, a) in cells and cells[(row, a)][2]), "")
-        out.append(f"  {line} [{where}]")
+        shown, where = _row(cells, row, codes.APPLICANTS)
+        out.append(f"  {_pad(label, label_width)}{''.join(_pad(c, 10) for c in shown)} [{where}]")
     return out + [""]
 
 
 def _table_four(con, doc_id: str) -> list[str]:  # noqa: ANN001
-    rows = con.execute(
-        """SELECT proceeding, outcome, value, verified, location FROM core.fact_review_litigation
-           WHERE doc_id = ? AND source = 'table'""",
-        [doc_id],
-    ).fetchall()
-    if not rows:
+    cells = _cells(con, "fact_review_litigation", "proceeding", "outcome", doc_id)
+    if not cells:
         return ["四、政府信息公开行政复议、行政诉讼情况: not read", ""]
-    cells = {(p, o): (v, ok, loc) for p, o, v, ok, loc in rows}
     out = ["四、政府信息公开行政复议、行政诉讼情况"]
     for p in codes.PROCEEDINGS:
-        line = "  " + _pad(form.PROCEEDING[p], 30)
-        for o in codes.OUTCOMES:
-            v, ok, _ = cells.get((p, o), (None, None, None))
-            line += f"{form.OUTCOME[o]} {_pad(_cell(v, ok), 8)}"
-        where = next((cells[(p, o)][2] for o in codes.OUTCOMES if (p, o) in cells and cells[(p, o)][2]), "")
-        out.append(f"{line} [{where}]")
+        shown, where = _row(cells, p, codes.OUTCOMES)
+        line = "".join(f"{form.OUTCOME[o]} {_pad(c, 8)}" for o, c in zip(codes.OUTCOMES, shown))
+        out.append(f"  {_pad(form.PROCEEDING[p], 30)}{line} [{where}]")
     return out + [""]
 
 
