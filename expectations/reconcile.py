@@ -363,7 +363,8 @@ SELECT doc_id,
 FROM core.fact_requests {_IDS}
 WHERE source = 'table'
 GROUP BY doc_id, row_code
-HAVING count(*) FILTER (WHERE applicant = 'total') = 1
+-- a row whose 总计 the report left blank is not assessable: a NULL is never computed into a number
+HAVING count(*) FILTER (WHERE applicant = 'total') = 1 AND count(value) FILTER (WHERE applicant = 'total') = 1
 """
 
 _T302 = f"""
@@ -375,7 +376,11 @@ SELECT doc_id,
 FROM core.fact_requests {_IDS}
 WHERE source = 'table'
 GROUP BY doc_id, applicant
+-- not assessable for a column whose (七)总计 is blank, or whose result rows the
+-- report left blank altogether (a 总计 column filled only in its total rows)
 HAVING count(*) FILTER (WHERE row_code = 'total_processed') = 1
+   AND count(value) FILTER (WHERE row_code = 'total_processed') = 1
+   AND count(value) FILTER (WHERE row_code IN ({_in_list(_RESULT_ROWS)})) > 0
 """
 
 _T303 = f"""
@@ -391,6 +396,7 @@ FROM core.fact_requests {_IDS}
 WHERE source = 'table'
 GROUP BY doc_id, applicant
 HAVING count(*) FILTER (WHERE row_code IN ('new_received', 'total_processed')) = 2
+   AND count(value) FILTER (WHERE row_code IN ('new_received', 'total_processed')) = 2
 """
 
 
@@ -483,7 +489,7 @@ SELECT doc_id,
 FROM core.fact_review_litigation JOIN _ogi_check_ids USING (doc_id)
 WHERE source = 'table' AND proceeding = '{proceeding}'
 GROUP BY doc_id
-HAVING count(*) FILTER (WHERE outcome = 'total') = 1
+HAVING count(*) FILTER (WHERE outcome = 'total') = 1 AND count(value) FILTER (WHERE outcome = 'total') = 1
 """
 
 _T404 = _non_negative("core.fact_review_litigation", "table 四", "proceeding || ' / ' || outcome")

@@ -325,3 +325,75 @@ def test_table_four_spacer_column_is_not_a_value():
     got = [f.value for f in result.review]
     assert got == [2, 1, 0, 0, 3, 1, 0, 0, 0, 1, 0, 0, 0, None, 0]
     assert blocking_codes(result) == []
+
+
+def _report_text(table_three_text: str) -> str:
+    """A whole 2019-form report around a table 三 (text layout)."""
+    return (
+        "某某县教育局2020年政府信息公开工作年度报告\n"
+        "本报告根据《中华人民共和国政府信息公开条例》编制。\n"
+        "一、总体情况\n2020年,我局认真贯彻落实政府信息公开工作要求。\n"
+        "二、主动公开政府信息情况\n"
+        "第二十条第(一)项 | | |\n信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量\n"
+        "规章 | 0 | 0 | 0\n规范性文件 | 2 | 2 | 9\n"
+        "第二十条第(五)项 | | |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n"
+        "行政许可 | 3 | 0 | 12\n其他对外管理服务事项 | 1 | 0 | 0\n"
+        "第二十条第(六)项 | | |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n"
+        "行政处罚 | 2 | 0 | 5\n行政强制 | 0 | 0 | 0\n"
+        "第二十条第(八)项 | | |\n信息内容 | 上一年项目数量 | 本年增/减 |\n行政事业性收费 | 0 | 0 |\n"
+        "第二十条第(九)项 | | |\n信息内容 | 采购项目数量 | 采购总金额 |\n政府集中采购 | 1 | 20万元 |\n"
+        + table_three_text.replace("\n五、存在的主要问题及改进情况\n无。\n", "\n")
+        + "四、政府信息公开行政复议、行政诉讼情况\n"
+        "行政复议 | | | | | 行政诉讼 | | | | | | | | |\n"
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | | | | | 复议后起诉 | | | |\n"
+        "| | | | | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
+        "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+        "五、存在的主要问题及改进情况\n政策解读形式较为单一。\n六、其他需要报告的事项\n无。\n"
+    )
+
+
+def test_blank_totals_of_result_rows_publish_null_and_the_applicant_cells_verified(tmp_path):
+    """Real reports leave the 总计 cells of the result rows blank while the
+    applicant cells are filled: published, those totals NULL (never computed
+    into numbers), the applicant cells verified by the column identities."""
+    import duckdb
+
+    from orchestration.cli import main as ogi
+
+    blanked = {k: [str(v) for v in values[:6]] + [""] for k, (_, values) in enumerate(ROWS_2019) if 2 <= k <= 20}
+    (tmp_path / "report.txt").write_text(_report_text(table_three(blanked)), encoding="utf-8")
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(tmp_path), "--db", str(db), "--quiet"]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        status, reason = con.execute("SELECT status, status_reason FROM core.reports").fetchone()
+        assert status == "published", reason
+        totals = con.execute(
+            "SELECT count(*), count(value) FROM core.fact_requests WHERE applicant = 'total' AND row_code = 'granted'"
+        ).fetchone()
+        assert totals == (1, 0)
+        granted = con.execute(
+            "SELECT value, verified, verified_by FROM core.fact_requests WHERE row_code = 'granted' AND applicant = 'natural_person'"
+        ).fetchone()
+        assert granted[0] == 3 and granted[1] is True and "T3-02" in granted[2]
+        assert con.execute("SELECT count(*) FROM published.fact_requests WHERE applicant = 'total' AND value IS NULL").fetchone()[0] == 19
+
+
+def test_a_report_missing_its_total_row_or_half_its_rows_is_quarantined_by_p05(tmp_path):
+    """Planted faults: table 三 without (七)总计, and with half its rows unread.
+    Each is quarantined by P-05, and none of its values reaches published."""
+    import duckdb
+
+    from orchestration.cli import main as ogi
+
+    lines = table_three().split("\n")
+    no_total = "\n".join(line for line in lines if "(七)总计" not in line)
+    half = "\n".join(line for line in lines if not any(k in line for k in ("1.属于国家秘密", "2.其他法律", "3.危及", "4.保护", "5.属于三类", "6.属于四类", "7.属于行政执法", "8.属于行政查询", "(四)无法提供", "2.没有现成", "3.补正后")))
+    (tmp_path / "no_total.txt").write_text(_report_text(no_total).replace("某某县教育局", "甲县教育局"), encoding="utf-8")
+    (tmp_path / "half.txt").write_text(_report_text(half).replace("某某县教育局", "乙县教育局"), encoding="utf-8")
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(tmp_path), "--db", str(db), "--quiet"]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT source_path, status, status_reason FROM core.reports ORDER BY 1").fetchall()
+        assert [(p.rsplit("/", 1)[-1], s) for p, s, _ in rows] == [("half.txt", "quarantined"), ("no_total.txt", "quarantined")]
+        assert all("P-05" in reason for _, _, reason in rows)
+        assert con.execute("SELECT count(*) FROM published.fact_requests").fetchone()[0] == 0
