@@ -248,6 +248,15 @@ def test_overview_figures_agree_with_sql(warehouse) -> None:
     assert any(s.endswith("hongzequ_2023.pdf") and "T4-01" in r and "T4-03" in r for s, r in quarantined)
     for heading in ("By status", "By report year", "By format", "By administrative level", "By document kind", "Load errors by code", "Failures by report year"):
         assert heading in dom.text
+    # the verified share per table, as SQL counts it over the published reports' table cells
+    assert "Verified cells of published reports" in dom.text
+    for table, name in (("fact_requests", "表三"), ("fact_review_litigation", "表四")):
+        ((ok, n),) = _q(
+            path,
+            f"""SELECT count(*) FILTER (WHERE f.verified), count(*) FROM core.{table} f JOIN core.reports r USING (doc_id)
+                WHERE r.status = 'published' AND f.source = 'table' AND f.value IS NOT NULL""",
+        )
+        assert n > 0 and f"{ok:,} / {n:,}" in dom.text, name
 
 
 def test_report_page_lists_every_finding_with_its_evidence(warehouse) -> None:

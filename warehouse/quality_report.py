@@ -1079,6 +1079,27 @@ def _not_run(w: _Writer) -> str:
     )
 
 
+def _verified_section(w: _Writer) -> str:
+    """How much of what is published an identity vouches for, per table (`verified`)."""
+    from warehouse.summary import verified_shares
+
+    shares = verified_shares(w.con)
+    if not shares:
+        return ""
+    bars = _hbars(
+        [(name, [(100 * ok / n, _COLORS["published"], f"{name}: {ok:,} verified"),
+                 (100 * (n - ok) / n, _COLORS["not_assessable"], f"{name}: {n - ok:,} not verified")],
+          f"{ok:,} / {n:,} ({ok / n:.0%})") for name, ok, n in shares],
+        label_w=60, bar_w=300, scale=100,
+    )
+    return (
+        '<h2 id="verified">Verified cells of published reports</h2><p class="muted">A cell is verified when an '
+        "identity covering it (T3-01..03, T4-01..03, X-01/X-03/X-04, Y-01/Y-02) passed for its report and none "
+        "failed; the others are published too, and analysts can filter on <code>verified</code>. Table 二 has no "
+        "identity of its own.</p>" + bars
+    )
+
+
 def _write_index(w: _Writer) -> None:
     c = w.counts
     cards = "".join(
@@ -1139,6 +1160,7 @@ def _write_index(w: _Writer) -> None:
         f'<h1>OGI Warehouse — data quality</h1><p class="muted">generated {datetime.now():%Y-%m-%d %H:%M} · '
         f"warehouse <code>{_e(w.db_path)}</code> · parser {_e(PARSER_VERSION)}</p><div class=\"cards\">{cards}</div>",
         capped("Quarantined reports", "quarantine", "quarantine", c.get("quarantined", 0), _QUARANTINE_HEADERS, _QUARANTINE_SQL, _quarantine_row, {5}),
+        _verified_section(w),
         _rule_section(w),
         _trend_section(w),
         '<h2>Corpus</h2><div class="grid">'
