@@ -14,16 +14,23 @@ tell those apart, so the readers locate the value block once per table:
   form's column names (`header_columns`); split header rows
   ("法人或其他组织" over five sub-columns) need nothing special, because
   every sub-column keeps its own cell;
+* **by the rows themselves** -- the column at which the rows that print
+  every cell start (table 三: `requests.request_columns`, which also
+  decides whether the table is a grid at all: ragged hand-typed text,
+  whose complete rows start anywhere, is not);
 * **by position from the right edge** -- where headers are missing,
   generic ("数据1 … 数据6") or misread, the value block is the ``n``
-  columns ending at the rightmost column any row fills
+  columns ending at the rightmost column holding a value
   (`right_edge_columns`).
 
 `values_at` then reads one row by those columns, and refuses (None) a row
-that does not fit -- another width, a label inside the value block, a
-value outside it -- so that such a row is reported and never shifted into
-another row's place. Rows that are not grids (one cell per line, ragged
-hand-typed text) have no columns; their readers count cells as before.
+that does not fit -- a label inside the value block, a value outside it, a
+row that stops short -- so that such a row is reported and never shifted
+into another row's place. `agrees_with_counted_rows` rejects columns that
+the complete rows contradict, and `compacted` drops a converter's empty
+spacer columns when exactly the form's number of values remains. Rows
+that are not grids (one cell per line) have no columns; their readers
+count cells.
 """
 
 from __future__ import annotations
