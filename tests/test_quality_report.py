@@ -466,3 +466,18 @@ def test_report_renders_in_headless_chromium(warehouse, tmp_path) -> None:
     assert shot.near["red"] > 200, f"the quarantine figures/bars in {red} are rendered: {shot}"
     page_shot = png_stats(screenshot(chromium, bad, tmp_path / "report.png"))
     assert page_shot.colours >= 16 and page_shot.non_background > 0.02, page_shot
+
+
+def test_quarantined_pdf_report_shows_its_tables_as_read_with_the_failing_cells(warehouse) -> None:
+    """hongzequ_2023 (a PDF, quarantined by T4-01 and T4-03): its page lays out
+    tables 三 and 四 as read; the 行政复议 and 复议后起诉 rows are highlighted
+    for their rule, every cell carries its PDF page and box, and table 三's
+    cells (every identity passed) are marked verified."""
+    page = warehouse["out"] / "reports" / doc_page_name(_doc_id(warehouse["db"], CORPUS / "hongzequ_2023.pdf"))
+    text = page.read_text(encoding="utf-8")
+    assert "Tables as read" in text and "四、政府信息公开行政复议、行政诉讼情况" in text
+    highlighted = re.findall(r'<td class="num hl" title="([^"]*)">([^<]*)</td>', text)
+    rules = {re.search(r"failing (T4-0\d)", tip).group(1) for tip, _ in highlighted}
+    assert rules == {"T4-01", "T4-03"} and len(highlighted) == 10
+    assert all(tip.startswith("pdf p") for tip, _ in highlighted)
+    assert ("10·" in [v for _, v in highlighted]) and "21✓" in text

@@ -39,6 +39,7 @@ import duckdb
 
 from expectations.catalogue import RULES
 from transforms import PARSER_VERSION
+from warehouse.evidence import tables_as_read
 from warehouse import db
 
 PAGE_SIZE = 500  # rows per list page
@@ -83,6 +84,7 @@ th{background:#f6f8fa;font-weight:600}tbody tr:nth-child(even){background:#fbfcf
 .warning,.warn{color:#9a6700;font-weight:600}.info,.muted{color:#656d76}.na{color:#656d76}
 .cards{display:flex;gap:.8rem;flex-wrap:wrap;margin:1rem 0}
 .card{border:1px solid #d0d7de;border-radius:8px;padding:.55rem 1rem;min-width:9.5rem;background:#f6f8fa}
+table.form td.hl{background:#ffebe9;outline:1px solid #cf222e}table.form td:first-child{max-width:28em}
 .card b{display:block;font-size:1.6rem;font-variant-numeric:tabular-nums}.card.bad b{color:#cf222e}.card.warnc b{color:#9a6700}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:0 2rem}
 code,.ev{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.8rem}
@@ -638,6 +640,7 @@ def _write_report_page(w: _Writer, r: dict) -> None:
                 [[_e(i["stage"]), f'<b>{_e(i["code"])}</b>', _e(i["tbl"]), '<span class="fail">yes</span>' if i["blocking"] else "no", _cap(i["message"], 1500)] for i in r["issues"]],
             )
         )
+    parts.append(tables_as_read(w.con, doc_id))
     parts.append(_figures_table(r))
     w.write(f"reports/{doc_page_name(doc_id)}", label, "".join(parts))
 

@@ -21,6 +21,11 @@ from transforms import codes
 from warehouse import form
 
 _MARK = {True: "✓", False: "·"}
+# Table 三's rows in the order the form prints them; the 2019 form's single
+# (六)其他处理 row stands where the 2021 form's three (六) rows do.
+ROW_ORDER: tuple[str, ...] = tuple(
+    r for code in codes.REQUEST_ROWS_2021 for r in ((codes.OTHER_ROW_SINGLE, code) if code == "total_processed" else (code,))
+)
 
 
 class NotFound(LookupError):
@@ -140,7 +145,7 @@ def _table_three(con, doc_id: str) -> list[str]:  # noqa: ANN001
     label_width = 40
     head = _pad("", label_width) + "".join(_pad(h, 10) for h in ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计"))
     out = ["三、收到和处理政府信息公开申请情况", "  " + head]
-    for row in codes.REQUEST_ROW_CODES:
+    for row in ROW_ORDER:
         if not any((row, a) in cells for a in codes.APPLICANTS):
             continue
         label = form.ROW.get(row, row)
