@@ -50,19 +50,24 @@ def test_graph_has_one_asset_per_stage_and_blocking_gate() -> None:
     assert checks
 
 
+def _load_in_test_instance(instance, db: Path, folder: Path):  # noqa: ANN001, ANN202 (DagsterInstance → ExecuteInProcessResult)
+    """The load_reports job over `folder` into `db`, in-process, in a test instance."""
+    job = dg.Definitions(
+        assets=defs.assets,
+        asset_checks=defs.asset_checks,
+        jobs=defs.jobs,
+        resources={"warehouse": WarehouseResource(db_path=str(db))},
+        executor=dg.in_process_executor,
+    ).resolve_job_def("load_reports")
+    return job.execute_in_process(
+        run_config={"ops": {"raw_documents": {"config": {"paths": [str(folder)]}}}}, instance=instance
+    )
+
+
 def test_job_materializes_in_process_with_checks(tmp_path: Path) -> None:
     db = tmp_path / "ogi.duckdb"
     with dg.instance_for_test() as instance:
-        job = dg.Definitions(
-            assets=defs.assets,
-            asset_checks=defs.asset_checks,
-            jobs=defs.jobs,
-            resources={"warehouse": WarehouseResource(db_path=str(db))},
-            executor=dg.in_process_executor,
-        ).resolve_job_def("load_reports")
-        result = job.execute_in_process(
-            run_config={"ops": {"raw_documents": {"config": {"paths": [str(SEEDS)]}}}}, instance=instance
-        )
+        result = _load_in_test_instance(instance, db, SEEDS)
         assert result.success
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
         assert set(STAGES) <= materialized
@@ -168,16 +173,7 @@ def test_a_planted_error_shows_as_its_rules_check_evaluation(tmp_path: Path) -> 
     shutil.copyfile(CORPUS / "huaianshi_2024.pdf", inbox / "huaianshi_2024.pdf")
     db = tmp_path / "ogi.duckdb"
     with dg.instance_for_test() as instance:
-        job = dg.Definitions(
-            assets=defs.assets,
-            asset_checks=defs.asset_checks,
-            jobs=defs.jobs,
-            resources={"warehouse": WarehouseResource(db_path=str(db))},
-            executor=dg.in_process_executor,
-        ).resolve_job_def("load_reports")
-        result = job.execute_in_process(
-            run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}}, instance=instance
-        )
+        result = _load_in_test_instance(instance, db, inbox)
         assert result.success
         by_name = {e.check_name: e for e in result.get_asset_check_evaluations()}
     t401 = by_name[rule_check_name("T4-01")]
