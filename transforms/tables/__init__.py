@@ -35,8 +35,8 @@ the header, else "元"/"万元" written in the cell, else None).
 
 Issue codes (``blocking`` in brackets):
 
-* table_row_misaligned [yes] -- a row's value count is not the column count
-  (after dropping empty cells at both ends); that row is not stored.
+* table_row_misaligned [yes] -- a row's cells neither count to the column
+  count nor fit the table's grid (`grid.values_at`); that row is not stored.
 * unknown_row [yes in 三; no in 二], group_row_unmapped [yes],
   values_without_label [yes] -- values that cannot be placed.
 * bad_value [yes] -- a cell that is not a number (or not a whole count);
@@ -44,17 +44,22 @@ Issue codes (``blocking`` in brackets):
 * header_unrecognised [yes] (二: no metric in the header),
   header_unverified [yes in 四: wrong/missing proceedings; no in 三].
 * conflicting_values [yes] -- the same table printed twice, differently.
-* rows_missing [yes] -- table 三 lacks rows of its form's variant: a half-read
-  table (rows lost at a page break, a label that ended the table early).
+* rows_missing [yes; rule P-05] -- a table read only in part: table 三
+  lacks rows of its form's variant (rows lost at a page break, a label that
+  ended the table early), or table 二 prints an item no cell was read for.
 * subtotal_row, extra_row_ignored, blank_row, unit_missing,
   unit_conflict, label_fragment_joined, row_aligned_by_grid,
-  table_not_read [no] -- information for maintainers.
+  row_placed_by_order, table_not_read [no] -- information for maintainers.
 
-``row_aligned_by_grid``: in a " | " table whose well-formed rows (at least
-five) all have the same number of cells with values starting in the same
-column, a row whose edge cells are blank (Shanghai 2019 left a 总计 blank)
-is read by that column grid instead of being rejected. Ragged layouts
-(seeds 001, 002) never qualify.
+``row_aligned_by_grid``: a row that prints fewer cells than the form's
+columns is read at the table's value columns (`grid`: by header meaning,
+by the complete rows' agreement, or from the right edge; a converter's
+empty spacer columns dropped); ragged hand-typed layouts (seeds 001, 002),
+whose complete rows start in different columns, never qualify.
+``row_placed_by_order``: a label that matches no row of the form, alone in
+the one slot its recognised neighbours leave in the form's order, is read
+as that row (`requests._place_by_order`). How the whole reader works:
+docs/reading-tables.md.
 """
 
 from __future__ import annotations
