@@ -481,3 +481,39 @@ def test_quarantined_pdf_report_shows_its_tables_as_read_with_the_failing_cells(
     assert rules == {"T4-01", "T4-03"} and len(highlighted) == 10
     assert all(tip.startswith("pdf p") for tip, _ in highlighted)
     assert ("10·" in [v for _, v in highlighted]) and "21✓" in text
+
+
+def test_validation_runs_are_recorded_per_suite_and_drawn_as_history(tmp_path) -> None:
+    """Two check runs (a load, then `ogi check`) leave one core.validation_runs
+    row per catalogue suite each, whose counts are the verdicts of that run;
+    the overview's history table shows both runs."""
+    import json
+
+    from expectations.catalogue import RULES
+
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(SEEDS), "--db", str(db), "--quiet"]) == 0
+    assert ogi(["check", "--db", str(db)]) == 0
+    runs = _q(db, "SELECT run_id, suite, evaluated, successful, unsuccessful, success, results FROM core.validation_runs")
+    assert len({r[0] for r in runs}) == 2
+    assert {r[1] for r in runs} == {rule.suite for rule in RULES.values()}
+    latest = _q(db, "SELECT run_id FROM core.validation_runs ORDER BY checked_at DESC LIMIT 1")[0][0]
+    verdicts = dict(
+        (suite, (ok, bad))
+        for suite, ok, bad in _q(
+            db,
+            """SELECT suite, count(*) FILTER (WHERE status = 'pass'), count(*) FILTER (WHERE status = 'fail')
+               FROM core.check_results GROUP BY suite""",
+        )
+    )
+    for run_id, suite, evaluated, successful, unsuccessful, success, results in runs:
+        if run_id != latest:
+            continue
+        assert (successful, unsuccessful) == verdicts[suite] and evaluated == successful + unsuccessful
+        assert success == (unsuccessful == 0)
+        per_rule = json.loads(results)
+        assert sum(v["unexpected"] for v in per_rule.values()) == unsuccessful
+    index = write_report(db, tmp_path / "report")
+    text = parse_dom(index.read_text(encoding="utf-8")).text
+    assert "Quality over time" in text
+    assert sum(1 for run_id in {r[0] for r in runs} if run_id[:8] in text) == 2

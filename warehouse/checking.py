@@ -15,6 +15,8 @@ and the rules run whichever of two consecutive years is loaded first.
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import datetime
 
 import polars as pl
@@ -167,14 +169,55 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     done = 0
     if progress:
         progress(STAGE, 0, len(doc_ids))
+    tallies: list[pl.DataFrame] = []
     for batch in agency_batches(con, doc_ids, batch_size):
         rows = check_rows(con, batch)
         _commit(con, batch, rows, stats)
         stats.rows["failures"] = stats.rows.get("failures", 0) + rows.filter(pl.col("status") == "fail").height
+        tallies.append(rows.group_by("suite", "rule", "status").len())
         done += len(batch)
         if progress:
             progress(STAGE, done, len(doc_ids))
+    if tallies:
+        stats.rows["core.validation_runs"] = record_validation_run(con, pl.concat(tallies))
     return stats
+
+
+def record_validation_run(con, tallies: pl.DataFrame) -> int:
+    """One `core.validation_runs` row per catalogue suite for this check run.
+
+    The verdicts are Great Expectations' (expectations.suites.validate judges
+    every reconciliation row); this keeps, per suite, how many (report, rule)
+    verdicts were reached, passed and failed, and per rule the unexpected
+    count, so that quality can be followed from load to load.
+    """
+    run_id = uuid.uuid4().hex
+    checked_at = datetime.now()
+    totals = tallies.group_by("suite", "rule", "status").agg(pl.col("len").sum())
+    out = []
+    for suite in sorted(totals["suite"].unique().to_list()):
+        part = totals.filter(pl.col("suite") == suite)
+        per_rule: dict[str, dict[str, int]] = {}
+        for rule, status, n in part.select("rule", "status", "len").iter_rows():
+            entry = per_rule.setdefault(rule, {"evaluated": 0, "unexpected": 0, "not_assessable": 0})
+            if status == "not_assessable":
+                entry["not_assessable"] += n
+            else:
+                entry["evaluated"] += n
+                entry["unexpected"] += n if status == "fail" else 0
+        evaluated = sum(e["evaluated"] for e in per_rule.values())
+        failed = sum(e["unexpected"] for e in per_rule.values())
+        out.append({
+            "run_id": run_id, "suite": suite, "checked_at": checked_at, "success": failed == 0,
+            "evaluated": evaluated, "successful": evaluated - failed, "unsuccessful": failed,
+            "results": json.dumps(dict(sorted(per_rule.items()))),
+        })
+    frame = pl.DataFrame(out, schema={
+        "run_id": pl.String, "suite": pl.String, "checked_at": pl.Datetime, "success": pl.Boolean,
+        "evaluated": pl.Int64, "successful": pl.Int64, "unsuccessful": pl.Int64, "results": pl.String,
+    })
+    with db.transaction(con):
+        return db.write_frame(con, "core.validation_runs", frame)
 
 
 _FACT_KEYS = {

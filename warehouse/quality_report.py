@@ -1103,6 +1103,42 @@ def _verified_section(w: _Writer) -> str:
     )
 
 
+_HISTORY_RUNS = 12
+
+
+def _history_section(w: _Writer) -> str:
+    """Quality over time: the last check runs' failure rate per suite (core.validation_runs)."""
+    runs = w.q(
+        f"""SELECT run_id, max(checked_at) AS finished FROM core.validation_runs GROUP BY run_id
+            ORDER BY finished DESC LIMIT {_HISTORY_RUNS}"""
+    )
+    if not runs:
+        return ""
+    suites = [r[0] for r in w.q("SELECT DISTINCT suite FROM core.validation_runs ORDER BY suite")]
+    cells = {
+        (run, suite): (evaluated, failed)
+        for run, suite, evaluated, failed in w.q(
+            "SELECT run_id, suite, evaluated, unsuccessful FROM core.validation_runs WHERE run_id IN (SELECT unnest(?))",
+            [[r[0] for r in runs]],
+        )
+    }
+
+    def cell(run: str, suite: str) -> str:
+        evaluated, failed = cells.get((run, suite), (0, 0))
+        if not evaluated:
+            return '<span class="muted">—</span>'
+        cls = ' class="fail"' if failed else ""
+        return f"<span{cls}>{failed:,}/{evaluated:,} ({failed / evaluated:.1%})</span>"
+
+    rows = [[_e(f"{at:%Y-%m-%d %H:%M:%S}"), f"<code>{_e(run[:8])}</code>", *(cell(run, s) for s in suites)] for run, at in runs]
+    return (
+        '<h2 id="history">Quality over time</h2><p class="muted">Each check run (a load that checked reports, '
+        "<code>ogi check</code>, the daily run) as Great Expectations judged it: failed / evaluated verdicts "
+        "per suite, newest first (<code>core.validation_runs</code>).</p>"
+        + _table(["checked at", "run", *[_e(s) for s in suites]], rows)
+    )
+
+
 def _write_index(w: _Writer) -> None:
     c = w.counts
     cards = "".join(
@@ -1164,6 +1200,7 @@ def _write_index(w: _Writer) -> None:
         f"warehouse <code>{_e(w.db_path)}</code> · parser {_e(PARSER_VERSION)}</p><div class=\"cards\">{cards}</div>",
         capped("Quarantined reports", "quarantine", "quarantine", c.get("quarantined", 0), _QUARANTINE_HEADERS, _QUARANTINE_SQL, _quarantine_row, {5}),
         _verified_section(w),
+        _history_section(w),
         _rule_section(w),
         _trend_section(w),
         '<h2>Corpus</h2><div class="grid">'

@@ -59,8 +59,13 @@ CORE_TABLES = (
     "load_errors",
 )
 
+# Small tables of no document, copied whole on every update (not by doc_id).
+WHOLE_TABLES = (("core", "validation_runs"),)
+
 # Every table the snapshot holds, as (schema, table).
-SNAPSHOT_TABLES = tuple(("published", t) for t in PUBLISHED_TABLES) + tuple(("core", t) for t in CORE_TABLES)
+SNAPSHOT_TABLES = (
+    tuple(("published", t) for t in PUBLISHED_TABLES) + tuple(("core", t) for t in CORE_TABLES) + WHOLE_TABLES
+)
 
 _ALIAS = "ogi_snapshot"
 _TMP_MARK = ".tmp-"
@@ -228,8 +233,9 @@ def _apply_changes(con, changed: list[str]) -> None:
     try:
         for schema, table in SNAPSHOT_TABLES:
             target = f"{_ALIAS}.{schema}.{table}"
-            con.execute(f"DELETE FROM {target} WHERE {where}")
-            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {schema}.{table} WHERE {where}")
+            rows = "TRUE" if (schema, table) in WHOLE_TABLES else where
+            con.execute(f"DELETE FROM {target} WHERE {rows}")
+            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {schema}.{table} WHERE {rows}")
     finally:
         con.unregister("_ogi_changed")
 
@@ -238,10 +244,11 @@ def _unchanged(con, published: Path) -> bool:
     """No document changed: do the rows of no document (read errors, corpus-level checks) match too?"""
     con.execute(f"ATTACH {_quote(str(published))} AS {_ALIAS} (READ_ONLY)")
     try:
-        for schema, table in (("core", "load_errors"), ("core", "check_results")):
+        for schema, table in (("core", "load_errors"), ("core", "check_results"), *WHOLE_TABLES):
+            rows = "TRUE" if (schema, table) in WHOLE_TABLES else "doc_id IS NULL"
             for a, b in ((f"{schema}.{table}", f"{_ALIAS}.{schema}.{table}"), (f"{_ALIAS}.{schema}.{table}", f"{schema}.{table}")):
                 (n,) = con.execute(
-                    f"SELECT count(*) FROM (SELECT * FROM {a} WHERE doc_id IS NULL EXCEPT ALL SELECT * FROM {b} WHERE doc_id IS NULL)"
+                    f"SELECT count(*) FROM (SELECT * FROM {a} WHERE {rows} EXCEPT ALL SELECT * FROM {b} WHERE {rows})"
                 ).fetchone()
                 if n:
                     return False

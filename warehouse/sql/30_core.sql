@@ -211,6 +211,26 @@ COMMENT ON COLUMN core.check_results.checked_at IS 'When the rule ran.';
 COMMENT ON COLUMN core.check_results.location IS 'Where: table/row/column of the failing cells, or the prose offsets.';
 COMMENT ON COLUMN core.check_results.evidence IS 'Raw text of the cells or clause involved.';
 
+CREATE TABLE IF NOT EXISTS core.validation_runs (
+    run_id       VARCHAR NOT NULL,
+    suite        VARCHAR NOT NULL,
+    checked_at   TIMESTAMP NOT NULL,
+    success      BOOLEAN NOT NULL,
+    evaluated    BIGINT NOT NULL,
+    successful   BIGINT NOT NULL,
+    unsuccessful BIGINT NOT NULL,
+    results      JSON NOT NULL
+);
+COMMENT ON TABLE core.validation_runs IS 'Every Great Expectations validation: one row per catalogue suite per check run (a load that checked reports, ogi check, the daily run); the quality report''s history comes from here.';
+COMMENT ON COLUMN core.validation_runs.run_id IS 'Id of the check run (one per run of the check stage).';
+COMMENT ON COLUMN core.validation_runs.suite IS 'Catalogue suite: parsing, table_arithmetic, narrative_consistency, cross_year, timeliness, completeness, metadata.';
+COMMENT ON COLUMN core.validation_runs.checked_at IS 'When the run finished.';
+COMMENT ON COLUMN core.validation_runs.success IS 'True when no report failed a rule of the suite in this run.';
+COMMENT ON COLUMN core.validation_runs.evaluated IS 'Verdicts the run reached for the suite: (report, rule) pairs that were assessable.';
+COMMENT ON COLUMN core.validation_runs.successful IS 'Of those, passed.';
+COMMENT ON COLUMN core.validation_runs.unsuccessful IS 'Of those, failed (the expectation''s unexpected count, by report).';
+COMMENT ON COLUMN core.validation_runs.results IS 'JSON: per rule id, {"evaluated", "unexpected", "not_assessable"} report counts.';
+
 CREATE TABLE IF NOT EXISTS core.load_errors (
     source_path VARCHAR NOT NULL,
     doc_id      VARCHAR,
