@@ -31,7 +31,7 @@ from orchestration.jobs import BATCH_TAG, WRITER_TAG
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import daily_maintenance_schedule
 from orchestration.sensors import MAX_ATTEMPTS, empty_cursor, inbox_sensor, plan_inbox
-from warehouse.snapshot import CORE_TABLES, PUBLISHED_TABLES, published_path, stale_temp_files
+from warehouse.snapshot import CORE_TABLES, PUBLISHED_TABLES, WHOLE_TABLES, published_path, stale_temp_files
 
 OGI_BIN = str(Path(sys.executable).parent / "ogi")
 SEED_001 = "001_732b3b243defc543.txt"
@@ -453,7 +453,7 @@ def test_snapshot_is_readable_by_duckdb_1x_documented_and_holds_no_raw_bytes(see
         con.close()
     # DuckDB 1.x reads storage version 64 ('v1.0.0'); 2.0's own format (69) it cannot.
     assert list(tags.values())[0]["storage_version"].startswith("v1.0.0")
-    expected = {("published", t) for t in PUBLISHED_TABLES} | {("core", t) for t in CORE_TABLES}
+    expected = {("published", t) for t in PUBLISHED_TABLES} | {("core", t) for t in CORE_TABLES} | set(WHOLE_TABLES)
     assert set(schemas) == expected and set(schemas.values()) == {"BASE TABLE"}
     assert undocumented == [] and untitled == [] and leaked == 0
     header = snapshot.read_bytes()[:24]
