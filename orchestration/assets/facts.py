@@ -11,6 +11,7 @@ import dagster as dg
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
+from orchestration.engine.stages import run_stage
 
 FACT_ASSETS = (
     "fact_active_disclosure",
@@ -30,7 +31,7 @@ FACT_ASSETS = (
 def fact_tables(warehouse: WarehouseResource):
     """Tables 二/三/四, prose figures (and the table facts they state), pre-2019 statistics."""
     with warehouse.connect() as con:
-        stats = loading.run_facts(con, progress=warehouse.progress, limits=warehouse.limits)
+        stats = run_stage(con, loading.FACTS, warehouse.pool(), warehouse.progress)
     meta = stats.as_metadata()
     for name in FACT_ASSETS:
         rows = stats.rows.get(f"core.{name}", 0)

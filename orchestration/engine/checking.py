@@ -25,6 +25,7 @@ from expectations.catalogue import COVERAGE
 from expectations.suites import check_rows
 from transforms import PARSER_VERSION
 from warehouse import db
+from warehouse.shapes import rows_frame
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
 
 STAGE = "check_results"
@@ -212,10 +213,7 @@ def record_validation_run(con, tallies: pl.DataFrame) -> int:
             "evaluated": evaluated, "successful": evaluated - failed, "unsuccessful": failed,
             "results": json.dumps(dict(sorted(per_rule.items()))),
         })
-    frame = pl.DataFrame(out, schema={
-        "run_id": pl.String, "suite": pl.String, "checked_at": pl.Datetime, "success": pl.Boolean,
-        "evaluated": pl.Int64, "successful": pl.Int64, "unsuccessful": pl.Int64, "results": pl.String,
-    })
+    frame = rows_frame("core.validation_runs", out)
     with db.transaction(con):
         return db.write_frame(con, "core.validation_runs", frame)
 

@@ -31,7 +31,7 @@ def _columns(names: tuple[str, ...], rows: list[tuple]) -> Columns:
     return {name: list(values) for name, values in zip(names, zip(*rows))}
 
 
-def clean(content: bytes, file_name: str, convert_seconds: float = convert.DEFAULT_SECONDS) -> Tables:
+def clean(content: bytes, file_name: str, converter: convert.Converter = convert.Converter()) -> Tables:
     """raw.documents bytes → one staging.cleaned_text row.
 
     A legacy Word file (.doc/.wps, OLE2) is first converted to DOCX by
@@ -41,7 +41,7 @@ def clean(content: bytes, file_name: str, convert_seconds: float = convert.DEFAU
     kind = encoding = None
     if convert.is_legacy_word(content, file_name):
         ext = PurePath(file_name).suffix.lower().lstrip(".")
-        content = convert.legacy_word_to_docx(content, file_name, timeout=convert_seconds)
+        content = convert.legacy_word_to_docx(content, file_name, converter)
         file_name, kind, encoding = str(PurePath(file_name).with_suffix(".docx")), "doc", f"{ext}→docx"
     extracted = pipeline.extract_document(content, file_name)
     origins = json.dumps({str(k): v for k, v in extracted.origins.items()}, ensure_ascii=False) if extracted.origins else None
