@@ -152,6 +152,7 @@ def _unparsed_is_blocking(result: BatchResult, item: StageInput, err: TransformE
                 "tbl": None,
                 "blocking": True,
                 "message": f"the tables and prose were not read: {err.message}",
+                "readings": None,
             }
         ],
     )
