@@ -59,7 +59,6 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("OGI_DAILY_CRON", "daily_cron", str, "0 3 * * *", "`0 3 * * *`", "when the daily maintenance runs", "daily schedule"),
 )
 
-BY_NAME = {v.name: v for v in VARIABLES}
 BY_FIELD = {v.field: v for v in VARIABLES}
 
 
