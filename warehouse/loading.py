@@ -158,7 +158,9 @@ def _select_batch(con, sql: str, doc_ids: list[str], **ranged: str) -> list[tupl
         con.unregister("_ogi_sel")
 
 
-def _read_clean(con, doc_ids: list[str], convert_seconds: float = convert.DEFAULT_SECONDS) -> list[StageInput]:
+def _read_clean(
+    con, doc_ids: list[str], convert_seconds: float = convert.DEFAULT_SECONDS, doc_seconds: float | None = None
+) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT d.doc_id, d.source_path, d.file_name, d.content FROM raw.documents d JOIN _ogi_sel USING (doc_id) "
@@ -166,7 +168,10 @@ def _read_clean(con, doc_ids: list[str], convert_seconds: float = convert.DEFAUL
         doc_ids,
         d="raw.documents",
     )
-    return [StageInput(doc_id, path, (bytes(content), name, convert_seconds)) for doc_id, path, name, content in rows]
+    return [
+        StageInput(doc_id, path, (bytes(content), name, convert_seconds, path, doc_seconds))
+        for doc_id, path, name, content in rows
+    ]
 
 
 def convert_seconds(limits: Limits | None) -> float:
@@ -291,7 +296,10 @@ def _run(con, stage: Stage, progress: Progress | None, batch_size: int, limits: 
 
 def run_clean(con, progress: Progress | None = None, batch_size: int = 200, limits: Limits | None = None) -> StageStats:
     retry_needing_converter(con)
-    stage = dataclasses.replace(CLEAN, read=functools.partial(_read_clean, convert_seconds=convert_seconds(limits)))
+    doc_seconds = (limits or Limits()).seconds
+    stage = dataclasses.replace(
+        CLEAN, read=functools.partial(_read_clean, convert_seconds=convert_seconds(limits), doc_seconds=doc_seconds)
+    )
     return _run(con, stage, progress, batch_size, limits)
 
 
