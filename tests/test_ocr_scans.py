@@ -132,8 +132,8 @@ def test_broken_identities_quarantine_with_cells_named(scanned):
     con, originals, scans = scanned
     for name, original, scan in _pairs(con, originals, scans):
         failing = {r for (r,) in con.execute(
-            "SELECT rule_id FROM core.check_results WHERE doc_id = ? AND status = 'fail' "
-            "AND rule_id IN ('T3-01','T3-02','T3-03','T4-01','T4-02','T4-03')", [scan]).fetchall()}
+            "SELECT rule FROM core.check_results WHERE doc_id = ? AND status = 'fail' "
+            "AND rule IN ('T3-01','T3-02','T3-03','T4-01','T4-02','T4-03')", [scan]).fetchall()}
         status, reason = con.execute("SELECT status, status_reason FROM core.reports WHERE doc_id = ?", [scan]).fetchone()
         issues = con.execute(
             "SELECT message FROM staging.parse_issues WHERE doc_id = ? AND code = 'ocr_identity_broken'", [scan]
@@ -151,7 +151,8 @@ def test_scan_cells_carry_page_box_and_confidence(scanned):
     con, originals, scans = scanned
     for name, original, scan in _pairs(con, originals, scans):
         rows = con.execute(
-            "SELECT location, page FROM core.fact_requests WHERE doc_id = ? AND value IS NOT NULL", [scan]
+            "SELECT location, page FROM core.fact_requests WHERE doc_id = ? AND source = 'table' AND value IS NOT NULL",
+            [scan],
         ).fetchall()
         assert rows, name
         for location, page in rows:
@@ -193,10 +194,22 @@ def test_page_with_pictures_of_its_tables_loads_the_same_facts(tmp_path):
         statuses = con.execute("SELECT status FROM core.reports WHERE doc_id IN (?, ?)",
                                [doc_for(con, text_page), pictured]).fetchall()
         locations = [loc for (loc,) in con.execute(
-            "SELECT location FROM core.fact_requests WHERE doc_id = ?", [pictured]).fetchall()]
+            "SELECT location FROM core.fact_requests WHERE doc_id = ? AND source = 'table'", [pictured]).fetchall()]
     finally:
         con.close()
     assert len(want) > 100
     assert got == want, {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)}
     assert statuses == [("published",), ("published",)]
     assert all(loc.startswith("ocr img ") for loc in locations), locations[:3]
+
+
+def test_without_ocr_a_scan_is_refused_saying_ocr_is_not_installed(monkeypatch):
+    from transforms.model import TransformError
+    from warehouse import derive
+
+    scan = image_only_pdf((CORPUS / "hongzequ_2023.pdf").read_bytes(), dpi=50)
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(TransformError) as err:
+        derive.clean(scan, "scan.pdf")
+    assert err.value.code == "pdf_no_text_layer"
+    assert "OCR is not installed" in err.value.message and "make setup" in err.value.message

@@ -16,7 +16,7 @@ import polars as pl
 
 import transforms
 from transforms.model import TransformError
-from warehouse import convert, derive
+from warehouse import convert, derive, ocr
 from warehouse.stages import BatchResult, Progress, Stage, StageInput, StageStats, run_stage
 from warehouse.workers import Limits, shared_pool
 
@@ -193,6 +193,24 @@ def retry_needing_converter(con) -> int:
     return n
 
 
+def retry_needing_ocr(con) -> int:
+    """Scanned PDFs stored while OCR was missing are pending again once it is installed."""
+    if not ocr.available():
+        return 0
+    (n,) = con.execute(
+        "SELECT count(*) FROM staging.stage_ledger l JOIN core.load_errors e USING (doc_id) "
+        "WHERE l.stage = 'cleaned_text' AND l.outcome = 'pdf_no_text_layer' AND e.error = 'pdf_no_text_layer' "
+        "AND e.message LIKE '%OCR is not installed%'"
+    ).fetchone()
+    if n:
+        con.execute(
+            "DELETE FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'pdf_no_text_layer' "
+            "AND doc_id IN (SELECT doc_id FROM core.load_errors WHERE error = 'pdf_no_text_layer' "
+            "AND message LIKE '%OCR is not installed%')"
+        )
+    return n
+
+
 def _read_metadata(con, doc_ids: list[str]) -> list[StageInput]:
     rows = _select_batch(
         con,
@@ -296,6 +314,7 @@ def _run(con, stage: Stage, progress: Progress | None, batch_size: int, limits: 
 
 def run_clean(con, progress: Progress | None = None, batch_size: int = 200, limits: Limits | None = None) -> StageStats:
     retry_needing_converter(con)
+    retry_needing_ocr(con)
     doc_seconds = (limits or Limits()).seconds
     stage = dataclasses.replace(
         CLEAN, read=functools.partial(_read_clean, convert_seconds=convert_seconds(limits), doc_seconds=doc_seconds)
