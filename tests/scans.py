@@ -13,12 +13,16 @@ import random
 
 
 def image_only_pdf(pdf: bytes, dpi: int = 150, rotate: float = 0.0, jpeg_quality: int = 85, noise: int = 0,
-                   seed: int = 0) -> bytes:
+                   seed: int = 0, erase: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()) -> bytes:
     """`pdf` as pictures: each page rendered at `dpi`, turned by `rotate`
     degrees (white fill), speckled with `noise` grey levels of random noise,
-    and stored as a JPEG of `jpeg_quality` in a PDF without any text."""
+    and stored as a JPEG of `jpeg_quality` in a PDF without any text.
+
+    `erase` lists (page, box in points) to paint white inside their ruling
+    lines before the page is tilted: a figure the scan lost (a faint print, a
+    stamp's white-out), for the tests of what the identities do then."""
     import pypdfium2 as pdfium
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
     doc = pdfium.PdfDocument(pdf)
     pages = []
@@ -27,6 +31,12 @@ def image_only_pdf(pdf: bytes, dpi: int = 150, rotate: float = 0.0, jpeg_quality
         for page in doc:
             image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
             page.close()
+            number = len(pages) + 1
+            for at, (x0, top, x1, bottom) in erase:
+                if at == number:
+                    k, inset = dpi / 72, max(3, dpi // 40)
+                    ImageDraw.Draw(image).rectangle(
+                        (x0 * k + inset, top * k + inset, x1 * k - inset, bottom * k - inset), fill=255)
             if rotate:
                 image = image.rotate(rotate, resample=Image.BICUBIC, expand=False, fillcolor=255)
             if noise:
