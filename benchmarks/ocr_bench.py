@@ -6,7 +6,7 @@ The mix is the corpus (text PDFs, text files, a DOCX), the seeds, and scanned
 copies of the corpus PDFs (tests/scans.py: pages rendered to pictures, put
 back as an image-only PDF, tilted 0.5° with JPEG noise). Two loads into fresh
 warehouses, with and without the scans, give OCR's share of the load time;
-reading each scan alone in this process (warehouse.derive.clean) gives the
+reading each scan alone in this process (orchestration.engine.derive.clean) gives the
 time per scanned page. Prints one small table.
 """
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import pypdfium2 as pdfium
 
-    from warehouse import derive, ocr
+    from orchestration.engine import derive, ocr
 
     if not ocr.available():
         raise SystemExit("OCR is not installed: make setup")

@@ -397,3 +397,34 @@ def test_a_report_missing_its_total_row_or_half_its_rows_is_quarantined_by_p05(t
         assert [(p.rsplit("/", 1)[-1], s) for p, s, _ in rows] == [("half.txt", "quarantined"), ("no_total.txt", "quarantined")]
         assert all("P-05" in reason for _, _, reason in rows)
         assert con.execute("SELECT count(*) FROM published.fact_requests").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("kept", ["total", "other"])
+def test_a_fused_label_that_takes_another_rows_cells_is_quarantined(tmp_path, kept):
+    """Planted fault: the (六)其他处理 label swallowed the (七)总计 label, and the one line
+    carries only one row's cells — the total's (the (六) cells are lost) or (六)'s (the
+    total's are lost). Fused labels are split and the cells go to the last row, so either
+    the (六) row is NULL while the total counts it, or the total holds (六)'s figures: the
+    column identities fail, the report is quarantined naming them, and nothing of it is
+    published."""
+    import duckdb
+
+    from orchestration.cli import main as ogi
+
+    cells = {0: ["6", "1", "0", "0", "0", "0", "7"], 20: ["1", "0", "0", "0", "0", "0", "1"],
+             21: ["6", "1", "0", "0", "0", "0", "7"]}
+    text = table_three(cells)
+    other_line = "| (六)其他处理 | | " + " | ".join(cells[20])
+    total_line = "| (七)总计 | | " + " | ".join(cells[21])
+    assert other_line in text and total_line in text
+    fused = "| (六)其他处理(七)总计 | | " + " | ".join(cells[21] if kept == "total" else cells[20])
+    text = text.replace(other_line + "\n" + total_line, fused)
+    (tmp_path / "fused.txt").write_text(_report_text(text), encoding="utf-8")
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(tmp_path), "--db", str(db), "--quiet"]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        status, reason = con.execute("SELECT status, status_reason FROM core.reports").fetchone()
+        assert status == "quarantined"
+        assert "T3-02" in reason
+        assert con.execute("SELECT count(*) FROM published.fact_requests").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM published.reports").fetchone()[0] == 0

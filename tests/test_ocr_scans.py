@@ -26,7 +26,7 @@ import pytest
 from benchmarks.containers_eval import doc_for, fact_rows, load, stored_facts
 from containers import find_chromium, html_screenshot_chromium, html_to_pdf_chromium
 from scans import image_only_pdf
-from warehouse import ocr
+from orchestration.engine import ocr
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 # (source, dpi, degrees, JPEG quality, noise): both resolutions, both tilts, noise on some.
@@ -69,8 +69,8 @@ def _require_tools() -> None:
         pytest.skip("Chromium is not installed (make test installs it: see the Makefile's test-tools target)")
 
 
-def _generated_report(workdir: Path, era: str = "2021"):  # noqa: ANN202 (benchmarks.synth report)
-    from benchmarks.synth import iter_reports
+def _generated_report(workdir: Path, era: str = "2021"):  # noqa: ANN202 (orchestration.synth.generator report)
+    from orchestration.synth.generator import iter_reports
 
     for rep in iter_reports(12, 7, layouts=("html",)):
         if rep.truth["report"]["format_version"] == era and rep.truth.get("expect_status") == "published":
@@ -261,7 +261,7 @@ def test_page_with_pictures_of_its_tables_loads_the_same_facts(tmp_path):
 
 def test_without_ocr_a_scan_is_refused_saying_ocr_is_not_installed(monkeypatch):
     from transforms.model import TransformError
-    from warehouse import derive
+    from orchestration.engine import derive
 
     scan = image_only_pdf((CORPUS / "hongzequ_2023.pdf").read_bytes(), dpi=50)
     monkeypatch.setattr(ocr, "available", lambda: False)

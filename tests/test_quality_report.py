@@ -27,7 +27,7 @@ from expectations.catalogue import RULES
 from orchestration.cli import main as ogi
 from transforms import PARSER_VERSION
 from warehouse import db
-from warehouse.quality_report import INDEX_ROWS, PAGE_SIZE, agency_page_name, doc_page_name, write_report
+from orchestration.reports.quality_report import INDEX_ROWS, PAGE_SIZE, agency_page_name, doc_page_name, write_report
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -390,7 +390,7 @@ def synthetic_warehouse(path: Path, n: int) -> None:
                 SELECT doc_id, p, 'total', i % 4, 'table', NULL, NULL, NULL, NULL, NULL
                 FROM ids CROSS JOIN (VALUES ('review'), ('litigation_direct'), ('litigation_after_review')) c(p)"""
         )
-        con.execute("INSERT INTO staging.parse_issues SELECT doc_id, 'facts', 'table_row_misaligned', 'requests', false, 'row 3 shifted' FROM ids WHERE i % 11 = 0")
+        con.execute("INSERT INTO staging.parse_issues SELECT doc_id, 'facts', 'table_row_misaligned', 'requests', false, 'row 3 shifted', NULL FROM ids WHERE i % 11 = 0")
         con.execute("INSERT INTO core.load_errors SELECT '/data/bad/' || i || '.pdf', NULL, 'read', 'pdf_no_text_layer', 'scanned', now() FROM ids WHERE i % 20 = 0")
 
 

@@ -88,7 +88,7 @@ def extract_text(data: bytes, filename: str, images: Mapping[str, OcrPage] | Non
     """Read one input file and return its cleaned text and how it was read.
 
     ``images`` maps the ``src`` of an HTML page's pictures to what OCR read
-    in them (warehouse.ocr): each such picture is read in place, its tables
+    in them (orchestration.engine.ocr): each such picture is read in place, its tables
     as grids like the page's own (`_inline_ocr_images`).
 
     Raises TransformError: empty_file, binary_content, undecodable,

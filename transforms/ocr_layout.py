@@ -1,6 +1,6 @@
 """OCR boxes and ruling lines → text lines and table grids (pure).
 
-The OCR engine (warehouse.ocr) reads a page image into text boxes, each
+The OCR engine (orchestration.engine.ocr) reads a page image into text boxes, each
 with its recognition confidence, and finds the page's ruled tables: the x
 of every vertical rule, the y of every horizontal one, and for every cell
 edge whether a rule is drawn there. This module turns that into what every

@@ -1,11 +1,11 @@
 """What each parser stage makes of one document, as rows of the warehouse tables.
 
-These functions run inside the worker processes (warehouse.workers): they
+These functions run inside the worker processes (orchestration.engine.workers): they
 take plain values read from the layer below, call the pure transforms and
 return each table's rows as columns (name → values, without doc_id), ready
 for a bulk insert: converting results costs the workers' cores and not the
 parent's, and columns pickle and become frames several times faster than
-row dicts. They import nothing but the transforms and warehouse.convert
+row dicts. They import nothing but the transforms and orchestration.engine.convert
 (a worker's memory limit is for the document, not for DuckDB or Polars), and
 they raise only TransformError; the workers turn anything else into a
 per-document error.
@@ -19,7 +19,7 @@ from pathlib import PurePath
 from transforms import pipeline
 from transforms.agencies import agency_key
 from transforms.model import Section, TransformError
-from warehouse import convert, ocr
+from orchestration.engine import convert, ocr
 
 Columns = dict[str, list]
 Tables = dict[str, Columns]
@@ -41,10 +41,10 @@ def clean(
     """raw.documents bytes → one staging.cleaned_text row.
 
     A legacy Word file (.doc/.wps, OLE2) is first converted to DOCX by
-    LibreOffice (warehouse.convert) and then read like any DOCX; its kind is
+    LibreOffice (orchestration.engine.convert) and then read like any DOCX; its kind is
     `doc` and its encoding says what it was converted from (`wps→docx`).
     A PDF without a text layer, and the pictures of a web page (files beside
-    `source_path`, or data: URIs), are read by OCR (warehouse.ocr) when it is
+    `source_path`, or data: URIs), are read by OCR (orchestration.engine.ocr) when it is
     installed; a scan read so has encoding `ocr`.
     """
     kind = encoding = None
@@ -126,6 +126,13 @@ def sections(text: str) -> Tables:
     }
 
 
+def _readings(issue) -> str | None:
+    """An undecided run's cells and readings as the JSON `staging.parse_issues.readings` keeps."""
+    if not issue.readings:
+        return None
+    return json.dumps({"cells": list(issue.cells), "readings": [list(r) for r in issue.readings]}, ensure_ascii=False)
+
+
 def facts(
     text: str,
     section_rows: list[tuple],
@@ -180,7 +187,7 @@ def facts(
             [(x.indicator, x.unit, x.period, x.value, "table", x.raw) for x in derived.tables.legacy],
         ),
         "staging.parse_issues": _columns(
-            ("stage", "code", "tbl", "blocking", "message"),
-            [("facts", i.code, i.table, i.blocking, i.message) for i in derived.issues],
+            ("stage", "code", "tbl", "blocking", "message", "readings"),
+            [("facts", i.code, i.table, i.blocking, i.message, _readings(i)) for i in derived.issues],
         ),
     }

@@ -10,7 +10,7 @@ a page needs them, so loads of ordinary inputs never pay for them.
 This module does the image work only (render, deskew, find ruling lines,
 recognise text) and returns plain values (`transforms.ocr_layout.OcrPage`);
 turning boxes into text lines and table grids is pure and lives in
-`transforms.ocr_layout`. Like warehouse.convert it is I/O and runs inside
+`transforms.ocr_layout`. Like orchestration.engine.convert it is I/O and runs inside
 the parser's worker processes, under the per-document time and memory
 limits; `read_pdf` also keeps its own deadline so a long scan ends with a
 clear `ocr_timeout` instead of the worker being killed.
