@@ -40,7 +40,7 @@ SCANS = (
 # one in the generated report, which its identities alone can restore (re-decided), and two in
 # hongzequ_2024 that no single correction restores (quarantined, cells named).
 ERASED = {
-    "generated_2021.pdf": (("granted", "natural_person"),),
+    "generated_2021.pdf": (("granted", "commercial"),),
     "hongzequ_2024.pdf": (("granted", "natural_person"), ("unable_not_held", "total")),
 }
 _PDF_LOCATION = re.compile(r"pdf p(\d+) \(([\d.]+),([\d.]+),([\d.]+),([\d.]+)\)")
@@ -165,7 +165,7 @@ def test_a_lost_figure_that_the_identities_restore_is_redecided_and_published(sc
     ((message,),) = con.execute(
         "SELECT message FROM staging.parse_issues WHERE doc_id = ? AND code = 'ocr_digit_redecided'", [scan]
     ).fetchall()
-    assert message.startswith("requests granted/natural_person: OCR read '' (nothing read) at ocr p"), message
+    assert message.startswith("requests granted/commercial: OCR read '' (nothing read) at ocr p"), message
     assert "T3-01" in message and "T3-02" in message
     assert _cells(con, scan) == _cells(con, original)
     assert con.execute("SELECT status FROM core.reports WHERE doc_id = ?", [scan]).fetchone() == ("published",)
@@ -207,12 +207,15 @@ def test_scan_cells_carry_page_box_and_confidence(scanned):
     con, originals, scans = scanned
     for name, original, scan in _pairs(con, originals, scans):
         rows = con.execute(
-            "SELECT location, page FROM core.fact_requests WHERE doc_id = ? AND source = 'table' AND value IS NOT NULL",
+            "SELECT location, page, raw_text FROM core.fact_requests "
+            "WHERE doc_id = ? AND source = 'table' AND value IS NOT NULL",
             [scan],
         ).fetchall()
         assert rows, name
-        for location, page in rows:
-            m = re.fullmatch(r"ocr p(\d+) \((\d+),(\d+),(\d+),(\d+)\) conf (\d\.\d\d)", location)
+        for location, page, raw in rows:
+            # a figure read has its confidence; one re-decided where nothing was read has none
+            conf = r" conf (\d\.\d\d)" if raw else ""
+            m = re.fullmatch(r"ocr p(\d+) \((\d+),(\d+),(\d+),(\d+)\)" + conf, location)
             assert m and int(m.group(1)) == page, location
 
 

@@ -303,9 +303,9 @@ def read_table_images(srcs: list[str], page_path: str | None) -> dict[str, OcrPa
 
 
 def deadline(doc_seconds: float | None = None) -> float:
-    """OCR's own time budget per document: $OGI_OCR_SECONDS, else 80% of the
-    document's limit, so OCR stops with a clear error before the worker is killed."""
+    """OCR's own time budget per document: $OGI_OCR_SECONDS, never above 80% of
+    the document's limit (the default), so OCR stops with a clear error before
+    the worker is killed."""
+    ceiling = 0.8 * (doc_seconds or 120.0)
     configured = os.environ.get("OGI_OCR_SECONDS")
-    if configured:
-        return float(configured)
-    return 0.8 * (doc_seconds or 120.0)
+    return min(float(configured), ceiling) if configured else ceiling
