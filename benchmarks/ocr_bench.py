@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scans", type=int, default=3, help="scanned copies of corpus PDFs in the mix")
     parser.add_argument("--dpi", type=int, default=150)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--long", type=int, default=0,
+                        help="also load one scan of this many pages (corpus pages repeated) alone, with the default limits")
     args = parser.parse_args(argv)
 
     import pypdfium2 as pdfium
@@ -91,7 +93,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| load of the mix without scans ({documents} files) | {without:.1f} s |")
     print(f"| load of the mix with {len(pdfs)} scans ({pages:.0f} pages) | {with_scans:.1f} s |")
     print(f"| OCR's share of the load with scans | {max(0.0, with_scans - without) / with_scans:.0%} |")
+    if args.long:
+        long_dir = work / "long"
+        long_dir.mkdir()
+        (long_dir / "long_scan.pdf").write_bytes(_long_scan(pdfs, args.long, args.dpi, scan))
+        took = _load_seconds([long_dir], work / "long.duckdb", args.workers)
+        import duckdb
+
+        con = duckdb.connect(str(work / "long.duckdb"), read_only=True)
+        errors = con.execute("SELECT error, message FROM core.load_errors").fetchall()
+        status = con.execute("SELECT status FROM core.reports").fetchall()
+        con.close()
+        outcome = f"load error {errors[0][0]}: {errors[0][1]}" if errors else f"read ({status[0][0] if status else '?'})"
+        print(f"| one {args.long}-page scan loaded alone | {took:.1f} s; {outcome} |")
     return 0
+
+
+def _long_scan(pdfs: list[Path], pages: int, dpi: int, scan) -> bytes:  # noqa: ANN001
+    """A text PDF of `pages` pages (the corpus PDFs' pages repeated), scanned."""
+    import pypdfium2 as pdfium
+
+    out = pdfium.PdfDocument.new()
+    sources = [pdfium.PdfDocument(p.read_bytes()) for p in pdfs]
+    while len(out) < pages:
+        for src in sources:
+            take = min(len(src), pages - len(out))
+            if take <= 0:
+                break
+            out.import_pages(src, list(range(take)))
+    import io
+
+    buf = io.BytesIO()
+    out.save(buf)
+    return scan(buf.getvalue(), dpi=dpi, jpeg_quality=70, noise=8)
 
 
 if __name__ == "__main__":

@@ -272,3 +272,19 @@ def test_without_ocr_a_scan_is_refused_saying_ocr_is_not_installed(monkeypatch):
         derive.clean(scan, "scan.pdf")
     assert err.value.code == "pdf_no_text_layer"
     assert "OCR is not installed" in err.value.message and "make setup" in err.value.message
+
+
+def test_pictures_are_taken_only_from_beside_the_page_or_the_page_itself(tmp_path):
+    site = tmp_path / "site"
+    (site / "img").mkdir(parents=True)
+    (site / "img" / "t1.png").write_bytes(b"beside")
+    (tmp_path / "secret.png").write_bytes(b"elsewhere")
+    (site / "link.png").symlink_to(tmp_path / "secret.png")
+    page = str(site / "report.html")
+    assert ocr.image_bytes("img/t1.png", page) == b"beside"
+    assert ocr.image_bytes("img/t1.png?v=2", page) == b"beside"
+    assert ocr.image_bytes("../secret.png", page) is None
+    assert ocr.image_bytes(str(tmp_path / "secret.png"), page) is None
+    assert ocr.image_bytes("link.png", page) is None
+    assert ocr.image_bytes("http://example.gov.cn/t1.png", page) is None
+    assert ocr.image_bytes("data:image/png;base64,YmVz aWRl", None) == b"beside"

@@ -38,6 +38,7 @@ DPI = 160  # A4 at 160 dpi is ~1870 px high: 10.5 pt text is ~23 px, within the 
 IMAGE_DPI = 96  # a picture on a web page: screen resolution
 MAX_PAGES = 60
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_BYTES = 64 * 1024 * 1024  # the same bound as an input file
 # Images smaller than this (icons, logos, bullets) are never tables.
 MIN_TABLE_IMAGE = (240, 120)
 _SKEW_RANGE = 2.0  # degrees either way
@@ -277,7 +278,7 @@ def image_bytes(src: str, page_path: str | None) -> bytes | None:
 
     folder = Path(page_path).parent.resolve()
     target = (folder / unquote(src.split("?", 1)[0].split("#", 1)[0])).resolve()
-    if folder not in target.parents or not target.is_file():
+    if folder not in target.parents or not target.is_file() or target.stat().st_size > MAX_IMAGE_BYTES:
         return None
     return target.read_bytes()
 
