@@ -1,5 +1,6 @@
 # Two commands matter: `make run` and `make test`. Both set up .venv on first use,
 # with whatever `python3` is (3.11, 3.12 or 3.13), or PYTHON=/path/to/python3.x.
+# The OCR engine (extra `ocr`: RapidOCR with its models in the wheel, ONNX Runtime) is installed too.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory python-check
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ocr]'
 	touch $(STAMP)
 
 run: $(STAMP)

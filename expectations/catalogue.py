@@ -85,6 +85,16 @@ _RULES: tuple[Rule, ...] = (
         "ours: a half-read table published as whole is a wrong figure (issue 12); a table the report does not "
         "print at all is M-05's",
     ),
+    Rule(
+        "P-06",
+        "parsing",
+        BLOCKING,
+        "A table 三/四 read by OCR (a scanned page, a picture of a table) is published only when its identities "
+        "(T3-01/02/03, T4-01..03) hold as read, or after exactly one low-confidence cell is re-decided by them; "
+        "otherwise the failing identities and their cells are named",
+        "ours (issue 16): a misread digit breaks the form's arithmetic; an OCR figure nothing vouches for is never "
+        "published",
+    ),
     # --- table 二 ---------------------------------------------------------------
     Rule(
         "T2-01",

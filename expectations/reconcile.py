@@ -153,7 +153,17 @@ SELECT r.doc_id, 'parser' AS location,
        count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
        string_agg(i.code || ': ' || i.message, ' | ') AS evidence
 FROM core.reports r {_IDS}
-LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.blocking AND i.code <> 'rows_missing'
+LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.blocking AND i.code NOT IN ('rows_missing', 'ocr_identity_broken')
+GROUP BY r.doc_id
+"""
+
+# Tables read by OCR whose identities do not hold (transforms.tables.ocr_vetting).
+_P06 = f"""
+SELECT r.doc_id, 'tables read by OCR' AS location,
+       count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
+       string_agg(coalesce(i.tbl, '') || ': ' || i.message, ' | ') AS evidence
+FROM core.reports r {_IDS}
+LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.code = 'ocr_identity_broken' AND i.blocking
 GROUP BY r.doc_id
 """
 
@@ -1205,6 +1215,7 @@ RECONCILIATIONS: dict[str, Check] = {
     "P-03": Check(_P03, "no pre-2019 statistics table"),
     "P-04": Check(_P04, "no table 二/三/四"),
     "P-05": Check(_P05, "no report"),
+    "P-06": Check(_P06, "no report"),
     "T2-01": Check(_T201, _NO_TABLE2),
     "T2-02": Check(_T202, "no 2019-format 上一年项目数量/本年增减 pair in table 二"),
     "T2-03": Check(_T203, "no 2019-format 本年新公开数量/对外公开总数量 pair in table 二"),

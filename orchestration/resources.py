@@ -19,6 +19,7 @@ import duckdb
 
 from warehouse import db
 from warehouse.snapshot import published_path
+from orchestration.engine import ocr
 from orchestration.engine.convert import Converter
 from orchestration.engine.workers import Limits, WorkerPool, shared_pool
 from orchestration.settings import BY_FIELD, Settings, parse
@@ -57,6 +58,7 @@ _WAREHOUSE_SETTINGS = {
     "doc_memory_mb": "doc_memory_mb",
     "soffice": "soffice",
     "convert_seconds": "convert_seconds",
+    "ocr_seconds": "ocr_seconds",
 }
 
 
@@ -82,6 +84,8 @@ class WarehouseResource(dg.ConfigurableResource):
     # Legacy Word conversion (orchestration.engine.convert): "" = soffice found on PATH.
     soffice: str = Settings.soffice
     convert_seconds: float = Settings.convert_seconds
+    # OCR of scanned PDFs (orchestration.engine.ocr): 0 = 80% of the document's limit.
+    ocr_seconds: float = Settings.ocr_seconds
 
     @classmethod
     def from_settings(cls, settings: Settings, **fields: object) -> WarehouseResource:
@@ -102,6 +106,11 @@ class WarehouseResource(dg.ConfigurableResource):
         """LibreOffice's program and time limit, always within the document's own limit, so the
         converter is stopped (and its processes killed) before the worker is."""
         return Converter(self.soffice, max(1.0, min(self.convert_seconds, 0.8 * self.doc_seconds)))
+
+    @property
+    def ocr_budget(self) -> float:
+        """OCR's time per scanned document, always within the document's own limit."""
+        return ocr.deadline(self.ocr_seconds or None, self.doc_seconds)
 
     def pool(self) -> WorkerPool:
         """The process's worker pool with these limits (started on first use, then kept)."""

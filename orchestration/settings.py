@@ -49,6 +49,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("OGI_DOC_SECONDS", "doc_seconds", float, 120.0, "120", "time limit per document and stage, seconds", "`--doc-timeout`, `warehouse` resource"),
     Variable("OGI_DOC_MEMORY_MB", "doc_memory_mb", int, 2048, "2048", "memory limit per document and stage, MB", "`--doc-memory-mb`, `warehouse` resource"),
     Variable("OGI_CONVERT_SECONDS", "convert_seconds", float, 60.0, "60", "time limit for LibreOffice per `.doc`/`.wps` (never above 80% of the document's limit)", "`warehouse` resource"),
+    Variable("OGI_OCR_SECONDS", "ocr_seconds", float, 0.0, "80% of the document's limit", "time OCR may spend on one scanned PDF (never above 80% of the document's limit); past it `ocr_timeout`", "`warehouse` resource"),
     Variable("OGI_SOFFICE", "soffice", str, "", "`soffice` on PATH", "the LibreOffice program that converts legacy Word files", "`warehouse` resource; the legacy Word tests"),
     Variable("OGI_PROGRESS", "progress", str, "auto", "`auto`", "`auto`: progress bars (documents/s, time left) when stdout and stderr are terminals, nothing otherwise; `bars`; `lines` (one line per finished stage on stderr, for logs); `none`", "CLI"),
     Variable("OGI_DUCKDB_MEMORY", "duckdb_memory", str, DEFAULT_MEMORY_LIMIT, f"`{DEFAULT_MEMORY_LIMIT}`", "DuckDB's buffer pool during loads (it spills to disk past it)", "`warehouse` resource"),
@@ -86,6 +87,7 @@ class Settings:
     doc_seconds: float = 120.0
     doc_memory_mb: int = 2048
     convert_seconds: float = 60.0
+    ocr_seconds: float = 0.0
     soffice: str = ""
     progress: str = "auto"
     duckdb_memory: str = DEFAULT_MEMORY_LIMIT

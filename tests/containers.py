@@ -174,3 +174,34 @@ def to_docx_libreoffice(html_path: str | Path | list, outdir: str | Path,
     paths = _as_list(html_path)
     out = _soffice(paths, Path(outdir).resolve(), DOCX_EXPORT, _html_filter(paths), timeout)
     return out if isinstance(html_path, (list, tuple)) else out[0]
+
+
+def html_screenshot_chromium(html_path: str | Path, png_path: str | Path, width: int = 1000, height: int = 2400,
+                             timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """A picture of a local HTML page as a browser shows it (headless Chromium's ``--screenshot``), cropped
+    to what is drawn: how a web page's picture of a table is made."""
+    chromium = find_chromium()
+    if chromium is None:
+        _missing("Chromium")
+    html_path, png_path = Path(html_path).resolve(), Path(png_path).resolve()
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    png_path.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ogi-chromium-") as profile:
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+               f"--user-data-dir={profile}", f"--window-size={width},{height}", f"--screenshot={png_path}",
+               html_path.as_uri()]
+        result = _run(cmd, timeout, f"chromium screenshot of {html_path.name}")
+    if not png_path.is_file() or png_path.stat().st_size == 0:
+        raise ConversionFailed(f"chromium wrote no screenshot for {html_path.name} (exit {result.returncode}): "
+                               f"{result.stderr.decode(errors='replace')[-500:]}")
+    from PIL import Image, ImageOps
+
+    image = Image.open(png_path).convert("RGB")
+    box = ImageOps.invert(image.convert("L")).getbbox()
+    if box:
+        pad = 8
+        image = image.crop((max(0, box[0] - pad), max(0, box[1] - pad),
+                            min(image.width, box[2] + pad), min(image.height, box[3] + pad)))
+    image.save(png_path)
+    return png_path

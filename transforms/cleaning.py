@@ -23,6 +23,7 @@ because losing a report line is worse than keeping a menu item.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 
@@ -1088,13 +1089,15 @@ class _Renderer:
         if caption is not None:
             out.append(self._cell_text(caption) + "\n")
         self.tables += 1
+        given = _given_origins(table, grid)
         for r, row in enumerate(grid, start=1):
             if any(row):
                 line = " | ".join(row)
                 out.append(line + "\n")
                 if self.origins is not None:
                     t = self.tables
-                    self.origins.append((line, tuple(f"html table {t} row {r} col {c}" for c in range(1, len(row) + 1))))
+                    self.origins.append((line, given[r - 1] if given else tuple(
+                        f"html table {t} row {r} col {c}" for c in range(1, len(row) + 1))))
         return True
 
     def _grid_row(self, cells: list[etree._Element], pending: dict[int, int]) -> list[str] | None:
@@ -1181,3 +1184,25 @@ def _header_lines(before: list[str], body: list[str]) -> list[str]:
         if _HEADER_DATE_RE.search(line) or (len(line) <= 80 and _HEADER_TITLE_RE.search(line)):
             picked.append(line)
     return picked
+
+
+def _given_origins(table: etree._Element, grid: list[list[str]]) -> list[tuple[str, ...]] | None:
+    """The cells' origins a table carries itself: a picture of a table read
+    by OCR is put in the page as <table data-ogi-origins> (one list of cell
+    locations per row; `transforms.extract._inline_ocr_images`). None when
+    absent or not of the grid's shape."""
+    raw = table.get("data-ogi-origins")
+    if not raw:
+        return None
+    try:
+        rows = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or len(rows) != len(grid):
+        return None
+    out: list[tuple[str, ...]] = []
+    for locs, row in zip(rows, grid):
+        if not isinstance(locs, list) or len(locs) != len(row) or not all(isinstance(x, str) for x in locs):
+            return None
+        out.append(tuple(locs))
+    return out

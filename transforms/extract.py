@@ -11,9 +11,12 @@ opened), ``decode`` (see decoding.py) or ``clean`` (nothing left).
 
 from __future__ import annotations
 
+import html as html_lib
 import io
+import json
 import re
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -22,6 +25,7 @@ from transforms.decoding import decode_bytes
 from transforms import ruleless
 from transforms.locations import Origins, attach_origins
 from transforms.model import ExtractedText, TransformError
+from transforms.ocr_layout import OcrPage, render_page
 
 _READ = "read"
 
@@ -82,8 +86,12 @@ _LAYOUT_CELL_CHARS = 400
 _MAX_SPAN = 100
 
 
-def extract_text(data: bytes, filename: str) -> ExtractedText:
+def extract_text(data: bytes, filename: str, images: Mapping[str, OcrPage] | None = None) -> ExtractedText:
     """Read one input file and return its cleaned text and how it was read.
+
+    ``images`` maps the ``src`` of an HTML page's pictures to what OCR read
+    in them (orchestration.engine.ocr): each such picture is read in place, its tables
+    as grids like the page's own (`_inline_ocr_images`).
 
     Raises TransformError: empty_file, binary_content, undecodable,
     unsupported_format, pdf_no_text_layer, pdf_encrypted, pdf_invalid,
@@ -104,7 +112,74 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
             decoded, encoding = decode_bytes(data, html=kind == "html")
         except TransformError as err:
             raise _as_format_error(err, ext) from None
+        if kind == "html" and images:
+            decoded = _inline_ocr_images(decoded, images)
         raw = _html_text(decoded, origins) if kind == "html" else _embedded_tables(decoded)
+    return _finish(raw, kind, encoding, origins)
+
+
+def extract_scanned(pages: Sequence[OcrPage]) -> ExtractedText:
+    """What OCR read on the pages of a PDF without a text layer → cleaned
+    text, each table a grid whose cells carry page, box and confidence
+    (`transforms.ocr_layout`). Kind ``pdf``, encoding ``ocr``."""
+    origins: Origins = []
+    raw = "\n".join(render_page(page, origins) for page in pages)
+    if not raw.strip():
+        raise TransformError(
+            "pdf_no_text_layer", f"no page has a text layer, and OCR found no text on its {len(pages)} pages",
+            stage=_READ,
+        )
+    return _finish(raw, "pdf", "ocr", origins)
+
+
+def html_image_sources(data: bytes) -> list[str]:
+    """The ``src`` of every <img> of a page, in order, as written (entities
+    decoded): the pictures OCR may read (`extract_text`'s ``images``)."""
+    text = data.decode("utf-8", errors="replace") if b"<img" in data or b"<IMG" in data else ""
+    return [html_lib.unescape(m.group(2)) for m in _IMG_RE.finditer(text)]
+
+
+_IMG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\1[^>]*>", re.I | re.S)
+
+
+def _inline_ocr_images(html: str, images: Mapping[str, OcrPage]) -> str:
+    """Each <img> that OCR read becomes its reading in place: text lines as
+    paragraphs, tables as <table> markup whose rows carry the cells' OCR
+    origins (``data-ogi-origins``, read by the HTML renderer), so the page's
+    pictures of tables go through the same grid reader as its own tables."""
+    def replace(m: re.Match) -> str:
+        page = images.get(html_lib.unescape(m.group(2)))
+        if page is None:
+            return m.group(0)
+        origins: Origins = []
+        lines = render_page(page, origins).split("\n")
+        located = dict(origins)
+        parts: list[str] = []
+        table: list[str] = []
+        table_locs: list[tuple[str, ...]] = []
+
+        def close() -> None:
+            if table:
+                attr = html_lib.escape(json.dumps(table_locs, ensure_ascii=False), quote=True)
+                parts.append(f'<table data-ogi-origins="{attr}">' + "".join(table) + "</table>")
+                table.clear()
+                table_locs.clear()
+
+        for line in lines:
+            if line in located:
+                cells = "".join(f"<td>{html_lib.escape(cell)}</td>" for cell in line.split(" | "))
+                table.append(f"<tr>{cells}</tr>")
+                table_locs.append(located[line])
+            else:
+                close()
+                parts.append(f"<p>{html_lib.escape(line)}</p>")
+        close()
+        return "\n".join(parts)
+
+    return _IMG_RE.sub(replace, html)
+
+
+def _finish(raw: str, kind: str, encoding: str, origins: Origins) -> ExtractedText:
     if len(raw) > _MAX_TEXT_CHARS:
         raise TransformError(
             "text_too_large",
@@ -244,7 +319,7 @@ def _pdf_text(data: bytes, origins: Origins | None = None) -> str:
     if glyphs == 0 or cids > glyphs:
         raise TransformError(
             "pdf_no_text_layer",
-            "no page has a usable text layer (a scan, or fonts without a Unicode map): OCR is not attempted",
+            "no page has a usable text layer (a scan, or fonts without a Unicode map)",
             stage=_READ,
         )
     return text

@@ -71,14 +71,15 @@ class CellRef:
     column_label: str  # the column header as understood
     raw: str  # the raw cell text ("", "-", "251000元", "0")
     # Where the cell is in the source: "pdf p3 (x0,top,x1,bottom)", "html table
-    # 2 row 7 col 4", "docx table 1 row 5 col 3" or "text chars 1520–1523".
+    # 2 row 7 col 4", "docx table 1 row 5 col 3", "text chars 1520–1523", or
+    # read by OCR "ocr p3 (x0,top,x1,bottom) conf 0.98" / "ocr img 1 (…) conf …".
     location: str | None = None
 
     @property
     def page(self) -> int | None:
-        """The PDF page of the cell, else None."""
+        """The PDF page of the cell (text layer or OCR of a scanned page), else None."""
         loc = self.location
-        if loc is None or not loc.startswith("pdf p"):
+        if loc is None or not loc.startswith(("pdf p", "ocr p")):
             return None
         digits = loc[5:].split(" ", 1)[0]
         return int(digits) if digits.isdigit() else None

@@ -6,6 +6,7 @@ code runs in a test, in a Dagster step or in a worker process.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -23,6 +24,8 @@ from transforms.model import (
     TablesResult,
     TransformError,
 )
+from transforms.ocr_layout import OcrPage
+from transforms.tables import ocr_vetting
 from transforms.tables.legacy import TABLE as LEGACY_TABLE
 
 # No report states a count or an amount anywhere near 10^15 (a quadrillion
@@ -39,9 +42,20 @@ _PLACES = Decimal("0.000001")
 _REPORT_MARKERS = ("政府信息公开", "政务公开", "信息公开", "依申请公开", "主动公开")
 
 
-def extract_document(data: bytes, file_name: str) -> ExtractedText:
-    """Bytes → cleaned text, or a TransformError saying why not."""
-    return extract.extract_text(data, file_name)
+def extract_document(data: bytes, file_name: str, images: Mapping[str, OcrPage] | None = None) -> ExtractedText:
+    """Bytes → cleaned text, or a TransformError saying why not. ``images``:
+    what OCR read in a web page's pictures, by their ``src``."""
+    return extract.extract_text(data, file_name, images)
+
+
+def extract_scanned(pages: Sequence[OcrPage]) -> ExtractedText:
+    """What OCR read on the pages of a scanned PDF → cleaned text."""
+    return extract.extract_scanned(pages)
+
+
+def image_sources(data: bytes) -> list[str]:
+    """The <img> sources of a web page, for OCR to read."""
+    return extract.html_image_sources(data)
 
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -109,6 +123,7 @@ def derive_facts(
     # run that satisfy every table rule -- never override a table value.
     hints = {f.metric: f.value for f in figures if f.metric and f.qualifier == "exact"}
     table_result = tables.extract_tables(text, hints, origins) if doc_kind != "other" else TablesResult()
+    ocr_vetting.vet(table_result)  # tables read by OCR: published only when their identities hold
     n_active, n_requests, n_review = narrative.figures_to_facts(figures, text)
     return DocumentFacts(
         tables=_bounded(table_result),

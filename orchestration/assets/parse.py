@@ -30,7 +30,7 @@ def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehou
         if config.reparse_all:
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
-        stats = run_stage(con, loading.clean_stage(con, warehouse.converter), warehouse.pool(), warehouse.progress)
+        stats = run_stage(con, loading.clean_stage(con, warehouse.converter, warehouse.ocr_budget), warehouse.pool(), warehouse.progress)
     return dg.MaterializeResult(metadata=stats.as_metadata())
 
 

@@ -20,7 +20,7 @@ from pathlib import PurePath
 from transforms import pipeline
 from transforms.agencies import agency_key
 from transforms.model import Figure, Section, TransformError
-from orchestration.engine import convert
+from orchestration.engine import convert, ocr
 
 Columns = dict[str, list]
 Tables = dict[str, Columns]
@@ -41,19 +41,28 @@ def _record_columns(record_type: type, records: list) -> Columns:
     return _columns(names, [tuple(getattr(r, name) for name in names) for r in records])
 
 
-def clean(content: bytes, file_name: str, converter: convert.Converter = convert.Converter()) -> Tables:
+def clean(
+    content: bytes,
+    file_name: str,
+    converter: convert.Converter = convert.Converter(),
+    source_path: str | None = None,
+    ocr_seconds: float | None = None,
+) -> Tables:
     """raw.documents bytes → one staging.cleaned_text row.
 
     A legacy Word file (.doc/.wps, OLE2) is first converted to DOCX by
     LibreOffice (orchestration.engine.convert) and then read like any DOCX; its kind is
     `doc` and its encoding says what it was converted from (`wps→docx`).
+    A PDF without a text layer, and the pictures of a web page (files beside
+    `source_path`, or data: URIs), are read by OCR (orchestration.engine.ocr) when it is
+    installed; a scan read so has encoding `ocr`.
     """
     kind = encoding = None
     if convert.is_legacy_word(content, file_name):
         ext = PurePath(file_name).suffix.lower().lstrip(".")
         content = convert.legacy_word_to_docx(content, file_name, converter)
         file_name, kind, encoding = str(PurePath(file_name).with_suffix(".docx")), "doc", f"{ext}→docx"
-    extracted = pipeline.extract_document(content, file_name)
+    extracted = _extract(content, file_name, source_path, ocr_seconds if ocr_seconds is not None else ocr.deadline())
     origins = json.dumps({str(k): v for k, v in extracted.origins.items()}, ensure_ascii=False) if extracted.origins else None
     return {
         "staging.cleaned_text": _columns(
@@ -62,6 +71,33 @@ def clean(content: bytes, file_name: str, converter: convert.Converter = convert
               "doc" if kind == "doc" else pipeline.input_format(extracted, file_name), origins)],
         )
     }
+
+
+def _extract(content: bytes, file_name: str, source_path: str | None, ocr_seconds: float):
+    """The extractor, with OCR where the container holds pictures instead of text.
+
+    OCR is tried only where a page needs it: a PDF whose text layer is
+    missing, a web page with <img> pictures large enough to be tables. The
+    engine is imported then, never for other inputs."""
+    images = None
+    if (b"<img" in content or b"<IMG" in content) and b"%PDF-" not in content[:1024]:
+        srcs = pipeline.image_sources(content)
+        if srcs and ocr.available():
+            images = ocr.read_table_images(srcs, source_path)
+    try:
+        return pipeline.extract_document(content, file_name, images)
+    except TransformError as err:
+        if err.code != "pdf_no_text_layer":
+            raise
+        if not ocr.available():
+            raise TransformError(err.code, f"{err.message}; {ocr.INSTALL_HINT}", stage=err.stage) from None
+    try:
+        pages = ocr.read_pdf(content, ocr_seconds)
+    except TransformError:
+        raise
+    except Exception as exc:  # the engine failing on one file is that file's error, not the load's
+        raise TransformError("pdf_no_text_layer", f"no text layer, and OCR failed: {exc!r}", stage="read") from None
+    return pipeline.extract_scanned(pages)
 
 
 def metadata(text: str, source_path: str, parser_version: str, input_format: str | None = None) -> Tables:

@@ -15,7 +15,7 @@ import polars as pl
 
 import transforms
 from transforms.model import TransformError
-from orchestration.engine import convert, derive
+from orchestration.engine import convert, derive, ocr
 from orchestration.engine.stages import BatchResult, Stage, StageInput
 
 FACT_TABLES = (
@@ -55,7 +55,9 @@ def _select_batch(con, sql: str, doc_ids: list[str], **ranged: str) -> list[tupl
         con.unregister("_ogi_sel")
 
 
-def _read_clean(con, doc_ids: list[str], converter: convert.Converter = convert.Converter()) -> list[StageInput]:
+def _read_clean(
+    con, doc_ids: list[str], converter: convert.Converter = convert.Converter(), ocr_seconds: float | None = None
+) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT d.doc_id, d.source_path, d.file_name, d.content FROM raw.documents d JOIN _ogi_sel USING (doc_id) "
@@ -63,7 +65,10 @@ def _read_clean(con, doc_ids: list[str], converter: convert.Converter = convert.
         doc_ids,
         d="raw.documents",
     )
-    return [StageInput(doc_id, path, (bytes(content), name, converter)) for doc_id, path, name, content in rows]
+    return [
+        StageInput(doc_id, path, (bytes(content), name, converter, path, ocr_seconds))
+        for doc_id, path, name, content in rows
+    ]
 
 
 def retry_needing_converter(con, converter: convert.Converter) -> int:
@@ -75,6 +80,24 @@ def retry_needing_converter(con, converter: convert.Converter) -> int:
     ).fetchone()
     if n:
         con.execute("DELETE FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'needs_converter'")
+    return n
+
+
+def retry_needing_ocr(con) -> int:
+    """Scanned PDFs stored while OCR was missing are pending again once it is installed."""
+    if not ocr.available():
+        return 0
+    (n,) = con.execute(
+        "SELECT count(*) FROM staging.stage_ledger l JOIN core.load_errors e USING (doc_id) "
+        "WHERE l.stage = 'cleaned_text' AND l.outcome = 'pdf_no_text_layer' AND e.error = 'pdf_no_text_layer' "
+        "AND e.message LIKE '%OCR is not installed%'"
+    ).fetchone()
+    if n:
+        con.execute(
+            "DELETE FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'pdf_no_text_layer' "
+            "AND doc_id IN (SELECT doc_id FROM core.load_errors WHERE error = 'pdf_no_text_layer' "
+            "AND message LIKE '%OCR is not installed%')"
+        )
     return n
 
 
@@ -180,8 +203,9 @@ FACTS = Stage(
 )
 
 
-def clean_stage(con, converter: convert.Converter) -> Stage:
-    """The clean stage with this load's converter; documents that waited for LibreOffice are pending
-    again if it is there now."""
+def clean_stage(con, converter: convert.Converter, ocr_seconds: float | None = None) -> Stage:
+    """The clean stage with this load's converter and OCR budget; documents that waited for
+    LibreOffice or for OCR are pending again if it is there now."""
     retry_needing_converter(con, converter)
-    return dataclasses.replace(CLEAN, read=functools.partial(_read_clean, converter=converter))
+    retry_needing_ocr(con)
+    return dataclasses.replace(CLEAN, read=functools.partial(_read_clean, converter=converter, ocr_seconds=ocr_seconds))

@@ -47,6 +47,11 @@ Issue codes (``blocking`` in brackets):
 * rows_missing [yes; rule P-05] -- a table read only in part: table 三
   lacks rows of its form's variant (rows lost at a page break, a label that
   ended the table early), or table 二 prints an item no cell was read for.
+* ocr_identity_broken [yes; rule P-06] -- a table 三/四 read by OCR whose
+  identities do not hold and no single low-confidence cell can be
+  re-decided; the failing identities and their cells are named
+  (`ocr_vetting`). ocr_digit_redecided [no] -- the one low-confidence cell
+  the identities re-decided, with the reading and its confidence.
 * subtotal_row, extra_row_ignored, blank_row, unit_missing,
   unit_conflict, label_fragment_joined, row_aligned_by_grid, values_after_label,
   row_placed_by_order, table_not_read [no] -- information for maintainers.
