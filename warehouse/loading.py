@@ -48,6 +48,16 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "agency_id": pl.String,
         "parser_version": pl.String,
         "input_format": pl.String,
+        "region_code": pl.String,
+        "region_note": pl.String,
+        "agency_type": pl.String,
+    },
+    "core.text_signatures": {
+        "doc_id": pl.String,
+        "section": pl.String,
+        "shingles": pl.Int32,
+        "minhash": pl.List(pl.Int64),
+        "bands": pl.List(pl.Int64),
     },
     "core.sections": {
         "doc_id": pl.String,
@@ -273,7 +283,10 @@ CLEAN = Stage(
 METADATA = Stage(
     "report_metadata", "SELECT doc_id, rowid AS pos FROM staging.cleaned_text", _read_metadata, derive.metadata, ("core.reports",)
 )
-SECTIONS = Stage("report_sections", "SELECT doc_id, rowid AS pos FROM core.reports", _read_sections, derive.sections, ("core.sections",))
+SECTIONS = Stage(
+    "report_sections", "SELECT doc_id, rowid AS pos FROM core.reports", _read_sections, derive.sections,
+    ("core.sections", "core.text_signatures"),
+)
 FACTS = Stage(
     "facts",
     "SELECT doc_id, rowid AS pos FROM core.reports",
