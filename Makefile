@@ -48,12 +48,14 @@ test-tools:
 	  echo "  to run them: sudo apt-get install $$browser $$office   (or put chromium / soffice on PATH)"; \
 	fi
 
+# lint-imports: the layer contracts of pyproject.toml ([tool.importlinter]) before the tests.
 test: $(STAMP) test-tools
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # docs/tables.md is generated from the DDL's COMMENT ON text (tests/test_docs.py checks it is current).
 docs: $(STAMP)
-	$(BIN)/python -m warehouse.docs
+	$(BIN)/python -m orchestration.reports.docs
 
 dev: $(STAMP)
 	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml

@@ -12,7 +12,7 @@ Inputs, sniffed by content (as the pipeline does, not by file extension):
 
 * tests/fixtures/layouts/*.html and any HTML among /work/shared/seeds and
   /work/shared/corpus (the real pages: timed);
-* HTML pages of `benchmarks.synth.generate`, when it has an HTML layout
+* HTML pages of `orchestration.synth.generator.generate`, when it has an HTML layout
   (timed);
 * variants of those pages that only the output check uses: truncated at
   many points, with every end tag removed, and deeply nested (malformed
@@ -95,7 +95,7 @@ def synth_pages(count: int) -> list[Page]:
     HTML layout; other layouts are skipped)."""
     if count <= 0:
         return []
-    from benchmarks.synth import generate
+    from orchestration.synth.generator import generate
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate(Path(tmp), count=count)

@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.synth import generate
+from orchestration.synth.generator import generate
 
 ANALYST_QUERIES = {
     "totals by year and level": """

@@ -2,7 +2,7 @@
 
 Why: a report must give the same table facts whatever container it came in.
 This generates web pages with known truth for every table-layout variant of
-`benchmarks.synth_html` (and the default drawing) in both eras (2019 trial
+`orchestration.synth.html` (and the default drawing) in both eras (2019 trial
 form: 2019/2020 reports; 2021 form), converts each page with the real tools
 (tests/containers.py: headless Chromium's print-to-pdf, LibreOffice's Writer
 PDF export and its MS Word 2007 XML export), loads every file into one
@@ -82,7 +82,7 @@ class Case:
 
 def generate(workdir: Path, variant: str, count: int, seed: int, eras: tuple[str, ...] = ERAS) -> list[Case]:
     """`count` web pages per era with the variant's drawings, written to workdir/<variant>/html (+ truth/)."""
-    from benchmarks.synth import dump_truth, iter_reports
+    from orchestration.synth.generator import dump_truth, iter_reports
 
     html_dir, truth_dir = workdir / variant / "html", workdir / variant / "truth"
     html_dir.mkdir(parents=True, exist_ok=True)

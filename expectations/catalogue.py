@@ -433,7 +433,7 @@ RULES: dict[str, Rule] = {r.id: r for r in _RULES}
 # Which cells each identity vouches for: (rule, fact table, row or item,
 # column or metric), "*" for any. A fact cell is *verified* when at least one
 # rule covering it passed for its report and none covering it failed
-# (warehouse.checking writes `verified` / `verified_by`). Only identities
+# (orchestration.engine.checking writes `verified` / `verified_by`). Only identities
 # count -- equalities that a wrong cell breaks -- never inequalities or
 # plausibility bounds; table 二 has none of its own, so its cells are
 # vouched for only by the prose and the previous year (Y-02).

@@ -179,16 +179,21 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from warehouse.export import ExportError, export_published
+    from warehouse.export import ExportError, export_published, snapshot_to_export
 
     try:
+        if args.format == "xlsx":
+            from orchestration.reports.workbook import WORKBOOK_NAME, write_workbook
+
+            out = Path(args.dir)
+            out.mkdir(parents=True, exist_ok=True)
+            path, rows = write_workbook(snapshot_to_export(args.db), out / WORKBOOK_NAME)
+            print(f"{path}  (sheets: " + ", ".join(f"{sheet} {n} rows" for sheet, n in rows.items()) + ", 说明)")
+            return 0
         written = export_published(args.db, args.dir, args.format)
     except ExportError as exc:
         print(f"ogi export: {exc}", file=sys.stderr)
         return 2
-    if args.format == "xlsx":
-        print(f"{written[0].path}  (sheets: " + ", ".join(f"{t.table} {t.rows} rows" for t in written) + ", 说明)")
-        return 0
     for t in written:
         print(f"{t.path}  {t.rows} rows")
     return 0
@@ -236,7 +241,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     import duckdb
 
-    from warehouse.show import NotFound, show
+    from orchestration.reports.show import NotFound, show
 
     try:
         with duckdb.connect(str(args.db), read_only=True) as con:
@@ -251,7 +256,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from warehouse.quality_report import write_report
+    from orchestration.reports.quality_report import write_report
 
     path = write_report(args.db, Path(args.out))
     print(f"quality report: {path.resolve()}")
@@ -260,20 +265,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _synth_layouts(value: str) -> tuple[str, ...]:
     """`--layouts html,crawler`, checked when the command line is parsed (imported lazily: synth is heavy)."""
-    from benchmarks.synth import parse_layouts
+    from orchestration.synth.generator import parse_layouts
 
     return parse_layouts(value)
 
 
 def _synth_variants(value: str) -> tuple[str, ...]:
     """`--variants rowspan,blank` or `mix`, checked when the command line is parsed."""
-    from benchmarks.synth import parse_variants
+    from orchestration.synth.generator import parse_variants
 
     return parse_variants(value)
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from benchmarks.synth import generate
+    from orchestration.synth.generator import generate
 
     files = generate(Path(args.dir), count=args.count, seed=args.seed, layouts=args.layouts, variants=args.variants)
     print(f"wrote {len(files)} sample reports to {Path(args.dir).resolve()} (truth in {Path(args.dir, 'truth')})")

@@ -13,7 +13,7 @@ import duckdb
 
 from warehouse import db
 from warehouse.snapshot import published_path
-from warehouse.workers import Limits
+from orchestration.engine.workers import Limits
 
 
 def default_db_path() -> str:
@@ -44,7 +44,7 @@ class WarehouseResource(dg.ConfigurableResource):
     db_path: str | None = None  # None: $OGI_DB at the time of use, else warehouse/ogi.duckdb
     show_progress: bool = False
     lock_wait_seconds: float = 600.0
-    # Per-document limits of the parser stages (warehouse.workers); 0 / None: $OGI_WORKERS,
+    # Per-document limits of the parser stages (orchestration.engine.workers); 0 / None: $OGI_WORKERS,
     # $OGI_DOC_SECONDS, $OGI_DOC_MEMORY_MB, else one worker per core, 120 s, 2048 MB.
     workers: int = 0
     doc_seconds: float | None = None

@@ -1,7 +1,7 @@
 """The same report gives the same table facts as an HTML page, a PDF and a DOCX (issue 11).
 
 For one generated report per era (2019 trial form, 2021 form) and per table
-drawing (the default official form and each variant of benchmarks.synth_html:
+drawing (the default official form and each variant of orchestration.synth.html:
 rowspan label column, blank cells, table 二 as sub-tables with spacer cells,
 split header rows), the page is printed to PDF by headless Chromium, exported
 to PDF and saved as DOCX by LibreOffice (tests/containers.py), and all four

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO
 from orchestration.cli import build_parser
-from warehouse import docs
+from orchestration.reports import docs
 
 DOCS = REPO / "docs"
 CONTRACT = (DOCS / "contract.md").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from orchestration.cli import main as ogi
 from system_tools import require
 from test_layouts import _expected, build_docx
 from transforms.model import TransformError
-from warehouse import convert, derive
+from orchestration.engine import convert, derive
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = _expected("docx_2021_merged.docx")

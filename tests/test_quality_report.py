@@ -27,7 +27,7 @@ from expectations.catalogue import RULES
 from orchestration.cli import main as ogi
 from transforms import PARSER_VERSION
 from warehouse import db
-from warehouse.quality_report import INDEX_ROWS, PAGE_SIZE, agency_page_name, doc_page_name, write_report
+from orchestration.reports.quality_report import INDEX_ROWS, PAGE_SIZE, agency_page_name, doc_page_name, write_report
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from benchmarks.synth import generate
+from orchestration.synth.generator import generate
 from conftest import REPO, SEEDS, seed_files, seed_gold
 from gold import compare
 from orchestration.cli import main as ogi

@@ -72,7 +72,7 @@ def test_a_snapshot_replaced_behind_the_warehouse_is_rewritten_in_full(tmp_path:
 
 def test_duplicate_fact_keys_are_looked_for_in_what_changed_since_the_last_publish(tmp_path: Path, capsys) -> None:
     from warehouse import db as warehouse_db
-    from warehouse.checking import duplicate_fact_keys
+    from orchestration.engine.checking import duplicate_fact_keys
 
     path = tmp_path / "ogi.duckdb"
     _load([SEEDS], path, capsys)

@@ -1,4 +1,4 @@
-"""benchmarks.synth: deterministic sample reports whose text and truth agree.
+"""orchestration.synth.generator: deterministic sample reports whose text and truth agree.
 
 The checks here are written independently of the generator: table labels come
 from the format reference (§3, §4), identities from §6, the text layouts are
@@ -23,7 +23,7 @@ import pytest
 
 from bs4 import BeautifulSoup
 
-from benchmarks import synth
+from orchestration.synth import generator as synth
 from conftest import CORPUS, SEEDS, seed_gold
 from transforms import codes
 

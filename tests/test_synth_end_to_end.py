@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from benchmarks.synth import generate
+from orchestration.synth.generator import generate
 from gold import compare, doc_id_for
 from orchestration.cli import main as ogi
 

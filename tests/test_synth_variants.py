@@ -1,4 +1,4 @@
-"""benchmarks.synth_html table-layout variants (`ogi synth --variants`): each draws what it claims, the
+"""orchestration.synth.html table-layout variants (`ogi synth --variants`): each draws what it claims, the
 truth follows the printed cells (blank = null), and without variants nothing changes."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from benchmarks import synth, synth_html
+from orchestration.synth import generator as synth, html as synth_html
 from orchestration.cli import main as ogi
 from transforms import codes
 

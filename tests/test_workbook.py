@@ -14,7 +14,7 @@ from conftest import CORPUS, SEEDS
 from orchestration.cli import main as ogi
 from transforms import PARSER_VERSION, codes
 from warehouse.snapshot import published_path
-from warehouse.workbook import (
+from orchestration.reports.workbook import (
     ERRORS_SHEET,
     HEADER_ROWS,
     LEAD,

@@ -15,7 +15,7 @@ from conftest import SEEDS
 from gold import compare, doc_id_for
 from orchestration.cli import main as ogi
 from transforms.model import TransformError
-from warehouse.workers import Limits, WorkerPool
+from orchestration.engine.workers import Limits, WorkerPool
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +94,8 @@ def test_a_slow_document_cannot_stall_a_load(tmp_path: Path) -> None:
 def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_path: Path, pool) -> None:
     from warehouse import db
     from warehouse.ingest import ingest_files
-    from warehouse.loading import SCHEMAS
-    from warehouse.stages import Stage, StageInput, run_stage
+    from orchestration.engine.loading import SCHEMAS
+    from orchestration.engine.stages import Stage, StageInput, run_stage
 
     with db.connect(tmp_path / "ogi.duckdb") as con:
         ingest_files(con, [SEEDS])
@@ -117,7 +117,7 @@ def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_pat
 
 
 def test_workers_that_cannot_start_fail_the_stage_instead_of_the_documents() -> None:
-    from warehouse.workers import WorkersUnavailable
+    from orchestration.engine.workers import WorkersUnavailable
 
     broken = WorkerPool(Limits(workers=1, seconds=5, memory_mb=400), preload=("no_such_module_anywhere",))
     try:

@@ -1,7 +1,8 @@
 """`ogi export`: the published tables as files, one per table, from the published snapshot.
 
-`--format xlsx` writes one workbook in the official form's layout instead
-(warehouse/workbook.py).
+`--format xlsx` (one workbook in the official form's layout) is written by
+orchestration/reports/workbook.py, which needs the form's labels; the CLI
+routes that format there, so this module stays storage-only.
 
 Reads the snapshot (never the working file), so an export can run while a
 load is in progress and always shows one complete published state. Each
@@ -19,7 +20,7 @@ import duckdb
 
 from warehouse.snapshot import PUBLISHED_TABLES, published_path
 
-FORMATS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)", "xlsx": None}
+FORMATS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)"}
 
 
 class ExportError(Exception):
@@ -33,20 +34,21 @@ class ExportedTable:
     rows: int
 
 
-def export_published(db_path: str | Path, out_dir: str | Path, fmt: str = "parquet") -> list[ExportedTable]:
-    """Write `published.<table>` of the snapshot of `db_path` to `out_dir/<table>.<fmt>`."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+def snapshot_to_export(db_path: str | Path) -> Path:
+    """The published snapshot of `db_path`, or ExportError when no load has published one."""
     snapshot = published_path(db_path)
     if not snapshot.exists():
         raise ExportError(f"no published snapshot at {snapshot}: run `ogi load` first")
+    return snapshot
+
+
+def export_published(db_path: str | Path, out_dir: str | Path, fmt: str = "parquet") -> list[ExportedTable]:
+    """Write `published.<table>` of the snapshot of `db_path` to `out_dir/<table>.<fmt>`."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}, xlsx")
+    snapshot = snapshot_to_export(db_path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    if fmt == "xlsx":
-        from warehouse.workbook import WORKBOOK_NAME, write_workbook
-
-        path, rows = write_workbook(snapshot, out / WORKBOOK_NAME)
-        return [ExportedTable(sheet, path, n) for sheet, n in rows.items()]
     written: list[ExportedTable] = []
     con = duckdb.connect(str(snapshot), read_only=True)
     try:

@@ -22,7 +22,7 @@ import polars as pl
 from warehouse import db
 
 # .md/.markdown are text layouts (PDF converters and OCR tools write Markdown): read like .txt.
-# .doc/.wps: legacy Word, converted by LibreOffice in the clean stage (warehouse.convert).
+# .doc/.wps: legacy Word, converted by LibreOffice in the clean stage (orchestration.engine.convert).
 SUPPORTED_EXTENSIONS = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps"}
 )

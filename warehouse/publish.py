@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.snapshot import SnapshotStats, write_snapshot
 
@@ -65,7 +64,7 @@ def purge_orphans(con) -> None:
         con.execute(f"DELETE FROM {table} WHERE doc_id IS NOT NULL AND doc_id NOT IN (SELECT doc_id FROM core.reports)")
 
 
-def publish(con) -> PublishStats:
+def publish(con, parser_version: str) -> PublishStats:
     started = time.perf_counter()
     with db.transaction(con):
         purge_orphans(con)
@@ -88,7 +87,7 @@ def publish(con) -> PublishStats:
             ) c ON c.doc_id = r2.doc_id
             WHERE r.doc_id = r2.doc_id
             """,
-            [PARSER_VERSION],
+            [parser_version],
         )
     stats = PublishStats()
     for status, n in con.execute("SELECT status, count(*) FROM core.reports GROUP BY status").fetchall():

@@ -10,7 +10,7 @@ import dagster as dg
 
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
-from warehouse import loading
+from orchestration.engine import loading
 
 FACT_ASSETS = (
     "fact_active_disclosure",

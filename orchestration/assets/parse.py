@@ -10,8 +10,8 @@ import dagster as dg
 
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
-from warehouse import loading
-from warehouse.backfill import forget_derivations
+from orchestration.engine import loading
+from orchestration.engine.backfill import forget_derivations
 
 
 class ParseConfig(dg.Config):

@@ -11,6 +11,7 @@ previous load or this one, never a mixture (warehouse/snapshot.py).
 import dagster as dg
 
 from orchestration.resources import WarehouseResource
+from transforms import PARSER_VERSION
 from warehouse.publish import leaked_reports, publish, publish_snapshot
 
 
@@ -18,7 +19,7 @@ from warehouse.publish import leaked_reports, publish, publish_snapshot
 def published(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Sets each report's status from its checks and writes the published snapshot SQL users read."""
     with warehouse.connect() as con:
-        stats = publish(con)
+        stats = publish(con, PARSER_VERSION)
         snapshot = publish_snapshot(con, warehouse.path)
     context.log.info(f"published snapshot: {snapshot.path} ({stats.published} published, {stats.quarantined} quarantined)")
     meta = {

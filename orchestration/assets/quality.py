@@ -13,7 +13,7 @@ from expectations.catalogue import BLOCKING, RULES
 from orchestration.assets.facts import FACT_ASSETS
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
-from warehouse.checking import duplicate_fact_keys, run_checks
+from orchestration.engine.checking import duplicate_fact_keys, run_checks
 
 
 class CheckConfig(dg.Config):

@@ -1,7 +1,7 @@
 """Running one parser stage over every document that still needs it.
 
 A stage reads its inputs from the layer below, applies a pure transform to
-each document in a worker process (warehouse.workers: all cores, a time and
+each document in a worker process (orchestration.engine.workers: all cores, a time and
 memory limit per document), and writes its outputs in one transaction per
 batch together with a ledger row per document. The ledger (doc_id, stage, parser version)
 is what makes loads incremental, idempotent and crash-safe: a document is
@@ -24,7 +24,7 @@ import polars as pl
 from transforms import PARSER_VERSION
 from transforms.model import TransformError
 from warehouse import db
-from warehouse.workers import Batch, WorkerPool
+from orchestration.engine.workers import Batch, WorkerPool
 
 Progress = Callable[[str, int, int], None]
 
@@ -221,7 +221,7 @@ class Stage:
     """A parser stage: where its documents come from and what it makes of each.
 
     `read` fetches a batch's inputs (parent process, DuckDB); `work` is a
-    module-level function of warehouse.derive run in a worker with the
+    module-level function of orchestration.engine.derive run in a worker with the
     document limits, returning columns per table; `on_error` may add rows for a
     document whose `work` failed (the failure itself always becomes a
     load_errors row and the ledger outcome).

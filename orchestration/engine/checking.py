@@ -26,7 +26,7 @@ from expectations.reconcile import REPETITION_RATE, parent_code
 from expectations.suites import check_rows
 from transforms import PARSER_VERSION
 from warehouse import db
-from warehouse.stages import Progress, StageStats, pending_doc_ids
+from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
 
 STAGE = "check_results"
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 import duckdb
 
 from transforms import codes
-from warehouse import form
+from orchestration.reports import form
 
 _MARK = {True: "✓", False: "·"}
 # Table 三's rows in the order the form prints them; the 2019 form's single

@@ -9,7 +9,7 @@ metadata → sections → tables → narrative → checks → status) can be sco
 How it works:
 
 1. *Plan* — pick agencies (real places + real department names, see
-   `benchmarks.synth_layouts.agency_pool`) and runs of consecutive report
+   `orchestration.synth.layouts.agency_pool`) and runs of consecutive report
    years, so that the cross-year rules (Y-01 carry-over, Y-02 stock of
    normative documents, Y-04 item counts) have pairs to check.  Each agency
    has one site *style* that fixes its page layout in every year.  The first
@@ -52,8 +52,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from benchmarks import synth_crawler, synth_html
-from benchmarks.synth_layouts import (
+from orchestration.synth import crawler as synth_crawler, html as synth_html
+from orchestration.synth.layouts import (
     LEVEL_SCALE,
     RENDERERS,
     Agency,
@@ -855,7 +855,7 @@ def parse_variants(value: str) -> tuple[str, ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m benchmarks.synth DIR` (the `ogi synth` command wraps `generate`)."""
+    """`python -m orchestration.synth.generator DIR` (the `ogi synth` command wraps `generate`)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--count", type=int, default=12)

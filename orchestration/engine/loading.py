@@ -3,7 +3,7 @@
 Each stage reads its inputs from the layer below (never from the files), so
 stages can be re-run alone and a new parser version re-derives everything
 from `raw.documents`. What a stage makes of one document is in
-warehouse.derive; this module only says where the inputs come from.
+orchestration.engine.derive; this module only says where the inputs come from.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import polars as pl
 
 import transforms
 from transforms.model import TransformError
-from warehouse import convert, derive
-from warehouse.stages import BatchResult, Progress, Stage, StageInput, StageStats, run_stage
-from warehouse.workers import Limits, shared_pool
+from orchestration.engine import convert, derive
+from orchestration.engine.stages import BatchResult, Progress, Stage, StageInput, StageStats, run_stage
+from orchestration.engine.workers import Limits, shared_pool
 
 DEC = pl.Decimal(24, 6)
 

@@ -1,11 +1,11 @@
 """What each parser stage makes of one document, as rows of the warehouse tables.
 
-These functions run inside the worker processes (warehouse.workers): they
+These functions run inside the worker processes (orchestration.engine.workers): they
 take plain values read from the layer below, call the pure transforms and
 return each table's rows as columns (name → values, without doc_id), ready
 for a bulk insert: converting results costs the workers' cores and not the
 parent's, and columns pickle and become frames several times faster than
-row dicts. They import nothing but the transforms and warehouse.convert
+row dicts. They import nothing but the transforms and orchestration.engine.convert
 (a worker's memory limit is for the document, not for DuckDB or Polars), and
 they raise only TransformError; the workers turn anything else into a
 per-document error.
@@ -19,7 +19,7 @@ from pathlib import PurePath
 from transforms import pipeline, similarity
 from transforms.agencies import agency_key
 from transforms.model import Section, TransformError
-from warehouse import convert
+from orchestration.engine import convert
 
 Columns = dict[str, list]
 Tables = dict[str, Columns]
@@ -35,7 +35,7 @@ def clean(content: bytes, file_name: str, convert_seconds: float = convert.DEFAU
     """raw.documents bytes → one staging.cleaned_text row.
 
     A legacy Word file (.doc/.wps, OLE2) is first converted to DOCX by
-    LibreOffice (warehouse.convert) and then read like any DOCX; its kind is
+    LibreOffice (orchestration.engine.convert) and then read like any DOCX; its kind is
     `doc` and its encoding says what it was converted from (`wps→docx`).
     """
     kind = encoding = None

@@ -56,7 +56,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from html import escape
 
-from benchmarks.synth_layouts import (
+from orchestration.synth.layouts import (
     _FULLWIDTH,
     HEADINGS_2019,
     HEADINGS_2021,

@@ -1,6 +1,6 @@
 """Place names, departments, prose and the four text layouts of the synthetic reports.
 
-`benchmarks.synth` decides *what* a report says (agency, year, figures,
+`orchestration.synth.generator` decides *what* a report says (agency, year, figures,
 planted errors); this module decides *how it looks*.  Each layout imitates
 one real seed file in /work/shared/seeds closely, quirks included, because
 the parser must meet exactly those shapes:
@@ -14,7 +14,7 @@ the parser must meet exactly those shapes:
 * ``summary`` - seed 003: a 政务公开工作总结 without tables, figures in prose.
 
 The web-page layouts reuse the prose and table labels defined here:
-``html`` (benchmarks.synth_html) and ``crawler`` (benchmarks.synth_crawler).
+``html`` (orchestration.synth.html) and ``crawler`` (orchestration.synth.crawler).
 
 Prose is written once as templates in the cleaned-text convention (ASCII
 punctuation); the tab layout converts its literals to full-width at compile
@@ -367,7 +367,7 @@ def agency_pool() -> list[Agency]:
 
 
 # ---------------------------------------------------------------------------
-# The document to render (filled by benchmarks.synth).
+# The document to render (filled by orchestration.synth.generator).
 # ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ reads raw bytes, never in the pure transforms/ package.
 
 Without LibreOffice the document gets the load error `needs_converter`
 saying what to install; its bytes stay in raw.documents, and the next load
-after LibreOffice is installed converts it (warehouse.loading.run_clean
+after LibreOffice is installed converts it (orchestration.engine.loading.run_clean
 retries those documents). Other outcomes: `conversion_timeout` (LibreOffice
 took longer than the time limit and was killed) and `conversion_failed`
 (LibreOffice could not open the file, e.g. a password-protected document).

@@ -2,8 +2,8 @@
 
 The codes themselves live in transforms.codes (the contract); these are the
 words the 2019 and 2021 forms print for them, used where people read the
-tables: the Excel workbook (warehouse.workbook) and the generated code
-reference (docs/codes.md, warehouse.docs).
+tables: the Excel workbook (orchestration.reports.workbook) and the generated code
+reference (docs/codes.md, orchestration.reports.docs).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from transforms import PARSER_VERSION, codes
-from warehouse import form
+from orchestration.reports import form
 
 WORKBOOK_NAME = "ogi.xlsx"
 HEADER_ROWS = 3  # label, sub-label, code

@@ -39,7 +39,7 @@ import duckdb
 
 from expectations.catalogue import RULES
 from transforms import PARSER_VERSION
-from warehouse.evidence import tables_as_read
+from orchestration.reports.evidence import tables_as_read
 from warehouse import db
 
 PAGE_SIZE = 500  # rows per list page

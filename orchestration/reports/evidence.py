@@ -22,8 +22,8 @@ import duckdb
 
 from expectations.catalogue import COVERAGE
 from transforms import codes
-from warehouse import form
-from warehouse.show import ROW_ORDER, _cell, _cells
+from orchestration.reports import form
+from orchestration.reports.show import ROW_ORDER, _cell, _cells
 
 _COLUMN_RE = re.compile(r"column (\w+)")
 _ROW_RE = re.compile(r"row (.+?)(?:;|$| vs )")

@@ -45,7 +45,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
 
-from benchmarks.synth_layouts import (
+from orchestration.synth.layouts import (
     _FULLWIDTH,
     HEADINGS_2021,
     INTRO,
