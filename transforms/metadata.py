@@ -897,6 +897,11 @@ def _year_from_body(text: str, published_on: date | None) -> int | None:
     return _first_body_year(text) or _year_from_publication(text, published_on)
 
 
+def locate_agency(agency: str | None, year: int | None = None, text: str = "") -> tuple[str | None, gazetteer.Location]:
+    """(region, division) of an agency name, as extract_metadata finds them."""
+    return _division(agency, split_place(agency)[0] if agency else None, year, text)
+
+
 def _division(
     agency: str | None, region: str | None, year: int | None, text: str
 ) -> tuple[str | None, gazetteer.Location]:
