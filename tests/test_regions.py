@@ -183,3 +183,16 @@ def test_repetition_rate_is_stored_and_shown_per_agency_year(related) -> None:
     assert ningjin and ningjin[0][2] == rate["ningjin_fin_2022.txt"]
     gov = next(r for r in rows if r[0] == "隆尧县人民政府")
     assert gov[3:6] == ("130525", "government", 0)
+
+
+def test_quality_report_has_a_page_per_region_with_its_agencies_and_years(related, tmp_path) -> None:
+    from orchestration.reports.quality_report import write_report
+
+    (path,) = related.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    write_report(path, tmp_path / "qr")
+    page = (tmp_path / "qr" / "regions" / "130525.html").read_text(encoding="utf-8")
+    for agency in ("隆尧县人民政府", "隆尧县教育局", "隆尧县民政局", "隆尧县人力资源和社会保障局"):
+        assert agency in page
+    assert "<td>2022</td>" in page or ">2022<" in page
+    index = (tmp_path / "qr" / "regions" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{code}.html"' in index for code in ("130525", "130532", "130129", "130528"))
