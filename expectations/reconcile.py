@@ -1334,25 +1334,35 @@ FROM core.reports r {_IDS} LEFT JOIN ({_R01_PARENTS}) p USING (doc_id)
 # another: it proposes no candidates, which also bounds the join.
 C01_THRESHOLD = 60  # estimated Jaccard, %: ≈ 75% of each section's 5-grams shared
 _C01_MAX_BUCKET = 50
-_C01 = f"""
+def lsh_candidates(ids: str) -> str:
+    """SQL: (doc_id, other_id, section) for the sections of the reports in `ids` and every stored
+    section sharing one of their LSH band keys, except keys shared by more than _C01_MAX_BUCKET
+    sections (common wording). Every step is linear in the rows of the keys involved: the common
+    keys are dropped before the pairing join, never after."""
+    return f"""
 WITH mine AS (
     SELECT t.doc_id, t.section, unnest(t.bands) AS key, unnest(range(1, len(t.bands) + 1)) AS band
-    FROM core.text_signatures t {_IDS}
+    FROM core.text_signatures t JOIN {ids} USING (doc_id)
 ),
 keys AS (SELECT DISTINCT section, band, key FROM mine),
 hits AS (
-    SELECT t.doc_id, t.section, b.band, b.key
+    SELECT b.doc_id, b.section, b.band, b.key
     FROM (SELECT doc_id, section, unnest(bands) AS key, unnest(range(1, len(bands) + 1)) AS band
           FROM core.text_signatures) b
     JOIN keys k ON k.section = b.section AND k.band = b.band AND k.key = b.key
-    JOIN core.text_signatures t ON t.doc_id = b.doc_id AND t.section = b.section
 ),
-common AS (SELECT section, band, key FROM hits GROUP BY ALL HAVING count(*) > {_C01_MAX_BUCKET}),
-cand AS (
-    SELECT DISTINCT m.doc_id, h.doc_id AS other_id, m.section
-    FROM mine m JOIN hits h ON h.section = m.section AND h.band = m.band AND h.key = m.key AND h.doc_id <> m.doc_id
-    ANTI JOIN common c ON c.section = m.section AND c.band = m.band AND c.key = m.key
-),
+usable AS (
+    SELECT * FROM hits
+    ANTI JOIN (SELECT section, band, key FROM hits GROUP BY ALL HAVING count(*) > {_C01_MAX_BUCKET}) c
+      ON c.section = hits.section AND c.band = hits.band AND c.key = hits.key
+)
+SELECT DISTINCT m.doc_id, u.doc_id AS other_id, m.section
+FROM mine m JOIN usable u ON u.section = m.section AND u.band = m.band AND u.key = m.key AND u.doc_id <> m.doc_id
+"""
+
+
+_C01 = f"""
+WITH cand AS ({lsh_candidates('_ogi_check_ids')}),
 scored AS (
     SELECT c.doc_id, c.section, c.other_id,
            list_sum(list_transform(range(1, len(a.minhash) + 1), lambda i: (a.minhash[i] = b.minhash[i])::INT))

@@ -196,3 +196,31 @@ def test_quality_report_has_a_page_per_region_with_its_agencies_and_years(relate
     assert "<td>2022</td>" in page or ">2022<" in page
     index = (tmp_path / "qr" / "regions" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{code}.html"' in index for code in ("130525", "130532", "130129", "130528"))
+
+
+def test_a_later_load_rechecks_the_region_and_the_copied_report(tmp_path) -> None:
+    """Incremental: the county's report and the copied original are loaded first; the
+    department exceeding the county and the copy come in a later load, and the earlier
+    reports' R-01 and C-01 verdicts follow (their signatures are not recomputed)."""
+    family, pair = families.region_family(exceed="edu"), families.copied_pair()
+    first = {"longyao_gov_2022.txt": family["longyao_gov_2022.txt"], "zanhuang_civil_2022.txt": pair["zanhuang_civil_2022.txt"]}
+    src, db = tmp_path / "in", tmp_path / "ogi.duckdb"
+    src.mkdir()
+    for name, text in first.items():
+        (src / name).write_text(text, encoding="utf-8")
+    assert ogi(["load", str(src), "--db", str(db), "--quiet"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    before = {(d, tuple(m)) for d, m in con.execute("SELECT doc_id, minhash FROM core.text_signatures").fetchall()}
+    assert {s for s, *_ in _results(con, "C-01")["zanhuang_civil_2022.txt"]} == {"pass"}
+    con.close()
+    for name, text in {**family, **pair}.items():
+        (src / name).write_text(text, encoding="utf-8")
+    assert ogi(["load", str(src), "--db", str(db), "--quiet"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        kept = {(d, tuple(m)) for d, m in con.execute("SELECT doc_id, minhash FROM core.text_signatures").fetchall()}
+        assert before <= kept
+        assert any(s == "fail" and "平乡县教育局" in e for s, e, _ in _results(con, "C-01")["zanhuang_civil_2022.txt"])
+        assert any(s == "fail" and "隆尧县教育局" in e for s, e, _ in _results(con, "R-01")["longyao_gov_2022.txt"])
+    finally:
+        con.close()

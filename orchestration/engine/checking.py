@@ -22,7 +22,7 @@ from datetime import datetime
 import polars as pl
 
 from expectations.catalogue import COVERAGE
-from expectations.reconcile import REPETITION_RATE, parent_code
+from expectations.reconcile import REPETITION_RATE, lsh_candidates, parent_code
 from expectations.suites import check_rows
 from transforms import PARSER_VERSION
 from warehouse import db
@@ -49,12 +49,8 @@ def with_neighbours(con, doc_ids: list[str]) -> list[str]:
             FROM core.reports p JOIN _ogi_pending_ids USING (doc_id)
             JOIN core.reports g ON g.report_year = p.report_year AND g.agency_type = 'government'
              AND (g.region_code = p.region_code OR g.region_code = {parent_code('p.region_code')})
-            UNION  -- the other agencies' reports that share an LSH band with this one (C-01)
-            SELECT o.doc_id
-            FROM (SELECT t.section, unnest(t.bands) AS key, unnest(range(1, len(t.bands) + 1)) AS band
-                  FROM core.text_signatures t JOIN _ogi_pending_ids USING (doc_id)) m
-            JOIN (SELECT doc_id, section, unnest(bands) AS key, unnest(range(1, len(bands) + 1)) AS band
-                  FROM core.text_signatures) o ON o.section = m.section AND o.band = m.band AND o.key = m.key
+            UNION  -- the reports that share an LSH band with this one (C-01)
+            SELECT other_id FROM ({lsh_candidates('_ogi_pending_ids')})
             ORDER BY doc_id
             """
         ).fetchall()
