@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -32,6 +34,7 @@ SHINGLE = 5
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # BANDS * ROWS == NUM_PERM
 SEED = 1  # fixed: signatures stored by one load are compared with those of the next
+SCHEME = "affine32"  # datasketch 2.0's default: values < 2^32, stored as BIGINT
 # Sections shorter than this many distinct 5-grams (≈ 120 characters) are
 # boilerplate-sized ("无。", one sentence of the form): sharing them proves nothing.
 MIN_SHINGLES = 120
@@ -57,13 +60,26 @@ def _band_key(values: np.ndarray) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
+@lru_cache(maxsize=1)
+def permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The NUM_PERM random permutations of seed SEED, drawn once per process (drawing them
+    cost more than hashing a section)."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
 def signature(text: str) -> tuple[int, list[int], list[int]] | None:
-    """(distinct 5-grams, the NUM_PERM MinHash values, the BANDS band keys), or None for a short section."""
+    """(distinct 5-grams, the NUM_PERM MinHash values, the BANDS band keys), or None for a short section.
+
+    Each 5-gram is hashed with CRC-32 (zlib, in C) rather than datasketch's
+    default SHA-1, which cost most of the time; the MinHash permutations
+    spread the 32-bit values as they would SHA-1's. Signatures stored by
+    another hash are not comparable: changing it needs a new PARSER_VERSION.
+    """
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED)
-    mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, permutations=permutations(), scheme=SCHEME)
+    mh.update_batch([g.encode("utf-8") for g in grams])
     values = mh.hashvalues  # each < 2^32 (datasketch hashes with a 32-bit hash into the Mersenne field): fits BIGINT
     bands = [_band_key(values[b * ROWS: (b + 1) * ROWS]) for b in range(BANDS)]
     return len(grams), [int(v) for v in values], bands
