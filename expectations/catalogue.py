@@ -414,7 +414,7 @@ _RULES: tuple[Rule, ...] = (
         "C-01",
         "cross_report",
         WARNING,
-        "内容雷同 across agencies: section 一 or 五 shares less than 60% (estimated Jaccard of the character 5-grams, "
+        "内容雷同 across agencies: section 一 or 五 shares less than 80% (estimated Jaccard of the character 5-grams, "
         "digits ignored) with every other agency's report (MinHash LSH; the closest report is named)",
         "ours: issue 15; 〔2021〕30号 names 内容雷同 [S6]; third-party assessments deduct for copied reports",
     ),

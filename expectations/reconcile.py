@@ -1332,7 +1332,10 @@ FROM core.reports r {_IDS} LEFT JOIN ({_R01_PARENTS}) p USING (doc_id)
 # of the 5-gram sets). A band key shared by more than _C01_MAX_BUCKET
 # sections is wording common to many bodies (a template), not one copying
 # another: it proposes no candidates, which also bounds the join.
-C01_THRESHOLD = 60  # estimated Jaccard, %: ≈ 75% of each section's 5-grams shared
+# Why 80: independent reports share formulaic wording -- sections 五 of different
+# bodies measured up to 0.61 (generated) and 0.73 (平潭 2009/2011 departments) --
+# while a copy with the names changed measures 0.96-1.0.
+C01_THRESHOLD = 80  # estimated Jaccard, %: ≈ 89% of each of two equal sections' 5-grams shared
 _C01_MAX_BUCKET = 50
 def lsh_candidates(ids: str) -> str:
     """SQL: (doc_id, other_id, section) for the sections of the reports in `ids` and every stored

@@ -159,7 +159,7 @@ def test_signatures_are_stored_per_report(related) -> None:
     (n, docs) = related.execute("SELECT count(*), count(DISTINCT doc_id) FROM core.text_signatures").fetchone()
     assert docs == 8 and n >= docs
     (lengths,) = related.execute("SELECT list_distinct(list(len(minhash)) || list(len(bands))) FROM core.text_signatures").fetchone()
-    assert sorted(lengths) == [32, 128]
+    assert sorted(lengths) == [16, 128]
 
 
 def test_figures_repeated_from_last_year_are_warned(related) -> None:
