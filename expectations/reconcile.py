@@ -134,15 +134,26 @@ def _file(col: str) -> str:
     return f"regexp_extract({col}, '[^/]+$')"
 
 
-# Which kind of body a report is, from its agency name (format-reference §6.6):
-# a 乡镇/街道 body, a people's government (its own 本级政府 report; a zone whose
-# report names only the zone is its 管委会), or a department.
-_BODY_KIND = """CASE
-    WHEN r.agency IS NULL THEN NULL
-    WHEN r.admin_level = 'township'
-      OR regexp_matches(r.agency, '(乡|镇|苏木|街道|街道办事处)(人民政府|政府)?$') THEN 'township'
-    WHEN regexp_matches(r.agency, '(人民政府|政府|管理委员会|管委会)$') OR r.agency = r.region THEN 'government'
-    ELSE 'department' END"""
+# Which kind of body a report is: core.reports.agency_type (transforms.agencies),
+# one classification for every rule (format-reference §6.6).
+_BODY_KIND = "nullif(r.agency_type, 'unknown')"
+# The statutory deadline's kinds: a general office is a department of its government.
+_DEPARTMENT_KINDS = "('department', 'general_office')"
+
+
+def parent_code(code: str) -> str:
+    """SQL: the GB/T 2260 code of the division `code` lies in (NULL for a province).
+
+    A county's parent is its prefecture (XXYY00), except in the four
+    municipalities and for the counties a province governs directly (XX90ZZ:
+    仙桃市 429004, 济源市 419001), whose parent is the province.
+    """
+    return f"""(CASE
+        WHEN {code} IS NULL OR right({code}, 4) = '0000' THEN NULL
+        WHEN right({code}, 2) = '00' THEN left({code}, 2) || '0000'
+        WHEN left({code}, 2) IN ('11', '12', '31', '50') OR substr({code}, 3, 2) = '90' THEN left({code}, 2) || '0000'
+        ELSE left({code}, 4) || '00' END)"""
+
 
 # ---------------------------------------------------------------------------
 # parsing certainty
@@ -939,7 +950,7 @@ WHERE c.cum IS NOT NULL AND c.yr IS NOT NULL
 # without holding every 5-gram of a 20 000-report batch in memory.
 _Y06_SAMPLE = 4  # keep the 5-grams whose hash is divisible by 4: the same ones in both years, a quarter of the work
 _Y06_MIN_SHINGLES = 12  # sampled 5-grams, ≈ 50 characters of section text
-_Y06 = f"""
+_Y06_WITH = f"""
 WITH pairs AS (
     SELECT c.doc_id, p.doc_id AS prev_id, p.report_year AS prev_year, {_file('p.source_path')} AS prev_file
     FROM core.reports c {_IDS}
@@ -972,6 +983,8 @@ shared AS (
     FROM (SELECT doc_id, prev_id, section, h, count(DISTINCT side) AS sides FROM both_years GROUP BY ALL)
     GROUP BY ALL
 )
+"""
+_Y06 = _Y06_WITH + f"""
 SELECT p.doc_id,
        'section ' || {_sec('sa.section')} || ' vs the ' || p.prev_year || ' report (' || p.prev_file || ')' AS location,
        floor(100.0 * coalesce(x.n, 0) / sa.n)::DOUBLE AS observed, NULL::DOUBLE AS low, 79::DOUBLE AS high,
@@ -983,6 +996,59 @@ JOIN sizes sa ON sa.doc_id = p.doc_id
 JOIN sizes sb ON sb.doc_id = p.prev_id AND sb.section = sa.section
 LEFT JOIN shared x ON x.doc_id = p.doc_id AND x.prev_id = p.prev_id AND x.section = sa.section
 WHERE sa.n >= {_Y06_MIN_SHINGLES}
+"""
+
+
+# The repetition rate stored per report (core.reports.repetition_rate): the
+# share of this year's sampled 5-grams of sections 一 and 五 together that
+# repeat the previous report's same section (the most repeated previous
+# version when several are loaded).
+REPETITION_RATE = _Y06_WITH + f"""
+, per_prev AS (
+    SELECT p.doc_id, p.prev_id, sum(coalesce(x.n, 0)) / sum(sa.n) AS rate
+    FROM pairs p
+    JOIN sizes sa ON sa.doc_id = p.doc_id
+    JOIN sizes sb ON sb.doc_id = p.prev_id AND sb.section = sa.section
+    LEFT JOIN shared x ON x.doc_id = p.doc_id AND x.prev_id = p.prev_id AND x.section = sa.section
+    WHERE sa.n >= {_Y06_MIN_SHINGLES}
+    GROUP BY p.doc_id, p.prev_id
+)
+SELECT doc_id, max(rate)::DOUBLE AS rate FROM per_prev GROUP BY doc_id
+"""
+
+# Y-08: table 三 printed again: every cell equal to the previous year's, and not all zero.
+_Y08_MIN_CELLS = 100  # a table 三 read whole has 23–25 rows x 7 columns
+_Y08 = f"""
+WITH pairs AS (
+    SELECT c.doc_id, p.doc_id AS prev_id, p.report_year AS prev_year, {_file('p.source_path')} AS prev_file
+    FROM core.reports c {_IDS}
+    JOIN core.reports p ON p.agency_id = c.agency_id AND p.report_year = c.report_year - 1
+     AND p.doc_id <> c.doc_id AND p.doc_kind = c.doc_kind
+    WHERE c.doc_kind = 'annual_report'
+),
+cur AS (SELECT f.doc_id, f.row_code, f.applicant, f.value FROM core.fact_requests f {_IDS} WHERE f.source = 'table'),
+sizes AS (SELECT doc_id, count(*) AS n FROM cur GROUP BY doc_id),
+cmp AS (
+    SELECT p.doc_id, p.prev_id, any_value(p.prev_year) AS prev_year, any_value(p.prev_file) AS prev_file,
+           count(*) AS matched, count(*) FILTER (WHERE c.value IS NOT DISTINCT FROM v.value) AS same,
+           count(*) FILTER (WHERE coalesce(c.value, 0) <> 0) AS nonzero,
+           sum(coalesce(c.value, 0)) FILTER (WHERE c.row_code = 'new_received' AND c.applicant = 'total') AS new_total
+    FROM pairs p JOIN cur c ON c.doc_id = p.doc_id
+    JOIN core.fact_requests v ON v.doc_id = p.prev_id AND v.source = 'table' AND v.row_code = c.row_code
+     AND v.applicant = c.applicant
+    GROUP BY p.doc_id, p.prev_id
+)
+SELECT x.doc_id, 'table 三 vs the ' || x.prev_year || ' report (' || x.prev_file || ')' AS location,
+       CASE WHEN x.same = s.n AND x.matched = s.n AND x.nonzero > 0 THEN 1 ELSE 0 END::DOUBLE AS observed,
+       0::DOUBLE AS expected,
+       x.same || ' of ' || s.n || ' cells equal the ' || x.prev_year || ' report''s, ' || x.nonzero
+         || ' of them non-zero (本年新收 总计 ' || coalesce(x.new_total::VARCHAR, '?') || ')' AS evidence,
+       CASE WHEN x.same = s.n AND x.matched = s.n AND x.nonzero > 0 THEN 'figures repeated from last year: all '
+            || s.n || ' cells of table 三 as in ' || x.prev_year ELSE (s.n - x.same) || ' cells differ from ' || x.prev_year END
+         AS shown_observed,
+       'table 三 not a copy of the previous year''s' AS shown_expected
+FROM cmp x JOIN sizes s USING (doc_id)
+WHERE s.n >= {_Y08_MIN_CELLS}
 """
 
 
@@ -1053,7 +1119,7 @@ FROM (SELECT r.*, {_BODY_KIND} AS body FROM core.reports r {_IDS}) r
 
 
 _M01 = _deadline("report_year <= 2018", 3, "条例 2008 Art. 31: 31 March")
-_M02 = _deadline("report_year >= 2019 AND body = 'department'", 1, "条例 Art. 49: 31 January for a department")
+_M02 = _deadline(f"report_year >= 2019 AND body IN {_DEPARTMENT_KINDS}", 1, "条例 Art. 49: 31 January for a department")
 _M03 = _deadline("report_year >= 2019 AND body = 'government'", 3, "条例 Art. 49: 31 March for a 本级政府 report")
 _M04 = _deadline("report_year >= 2019 AND body = 'township'", 1, "default 31 January for a 乡镇/街道 report")
 
@@ -1201,6 +1267,148 @@ SELECT r.doc_id, 'document kind' AS location,
 FROM core.reports r {_IDS}
 """
 
+# M-11: the region names one division of the national list.
+_M11 = f"""
+SELECT r.doc_id, 'region ' || r.region || ' in the national division list (GB/T 2260)' AS location,
+       CASE WHEN r.region_code IS NULL THEN 1 ELSE 0 END::DOUBLE AS observed, 0::DOUBLE AS expected,
+       coalesce(r.region_note, 'region_code ' || r.region_code) AS evidence,
+       coalesce(r.region_code, 'no code') AS shown_observed, 'one division' AS shown_expected
+FROM core.reports r {_IDS}
+WHERE r.region IS NOT NULL
+"""
+
+# R-01: a region's own report that covers the whole region counts at least
+# what the reports of its parts count. Its parts, in the same year: the
+# reports of the region's departments and townships (same region_code), and
+# the governments' reports of the divisions directly under it (their
+# parent_code is the region's); one report per agency (another version of
+# the same report is not counted twice). Children are matched on codes,
+# never on names.
+_ROLLUP_CELLS = (
+    ("fact_requests", "row_code", "applicant", "new_received", "table 三, 本年新收 总计"),
+    ("fact_requests", "row_code", "applicant", "carried_over", "table 三, 上年结转 总计"),
+    ("fact_requests", "row_code", "applicant", "total_processed", "table 三, (七)总计 总计"),
+    ("fact_review_litigation", "proceeding", "outcome", "review", "table 四, 行政复议 总计"),
+    ("fact_review_litigation", "proceeding", "outcome", "litigation_direct", "table 四, 未经复议直接起诉 总计"),
+    ("fact_review_litigation", "proceeding", "outcome", "litigation_after_review", "table 四, 复议后起诉 总计"),
+)
+_ROLLUP_VALUES = "\nUNION ALL\n".join(
+    f"SELECT doc_id, '{label}' AS cell, value FROM core.{table} WHERE source = 'table' AND {row_col} = '{row}' "
+    f"AND {col_col} = 'total' AND value IS NOT NULL"
+    for table, row_col, col_col, row, label in _ROLLUP_CELLS
+)
+_R01_PARENTS = f"""
+    SELECT r.doc_id, r.region_code, r.report_year, r.agency_id
+    FROM core.reports r {_IDS}
+    JOIN core.sections s ON s.doc_id = r.doc_id AND s.section = 'overview'
+    WHERE r.agency_type = 'government' AND r.region_code IS NOT NULL AND r.report_year IS NOT NULL
+      AND r.doc_kind = 'annual_report' AND regexp_matches(s.body, '{_WHOLE_REGION}')
+"""
+_R01 = f"""
+WITH parents AS ({_R01_PARENTS}),
+kids AS (
+    SELECT p.doc_id AS parent_id, min(c.doc_id) AS doc_id
+    FROM parents p JOIN core.reports c ON c.report_year = p.report_year AND c.doc_kind = 'annual_report'
+     AND c.doc_id <> p.doc_id AND c.agency_id IS DISTINCT FROM p.agency_id
+    WHERE (c.region_code = p.region_code AND c.agency_type IN ('department', 'general_office', 'township'))
+       OR (c.agency_type = 'government' AND {parent_code('c.region_code')} = p.region_code)
+    GROUP BY p.doc_id, coalesce(c.agency_id, c.doc_id)
+),
+vals AS ({_ROLLUP_VALUES}),
+sums AS (
+    SELECT k.parent_id, v.cell, sum(v.value) AS total, count(*) AS n,
+           string_agg(coalesce(r.agency, '?') || ' ' || v.value, ', ' ORDER BY v.value DESC, r.agency) AS listed
+    FROM kids k JOIN vals v ON v.doc_id = k.doc_id JOIN core.reports r ON r.doc_id = k.doc_id
+    GROUP BY k.parent_id, v.cell
+)
+SELECT p.doc_id, s.cell || ' vs the sum of ' || s.n || ' reports of its departments and subordinate areas' AS location,
+       pv.value::DOUBLE AS observed, s.total::DOUBLE AS low, NULL::DOUBLE AS high,
+       'this report ' || pv.value || '; ' || s.n || ' reports of its parts for ' || p.report_year || ' sum to ' || s.total
+         || ': ' || s.listed AS evidence,
+       pv.value::VARCHAR AS shown_observed, '≥ ' || s.total || ' (the sum of its parts'' reports)' AS shown_expected
+FROM parents p JOIN sums s ON s.parent_id = p.doc_id JOIN vals pv ON pv.doc_id = p.doc_id AND pv.cell = s.cell
+"""
+_R01_NA = f"""
+SELECT r.doc_id, CASE
+    WHEN r.agency_type IS DISTINCT FROM 'government' THEN 'not a government''s own report (' || coalesce(r.agency_type, 'unknown') || ')'
+    WHEN r.region_code IS NULL THEN 'the region has no division code'
+    WHEN r.doc_kind <> 'annual_report' OR r.report_year IS NULL THEN 'not an annual report of a known year'
+    WHEN p.doc_id IS NULL THEN 'section 一 does not say the report covers the whole region (全市/全县/全区 …)'
+    ELSE 'no report of its departments or subordinate areas for ' || r.report_year || ' is loaded with table 三/四 totals'
+    END AS reason
+FROM core.reports r {_IDS} LEFT JOIN ({_R01_PARENTS}) p USING (doc_id)
+"""
+
+# C-01: sections 一/五 shared with another agency's report, found by MinHash
+# LSH (transforms.similarity): candidates are the sections that share a band
+# key, verified by the share of equal MinHash values (≈ Jaccard similarity
+# of the 5-gram sets). A band key shared by more than _C01_MAX_BUCKET
+# sections is wording common to many bodies (a template), not one copying
+# another: it proposes no candidates, which also bounds the join.
+# Why 80: independent reports share formulaic wording -- sections 五 of different
+# bodies measured up to 0.61 (generated) and 0.73 (平潭 2009/2011 departments) --
+# while a copy with the names changed measures 0.96-1.0.
+C01_THRESHOLD = 80  # estimated Jaccard, %: ≈ 89% of each of two equal sections' 5-grams shared
+_C01_MAX_BUCKET = 50
+def lsh_candidates(ids: str) -> str:
+    """SQL: (doc_id, other_id, section) for the sections of the reports in `ids` and every stored
+    section sharing one of their LSH band keys, except keys shared by more than _C01_MAX_BUCKET
+    sections (common wording). Every step is linear in the rows of the keys involved: the common
+    keys are dropped before the pairing join, never after."""
+    return f"""
+WITH mine AS (
+    SELECT t.doc_id, t.section, unnest(t.bands) AS key, unnest(range(1, len(t.bands) + 1)) AS band
+    FROM core.text_signatures t JOIN {ids} USING (doc_id)
+),
+keys AS (SELECT DISTINCT section, band, key FROM mine),
+hits AS (
+    SELECT b.doc_id, b.section, b.band, b.key
+    FROM (SELECT doc_id, section, unnest(bands) AS key, unnest(range(1, len(bands) + 1)) AS band
+          FROM core.text_signatures) b
+    JOIN keys k ON k.section = b.section AND k.band = b.band AND k.key = b.key
+),
+usable AS (
+    SELECT * FROM hits
+    ANTI JOIN (SELECT section, band, key FROM hits GROUP BY ALL HAVING count(*) > {_C01_MAX_BUCKET}) c
+      ON c.section = hits.section AND c.band = hits.band AND c.key = hits.key
+)
+SELECT DISTINCT m.doc_id, u.doc_id AS other_id, m.section
+FROM mine m JOIN usable u ON u.section = m.section AND u.band = m.band AND u.key = m.key AND u.doc_id <> m.doc_id
+"""
+
+
+_C01 = f"""
+WITH cand AS ({lsh_candidates('_ogi_check_ids')}),
+scored AS (
+    SELECT c.doc_id, c.section, c.other_id,
+           list_sum(list_transform(range(1, len(a.minhash) + 1), lambda i: (a.minhash[i] = b.minhash[i])::INT))
+             * 100.0 / len(a.minhash) AS sim
+    FROM cand c
+    JOIN core.reports r ON r.doc_id = c.doc_id JOIN core.reports o ON o.doc_id = c.other_id
+    JOIN core.text_signatures a ON a.doc_id = c.doc_id AND a.section = c.section
+    JOIN core.text_signatures b ON b.doc_id = c.other_id AND b.section = c.section
+    WHERE r.agency_id IS DISTINCT FROM o.agency_id OR r.agency_id IS NULL
+),
+best AS (
+    SELECT doc_id, section, max(sim) AS sim, arg_max(other_id, sim) AS other_id,
+           count(*) FILTER (WHERE sim >= {C01_THRESHOLD}) AS copies
+    FROM scored GROUP BY doc_id, section
+)
+SELECT t.doc_id, 'section ' || {_sec('t.section')} || ' vs other agencies'' reports' AS location,
+       floor(coalesce(b.sim, 0))::DOUBLE AS observed, NULL::DOUBLE AS low, {C01_THRESHOLD - 1}::DOUBLE AS high,
+       CASE WHEN b.other_id IS NULL THEN 'no other agency''s section shares an LSH band with it'
+            ELSE 'closest: ' || coalesce(o.agency, '?') || ' ' || coalesce(o.report_year::VARCHAR, '?') || ' (' || {_file('o.source_path')}
+              || ', doc ' || left(o.doc_id, 12) || '…), ' || floor(b.sim) || '% of MinHash values equal; '
+              || b.copies || ' report(s) at ≥ {C01_THRESHOLD}%' END AS evidence,
+       CASE WHEN b.sim >= {C01_THRESHOLD} THEN 'copied: shares ≈' || floor(b.sim) || '% (Jaccard) with ' || coalesce(o.agency, '?')
+              || ' ' || coalesce(o.report_year::VARCHAR, '?')
+            ELSE floor(coalesce(b.sim, 0)) || '% similar at most' END AS shown_observed,
+       '< {C01_THRESHOLD}% shared with any other agency''s report' AS shown_expected
+FROM core.text_signatures t {_IDS}
+LEFT JOIN best b ON b.doc_id = t.doc_id AND b.section = t.section
+LEFT JOIN core.reports o ON o.doc_id = b.other_id
+"""
+
 # ---------------------------------------------------------------------------
 # the registry
 # ---------------------------------------------------------------------------
@@ -1254,7 +1462,7 @@ RECONCILIATIONS: dict[str, Check] = {
     "M-02": Check(
         _M02,
         "not a department's report for 2019 on",
-        na_sql=_deadline_na("r.report_year >= 2019 AND body = 'department'", "not a department''s report for 2019 on"),
+        na_sql=_deadline_na(f"r.report_year >= 2019 AND body IN {_DEPARTMENT_KINDS}", "not a department''s report for 2019 on"),
     ),
     "M-03": Check(
         _M03,
@@ -1273,6 +1481,10 @@ RECONCILIATIONS: dict[str, Check] = {
     "M-08": Check(_M08, "not an annual report with a known agency and year"),
     "M-09": Check(_M09, "not a government's own annual report"),
     "M-10": Check(_M10, "no report"),
+    "M-11": Check(_M11, "the agency names no place"),
+    "R-01": Check(_R01, "not a government's own whole-region report with reports of its parts loaded", na_sql=_R01_NA),
+    "C-01": Check(_C01, "section 一 and 五 are missing or shorter than ~120 characters"),
+    "Y-08": Check(_Y08, "no previous-year report with table 三", na_sql=_y_na("table 三 read whole")),
 }
 for _rule, _proc, _label in (
     ("T4-01", "review", "行政复议"),

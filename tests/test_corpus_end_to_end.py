@@ -72,3 +72,37 @@ def test_undecided_cells_are_null_and_warned(corpus_db: Path) -> None:
         ).fetchone()
     assert values["issued"] == 77 and values["repealed"] is None and values["in_force"] is None
     assert warning[0] == "fail" and "132470" in warning[1]
+
+
+# Every seed and corpus report's division (transforms.gazetteer): code of the
+# area as coded today, level of the body's area. 平潭县 (2009–2013 reports) and
+# 平潭综合实验区 are one area, 350128.
+_DIVISIONS = {
+    "隆尧县教育局": ("130525", "county", "department"),
+    "乌海市教育局": ("150300", "prefecture", "department"),
+    "吕梁市教育局": ("141100", "prefecture", "department"),
+    "安徽省教育厅": ("340000", "province", "department"),
+    "西安市长安区教育局": ("610116", "county", "department"),
+    "淮安市洪泽区人民政府": ("320813", "county", "government"),
+    "淮安市人民政府": ("320800", "prefecture", "government"),
+    "平潭综合实验区": ("350128", "county", "government"),
+    "平潭县人民政府": ("350128", "county", "government"),
+}
+
+
+def test_every_seed_and_corpus_report_has_its_division(corpus_db: Path) -> None:
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    try:
+        rows = con.execute("SELECT agency, region_code, admin_level, agency_type, region_note FROM core.reports").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == 32  # 5 seeds, 26 corpus reports and the blank template
+    for agency, code, level, kind, note in rows:
+        if agency is None:  # the blank template
+            assert (code, level, kind) == (None, "unknown", "unknown")
+        elif agency in _DIVISIONS:
+            assert (code, level, kind) == _DIVISIONS[agency], agency
+        else:  # the 平潭 departments, under both of the area's names
+            assert agency.startswith(("平潭综合实验区", "平潭县")), agency
+            assert (code, level, kind) == ("350128", "county", "department"), agency
+        assert note is None, (agency, note)

@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 
 from tests.conftest import CORPUS, seed_files, seed_gold
+from transforms import gazetteer
 from transforms.metadata import (
-    admin_level_of,
     extract_metadata,
     find_published_on,
     find_title,
@@ -122,7 +122,8 @@ def test_corpus_crawler_text_matches_gold(name):
     assert meta.format_version == report["format_version"]
     assert meta.doc_kind == report["doc_kind"]
     assert meta.title == f"平潭综合实验区{report['report_year']}年度政府信息公开工作年度报告"
-    assert meta.admin_level == "unknown"  # a functional zone, not an administrative division
+    # the zone governs exactly 平潭县, a county (transforms.gazetteer.ALIASES)
+    assert (meta.admin_level, meta.region_code) == ("county", "350128")
 
 
 @pytest.mark.parametrize(
@@ -298,12 +299,14 @@ def test_split_place(agency, place, rest):
         ("隆尧县", "county"),
         ("淮安市洪泽区", "county"),
         ("五常市民意乡", "township"),
-        ("平潭综合实验区", "unknown"),
+        ("平潭综合实验区", "county"),  # the zone governs exactly 平潭县 (transforms.gazetteer.ALIASES)
+        ("西安市高新区", "unknown"),  # a functional zone inside a city is no division
+        ("某县", "unknown"),  # not in the national list
         (None, "unknown"),
     ],
 )
 def test_admin_level(region, level):
-    assert admin_level_of(region) == level
+    assert gazetteer.locate(region).level == level
 
 
 # --- real place names the unit scan must take whole -----------------------------------
@@ -359,7 +362,7 @@ REAL_PLACES = [
 @pytest.mark.parametrize("agency, place, level", REAL_PLACES)
 def test_real_place_names_split_whole(agency, place, level):
     assert split_place(agency) == (place, agency[len(place):])
-    assert admin_level_of(place) == level
+    assert gazetteer.locate(place).level == level
 
 
 @pytest.mark.parametrize(
@@ -473,7 +476,12 @@ def test_markdown_marks_never_reach_agency_region_or_title(title_lines, agency):
     meta = extract_metadata(unicodedata.normalize("NFKC", title_lines + _MD_BODY))
     assert meta.agency == agency
     assert meta.region == agency.removesuffix("人民政府")
-    assert (meta.admin_level, meta.report_year) == ("county", 2023)
+    assert meta.report_year == 2023
+    if meta.region == "沭阳县":
+        assert (meta.admin_level, meta.region_code) == ("county", "321322")
+    else:  # the OCR misreading 沐阳县 is no division: no code, no level is guessed
+        assert (meta.admin_level, meta.region_code) == ("unknown", None)
+        assert "沐阳县 is not a division" in meta.region_note
     assert not any(mark in meta.title for mark in "#*>")
 
 

@@ -366,7 +366,7 @@ def synthetic_warehouse(path: Path, n: int) -> None:
                        CASE WHEN i % 13 = 0 THEN 'quarantined' ELSE 'published' END,
                        CASE WHEN i % 13 = 0 THEN 'T3-03' END,
                        '某某县第' || k || '局' || year || '年政府信息公开工作年度报告', 'agency-' || k, '{PARSER_VERSION}',
-                       'text'
+                       'text', NULL, NULL, 'department', NULL
                 FROM ids"""
         )
         con.execute(

@@ -30,7 +30,7 @@ from expectations.catalogue import INFO, RULES, WARNING
 from expectations.reconcile import RECONCILIATIONS
 from expectations.suites import check_rows
 from orchestration.cli import main as ogi
-from transforms.agencies import agency_key
+from transforms.agencies import agency_key, agency_type
 from warehouse import db as wdb
 
 SEED_001 = SEEDS / "001_732b3b243defc543.txt"
@@ -434,7 +434,7 @@ def _report(con, doc_id: str, *, agency: str, year: int, fmt: str = "2021", leve
             [{"doc_id": doc_id, "source_path": f"/in/{doc_id}.txt", "agency": agency, "region": region,
               "admin_level": level, "report_year": year, "published_on": published_on, "doc_kind": kind,
               "format_version": fmt, "status": "quarantined", "title": None, "agency_id": agency_key(agency, region),
-              "parser_version": "test"}],
+              "parser_version": "test", "agency_type": agency_type(agency, region, level)}],
             schema_overrides={"published_on": pl.Date, "region": pl.String, "title": pl.String},
         ),
     )

@@ -8,4 +8,4 @@ alter what is extracted: the next load re-derives every stored report from
 its raw bytes.
 """
 
-PARSER_VERSION = "2026.12.06-2"
+PARSER_VERSION = "2026.12.07-1"

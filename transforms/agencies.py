@@ -56,6 +56,53 @@ def _qualify(key: str, region: str) -> str:
     return key
 
 
+# The rest of an agency name after its place: what kind of body it is.
+_GOVERNMENT_RE = re.compile(r"^(?:人民政府|政府|(?:党工委)?(?:管理委员会|管委会))$")
+_GENERAL_OFFICE_RE = re.compile(r"^(?:人民政府|政府|(?:党工委)?(?:管理委员会|管委会))?(?:办公厅|办公室|办)$")
+_TOWNSHIP_PLACE_RE = re.compile(r"(?:乡|镇|苏木|街道|街道办事处)$")
+_TOWNSHIP_BODY_RE = re.compile(r"^(?:人民政府|政府|街道办事处|办事处|党委|党政办公室|党政办)?$")
+
+
+def agency_type(agency: str | None, region: str | None, admin_level: str = "unknown") -> str:
+    """Which kind of body `agency` is: government, general_office, department, township or unknown.
+
+    The statutory deadline differs by kind (条例 Art. 49: a 县级以上 department
+    by 31 January, the 本级政府 report by 31 March), so the timeliness rules
+    read this one classification instead of testing names themselves.
+
+    - township: the body of a 乡/镇/街道/苏木 (莲子镇人民政府, 西城街道办事处),
+      or any body whose region is a township;
+    - government: the place's people's government or a zone's 管委会
+      (淮安市人民政府, 平潭综合实验区管委会), or a report naming only the place;
+    - general_office: the government's 办公厅/办公室 (上海市人民政府办公厅),
+      a department of its own for the deadline, kept apart because it files
+      the government's report in many places;
+    - department: any other body (淮安市教育局).
+    """
+    if not agency:
+        return "unknown"
+    name = _DROP.sub("", agency)
+    place = _DROP.sub("", region or "")
+    rest = name[len(place):] if place and name.startswith(place) else None
+    if admin_level == "township" or (place and _TOWNSHIP_PLACE_RE.search(place) and rest is not None
+                                      and _TOWNSHIP_BODY_RE.match(rest)):
+        return "township"
+    if rest is None:
+        # the place was not recognised: judge the name's ending alone
+        if re.search(r"(?:乡|镇|苏木|街道)(?:人民政府|政府|办事处)?$|街道办事处$", name):
+            return "township"
+        if re.search(r"(?:人民政府|政府)(?:办公厅|办公室|办)$", name):
+            return "general_office"
+        if re.search(r"(?:人民政府|政府|管理委员会|管委会)$", name):
+            return "government"
+        return "department"
+    if rest == "" or _GOVERNMENT_RE.match(rest):
+        return "government"
+    if _GENERAL_OFFICE_RE.match(rest):
+        return "general_office"
+    return "department"
+
+
 def agency_key(agency: str | None, region: str | None = None) -> str | None:
     """The folded agency name that links one body's reports across years (None when unknown)."""
     if not agency:

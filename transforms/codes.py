@@ -18,6 +18,9 @@ SECTIONS: tuple[str, ...] = (
 )
 
 ADMIN_LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "township", "unknown")
+# Which kind of body wrote a report (transforms.agencies.agency_type); the
+# statutory deadline depends on it (条例 Art. 49).
+AGENCY_TYPES: tuple[str, ...] = ("government", "general_office", "department", "township", "unknown")
 DOC_KINDS: tuple[str, ...] = ("annual_report", "work_summary", "other")
 FORMAT_VERSIONS: tuple[str, ...] = ("2021", "2019", "pre2019", "none")
 

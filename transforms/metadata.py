@@ -15,6 +15,8 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from transforms import gazetteer
+from transforms.agencies import agency_type
 from transforms.cleaning import strip_markdown_marks
 from transforms.model import ReportMetadata
 from transforms.numerals import parse_cn_int
@@ -74,7 +76,6 @@ _FAKE_UNITS = frozenset(
 )
 # Functional zones: real reporting bodies but not administrative divisions.
 _ZONE_RE = re.compile(r"(实验区|开发区|新区|高新区|示范区|合作区|保税区|试验区|自贸区|管理区|工业园区|旅游区)$")
-_MUNICIPALITIES = frozenset(("北京市", "上海市", "天津市", "重庆市"))
 
 # Department suffixes that end an agency name.
 _DEPT_SUFFIX = (
@@ -298,35 +299,6 @@ def split_place(name: str) -> tuple[str | None, str]:
     if not place:
         return None, name
     return place, name[len(place):]
-
-
-def admin_level_of(region: str | None) -> str:
-    """Level of the last administrative unit of a region (format: 西安市长安区)."""
-    if not region:
-        return "unknown"
-    if _ZONE_RE.search(region):
-        return "unknown"
-    if region in _MUNICIPALITIES:
-        return "province"
-    if region.endswith(("街道", "乡", "镇")):
-        return "township"
-    if region.endswith(("省", "自治区", "特别行政区")):
-        return "province"
-    if region.endswith(("县", "旗")):
-        return "county"
-    if region.endswith(("自治州", "州", "盟", "地区")):  # before 区: 阿里地区 is a prefecture
-        return "prefecture"
-    if region.endswith("区"):
-        # 区 under a 市 or on its own (洪泽区) is a county-level district; a
-        # bare 区 right under a province would be odd, still county.
-        return "county"
-    if region.endswith("市"):
-        units = _units(region)
-        # a 市 under another 市 (保定市涿州市) is a county-level city
-        if len(units) >= 2 and units[-2].endswith(("市", "州", "盟", "地区")):
-            return "county"
-        return "prefecture"
-    return "unknown"
 
 
 def _is_agency_like(s: str) -> bool:
@@ -921,6 +893,31 @@ def detect_doc_kind(
 # =============================================================================
 
 
+def _year_from_body(text: str, published_on: date | None) -> int | None:
+    return _first_body_year(text) or _year_from_publication(text, published_on)
+
+
+def locate_agency(agency: str | None, year: int | None = None, text: str = "") -> tuple[str | None, gazetteer.Location]:
+    """(region, division) of an agency name, as extract_metadata finds them."""
+    return _division(agency, split_place(agency)[0] if agency else None, year, text)
+
+
+def _division(
+    agency: str | None, region: str | None, year: int | None, text: str
+) -> tuple[str | None, gazetteer.Location]:
+    """The region and its division (code, level) from the national list.
+
+    The region is the place the agency name starts with (split_place); when
+    the suffix scan finds none but the name starts with divisions of the
+    list, those are the region. Ambiguous names are decided by the places
+    the whole text names (transforms.gazetteer.locate).
+    """
+    if agency and region is None:
+        matched = gazetteer.place_of(agency, year)
+        region = matched or None
+    return region, gazetteer.locate(region, year, text)
+
+
 def extract_metadata(text: str, source_path: str | None = None) -> ReportMetadata:
     """Metadata of one cleaned report text.
 
@@ -940,11 +937,15 @@ def extract_metadata(text: str, source_path: str | None = None) -> ReportMetadat
     year = _year_of(title) if title else None
     published_on = find_published_on(text)
     if year is None and not template:
-        year = _first_body_year(text) or _year_from_publication(text, published_on)
+        year = _year_from_body(text, published_on)
+    region, location = _division(agency, region, year, text)
     return ReportMetadata(
         agency=agency,
         region=region,
-        admin_level=admin_level_of(region),
+        admin_level=location.level,
+        region_code=location.code,
+        region_note=location.note,
+        agency_type=agency_type(agency, region, location.level),
         report_year=year,
         published_on=published_on,
         doc_kind=detect_doc_kind(text, title, template, compact),

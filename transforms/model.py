@@ -51,6 +51,9 @@ class ReportMetadata:
     doc_kind: str  # one of codes.DOC_KINDS
     format_version: str  # one of codes.FORMAT_VERSIONS
     title: str | None = None
+    region_code: str | None = None  # GB/T 2260 code of `region` (transforms.gazetteer), None when undecided
+    region_note: str | None = None  # why `region` got no code (ambiguous, not a division)
+    agency_type: str = "unknown"  # one of codes.AGENCY_TYPES
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from warehouse.snapshot import SnapshotStats, write_snapshot
 
 _CORE_CHILDREN = (
     "core.sections",
+    "core.text_signatures",
     "core.fact_active_disclosure",
     "core.fact_requests",
     "core.fact_review_litigation",

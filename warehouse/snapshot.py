@@ -46,6 +46,7 @@ PUBLISHED_TABLES = (
     "fact_review_litigation",
     "fact_narrative_figures",
     "fact_legacy_stats",
+    "agency_years",
 )
 CORE_TABLES = (
     "reports",

@@ -26,6 +26,7 @@ from datetime import datetime
 import polars as pl
 
 from expectations.catalogue import COVERAGE
+from expectations.reconcile import REPETITION_RATE, lsh_candidates, parent_code
 from expectations.suites import check_rows
 from transforms import PARSER_VERSION
 from warehouse import db
@@ -43,12 +44,19 @@ def with_neighbours(con, doc_ids: list[str]) -> list[str]:
     con.register("_ogi_pending_ids", pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String}))
     try:
         rows = con.execute(
-            """
+            f"""
             SELECT doc_id FROM _ogi_pending_ids
             UNION
             SELECT n.doc_id
             FROM core.reports p JOIN _ogi_pending_ids USING (doc_id)
             JOIN core.reports n ON n.agency_id = p.agency_id AND abs(n.report_year - p.report_year) <= 1
+            UNION  -- the region reports whose roll-up (R-01) counts this one
+            SELECT g.doc_id
+            FROM core.reports p JOIN _ogi_pending_ids USING (doc_id)
+            JOIN core.reports g ON g.report_year = p.report_year AND g.agency_type = 'government'
+             AND (g.region_code = p.region_code OR g.region_code = {parent_code('p.region_code')})
+            UNION  -- the reports that share an LSH band with this one (C-01)
+            SELECT other_id FROM ({lsh_candidates('_ogi_pending_ids')})
             ORDER BY doc_id
             """
         ).fetchall()
@@ -107,9 +115,27 @@ def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> Non
             stats.add_rows("core.check_results", db.write_frame(con, "core.check_results", rows))
             db.write_frame(con, "staging.stage_ledger", ledger)
             mark_verified(con, "_ogi_check_batch")
+            store_repetition_rates(con, "_ogi_check_batch")
     finally:
         con.unregister("_ogi_check_batch")
     stats.ok += len(batch)
+
+
+def store_repetition_rates(con, batch_view: str) -> None:
+    """Set `core.reports.repetition_rate` of the reports in `batch_view` (Y-06's measure, both sections together).
+
+    Stored rather than computed in the view: evaluators rank agencies by it
+    (points are deducted above 50%), and recomputing 5-grams of every report
+    for every query would cost what a check run costs.
+    """
+    con.execute(f"UPDATE core.reports SET repetition_rate = NULL WHERE doc_id IN (SELECT doc_id FROM {batch_view})")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _ogi_check_ids AS SELECT doc_id FROM {batch_view}")
+    try:
+        con.execute(
+            f"UPDATE core.reports r SET repetition_rate = x.rate FROM ({REPETITION_RATE}) x WHERE r.doc_id = x.doc_id"
+        )
+    finally:
+        con.execute("DROP VIEW IF EXISTS _ogi_check_ids")
 
 
 _COVERAGE = pl.DataFrame(

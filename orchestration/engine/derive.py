@@ -17,7 +17,7 @@ import dataclasses
 import json
 from pathlib import PurePath
 
-from transforms import pipeline
+from transforms import pipeline, similarity
 from transforms.agencies import agency_key
 from transforms.model import Figure, Section, TransformError
 from orchestration.engine import convert, ocr
@@ -112,6 +112,9 @@ def metadata(text: str, source_path: str, parser_version: str, input_format: str
         "agency": meta.agency,
         "region": meta.region,
         "admin_level": meta.admin_level,
+        "region_code": meta.region_code,
+        "region_note": meta.region_note,
+        "agency_type": meta.agency_type,
         "report_year": meta.report_year,
         "published_on": meta.published_on,
         "doc_kind": meta.doc_kind,
@@ -127,9 +130,19 @@ def metadata(text: str, source_path: str, parser_version: str, input_format: str
 
 
 def sections(text: str) -> Tables:
-    """Cleaned text → core.sections rows with offsets into the text."""
+    """Cleaned text → core.sections rows with offsets into the text, and the MinHash
+    signatures of sections 一 and 五 (core.text_signatures), computed here once
+    per report so that the copy check (C-01) never recomputes an old report's."""
+    derived = pipeline.derive_sections(text)
+    signatures = []
+    for s in derived:
+        if s.section in similarity.SECTIONS:
+            sig = similarity.signature(s.body)
+            if sig is not None:
+                signatures.append((s.section, *sig))
     return {
-        "core.sections": _record_columns(Section, pipeline.derive_sections(text))
+        "core.sections": _record_columns(Section, derived),
+        "core.text_signatures": _columns(("section", "shingles", "minhash", "bands"), signatures),
     }
 
 

@@ -192,7 +192,10 @@ CLEAN = Stage(
 METADATA = Stage(
     "report_metadata", "SELECT doc_id, rowid AS pos FROM staging.cleaned_text", _read_metadata, derive.metadata, ("core.reports",)
 )
-SECTIONS = Stage("report_sections", "SELECT doc_id, rowid AS pos FROM core.reports", _read_sections, derive.sections, ("core.sections",))
+SECTIONS = Stage(
+    "report_sections", "SELECT doc_id, rowid AS pos FROM core.reports", _read_sections, derive.sections,
+    ("core.sections", "core.text_signatures"),
+)
 FACTS = Stage(
     "facts",
     "SELECT doc_id, rowid AS pos FROM core.reports",

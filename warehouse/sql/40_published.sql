@@ -4,7 +4,7 @@ CREATE SCHEMA IF NOT EXISTS published;
 
 CREATE OR REPLACE VIEW published.reports AS
 SELECT doc_id, source_path, agency, region, admin_level, report_year, published_on,
-       doc_kind, format_version, status, agency_id, input_format
+       doc_kind, format_version, status, agency_id, input_format, region_code, agency_type, repetition_rate
 FROM core.reports
 WHERE status = 'published';
 COMMENT ON VIEW published.reports IS 'Reports whose blocking checks all passed.';
@@ -38,3 +38,88 @@ SELECT f.doc_id, f.indicator, f.unit, f.period, f.value, f.source
 FROM core.fact_legacy_stats f JOIN core.reports r USING (doc_id)
 WHERE r.status = 'published';
 COMMENT ON VIEW published.fact_legacy_stats IS 'Pre-2019 statistics of published reports.';
+
+-- One row per agency and year: the report chosen among the year's versions
+-- (a published one first, then an annual report, then the latest stated
+-- date), its deadline by agency_type (条例 Art. 49; before 2019 Art. 31 of
+-- the 2008 条例), and its key figures. Figures come only from a published
+-- report's tables: a quarantined report's row says so and carries no number.
+CREATE OR REPLACE VIEW published.agency_years AS
+WITH ranked AS (
+    SELECT r.*, row_number() OVER (
+        PARTITION BY r.agency_id, r.report_year
+        ORDER BY (r.status = 'published') DESC, (r.doc_kind = 'annual_report') DESC,
+                 r.published_on DESC NULLS LAST, r.doc_id) AS pick
+    FROM core.reports r
+    WHERE r.agency_id IS NOT NULL AND r.report_year IS NOT NULL
+),
+chosen AS (
+    SELECT *, CASE
+        WHEN report_year <= 2018 THEN make_date(report_year + 1, 3, 31)
+        WHEN agency_type = 'government' THEN make_date(report_year + 1, 3, 31)
+        WHEN agency_type IN ('department', 'general_office', 'township') THEN make_date(report_year + 1, 1, 31)
+        END AS deadline
+    FROM ranked WHERE pick = 1
+),
+req AS (
+    SELECT f.doc_id,
+           max(f.value) FILTER (WHERE f.row_code = 'new_received') AS new_applications,
+           max(f.value) FILTER (WHERE f.row_code = 'total_processed') AS processed,
+           max(f.value) FILTER (WHERE f.row_code = 'carried_forward') AS carried_forward
+    FROM core.fact_requests f JOIN chosen c USING (doc_id)
+    WHERE f.source = 'table' AND f.applicant = 'total' AND c.status = 'published'
+    GROUP BY f.doc_id
+),
+rev AS (
+    SELECT f.doc_id,
+           max(f.value) FILTER (WHERE f.proceeding = 'review') AS reviews,
+           CASE WHEN count(f.value) FILTER (WHERE f.proceeding <> 'review') > 0
+                THEN coalesce(max(f.value) FILTER (WHERE f.proceeding = 'litigation_direct'), 0)
+                   + coalesce(max(f.value) FILTER (WHERE f.proceeding = 'litigation_after_review'), 0) END AS lawsuits
+    FROM core.fact_review_litigation f JOIN chosen c USING (doc_id)
+    WHERE f.source = 'table' AND f.outcome = 'total' AND c.status = 'published'
+    GROUP BY f.doc_id
+),
+fee AS (
+    SELECT f.doc_id, max(f.value) AS fee_amount
+    FROM core.fact_active_disclosure f JOIN chosen c USING (doc_id)
+    WHERE f.source = 'table' AND f.item = 'fees' AND f.metric = 'amount' AND c.status = 'published'
+    GROUP BY f.doc_id
+),
+cells AS (
+    SELECT doc_id, verified FROM core.fact_requests WHERE source = 'table' AND value IS NOT NULL
+    UNION ALL SELECT doc_id, verified FROM core.fact_review_litigation WHERE source = 'table' AND value IS NOT NULL
+    UNION ALL SELECT doc_id, verified FROM core.fact_active_disclosure WHERE source = 'table' AND value IS NOT NULL
+),
+ver AS (
+    SELECT c.doc_id, avg(coalesce(c.verified, false)::INT)::DOUBLE AS verified_share
+    FROM cells c JOIN chosen USING (doc_id) GROUP BY c.doc_id
+)
+SELECT c.agency_id, c.agency, c.region, c.region_code, c.agency_type, c.report_year, c.doc_id, c.status,
+       c.published_on,
+       CASE WHEN c.published_on IS NOT NULL AND c.deadline IS NOT NULL
+            THEN greatest(date_diff('day', c.deadline, c.published_on), 0) END AS days_late,
+       q.new_applications, q.processed, q.carried_forward, v.reviews, v.lawsuits, e.fee_amount,
+       c.repetition_rate, w.verified_share
+FROM chosen c
+LEFT JOIN req q USING (doc_id) LEFT JOIN rev v USING (doc_id) LEFT JOIN fee e USING (doc_id)
+LEFT JOIN ver w USING (doc_id);
+COMMENT ON VIEW published.agency_years IS 'One row per agency and year (the table an analyst starts from): the chosen report (published first, then annual report, then the latest date), its deadline status and key figures; figures only from a published report''s tables.';
+COMMENT ON COLUMN published.agency_years.agency_id IS 'Normalised agency key linking one agency''s reports across years (core.reports.agency_id).';
+COMMENT ON COLUMN published.agency_years.agency IS 'Agency name as the chosen report writes it.';
+COMMENT ON COLUMN published.agency_years.region IS 'Administrative area the agency name starts with.';
+COMMENT ON COLUMN published.agency_years.region_code IS '6-digit GB/T 2260 code of region (latest-snapshot code of the area); NULL when undecided.';
+COMMENT ON COLUMN published.agency_years.agency_type IS 'government, general_office, department, township or unknown.';
+COMMENT ON COLUMN published.agency_years.report_year IS 'Year the report covers.';
+COMMENT ON COLUMN published.agency_years.doc_id IS 'The report chosen for this agency and year.';
+COMMENT ON COLUMN published.agency_years.status IS 'published or quarantined (the chosen report''s status; figures are NULL when quarantined).';
+COMMENT ON COLUMN published.agency_years.published_on IS 'Date the chosen report states; NULL when unknown.';
+COMMENT ON COLUMN published.agency_years.days_late IS 'Days past the statutory deadline (31 March of the next year for a government''s report and every report up to 2018, 31 January for departments, general offices and townships from 2019); 0 when on time; NULL when the date or the agency type is unknown.';
+COMMENT ON COLUMN published.agency_years.new_applications IS 'Table 三 本年新收 总计 (applications received in the year).';
+COMMENT ON COLUMN published.agency_years.processed IS 'Table 三 (七)总计 总计 (applications handled).';
+COMMENT ON COLUMN published.agency_years.carried_forward IS 'Table 三 结转下年度继续办理 总计.';
+COMMENT ON COLUMN published.agency_years.reviews IS 'Table 四 行政复议 总计.';
+COMMENT ON COLUMN published.agency_years.lawsuits IS 'Table 四 未经复议直接起诉 总计 + 复议后起诉 总计.';
+COMMENT ON COLUMN published.agency_years.fee_amount IS 'Table 二 行政事业性收费 本年收费金额 (万元 in the 2021 format).';
+COMMENT ON COLUMN published.agency_years.repetition_rate IS 'Share (0–1) of sections 一 and 五 repeating the agency''s previous-year report (core.reports.repetition_rate).';
+COMMENT ON COLUMN published.agency_years.verified_share IS 'Share of the chosen report''s filled table cells (tables 二–四) that an identity verified.';
