@@ -37,7 +37,7 @@ def test_graph_has_one_asset_per_stage_and_blocking_gate() -> None:
     published = dg.AssetKey("published")
     assert dg.AssetKey("check_results") in graph.get(published).parent_keys
     checks = {c.name: c for c in defs.resolve_asset_graph().asset_check_keys}
-    assert {"every_report_checked", "fact_keys_unique", "published_reports_pass_blocking_rules"} <= {
+    assert {"quarantine_gate", "fact_keys_unique", "published_reports_pass_blocking_rules"} <= {
         k.name for k in graph.asset_check_keys
     }
     blocking = {
@@ -46,7 +46,7 @@ def test_graph_has_one_asset_per_stage_and_blocking_gate() -> None:
         for spec in checks_def.check_specs
         if spec.blocking
     }
-    assert {"every_report_checked", "fact_keys_unique"} <= blocking
+    assert {"quarantine_gate", "fact_keys_unique"} <= blocking
     assert checks
 
 
@@ -72,8 +72,8 @@ def test_job_materializes_in_process_with_checks(tmp_path: Path) -> None:
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
         assert set(STAGES) <= materialized
         evaluations = result.get_asset_check_evaluations()
-        assert {e.check_name for e in evaluations} >= {"every_report_checked", "fact_keys_unique"}
-        gate = {"every_report_checked", "fact_keys_unique", "published_reports_pass_blocking_rules"}
+        assert {e.check_name for e in evaluations} >= {"quarantine_gate", "fact_keys_unique"}
+        gate = {"quarantine_gate", "fact_keys_unique", "published_reports_pass_blocking_rules"}
         assert all(e.passed for e in evaluations if e.check_name in gate)
         meta = {
             k: v.value

@@ -8,6 +8,7 @@ staleness to that same version.
 
 import dagster as dg
 
+from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
@@ -20,7 +21,10 @@ class ParseConfig(dg.Config):
     reparse_all: bool = False
 
 
-@dg.asset(group_name="parse", deps=["raw_documents"], code_version=PARSER_VERSION, kinds={"duckdb"})
+@dg.asset(
+    group_name="parse", deps=["raw_documents"], code_version=PARSER_VERSION, kinds={"duckdb"},
+    metadata=definition_metadata("cleaned_text"),
+)
 def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Decoded, de-chromed text with tables as rows of cells (HTML, text, PDF, DOCX)."""
     with warehouse.connect() as con:
@@ -28,20 +32,29 @@ def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehou
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
         stats = loading.run_clean(con, progress=warehouse.progress, limits=warehouse.limits)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        rows = row_count(con, "cleaned_text")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 
 
-@dg.asset(group_name="parse", deps=["cleaned_text"], code_version=PARSER_VERSION, kinds={"duckdb"})
+@dg.asset(
+    group_name="parse", deps=["cleaned_text"], code_version=PARSER_VERSION, kinds={"duckdb"},
+    metadata=definition_metadata("report_metadata"),
+)
 def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One core.reports row per report: agency, region, level, year, date, kind, format."""
     with warehouse.connect() as con:
         stats = loading.run_metadata(con, progress=warehouse.progress, limits=warehouse.limits)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        rows = row_count(con, "report_metadata")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 
 
-@dg.asset(group_name="parse", deps=["report_metadata"], code_version=PARSER_VERSION, kinds={"duckdb"})
+@dg.asset(
+    group_name="parse", deps=["report_metadata"], code_version=PARSER_VERSION, kinds={"duckdb"},
+    metadata=definition_metadata("report_sections"),
+)
 def report_sections(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The report's sections by meaning, with offsets into the cleaned text."""
     with warehouse.connect() as con:
         stats = loading.run_sections(con, progress=warehouse.progress, limits=warehouse.limits)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        rows = row_count(con, "report_sections")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})

@@ -22,9 +22,10 @@ from datetime import datetime
 import polars as pl
 
 from expectations.catalogue import COVERAGE
-from expectations.suites import check_rows
+from expectations.suites import SuiteValidation, check_reports
 from transforms import PARSER_VERSION
 from warehouse import db
+from warehouse.publish import set_statuses
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
 
 STAGE = "check_results"
@@ -82,7 +83,8 @@ def agency_batches(con, doc_ids: list[str], batch_size: int) -> list[list[str]]:
 
 
 def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> None:
-    """Replace the batch's verdicts and ledger rows in one transaction (frames straight to DuckDB, no row dicts)."""
+    """Replace the batch's verdicts and ledger rows, mark its verified cells and decide its reports' statuses,
+    in one transaction (frames straight to DuckDB, no row dicts)."""
     ids = pl.DataFrame({"doc_id": batch}, schema={"doc_id": pl.String})
     ledger = ids.with_columns(
         pl.lit(STAGE).alias("stage"),
@@ -101,6 +103,7 @@ def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> Non
             stats.add_rows("core.check_results", db.write_frame(con, "core.check_results", rows))
             db.write_frame(con, "staging.stage_ledger", ledger)
             mark_verified(con, "_ogi_check_batch")
+            set_statuses(con, PARSER_VERSION, "_ogi_check_batch")
     finally:
         con.unregister("_ogi_check_batch")
     stats.ok += len(batch)
@@ -169,55 +172,75 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     done = 0
     if progress:
         progress(STAGE, 0, len(doc_ids))
+    validations: list[SuiteValidation] = []
     tallies: list[pl.DataFrame] = []
     for batch in agency_batches(con, doc_ids, batch_size):
-        rows = check_rows(con, batch)
-        _commit(con, batch, rows, stats)
-        stats.rows["failures"] = stats.rows.get("failures", 0) + rows.filter(pl.col("status") == "fail").height
-        tallies.append(rows.group_by("suite", "rule", "status").len())
+        outcome = check_reports(con, batch)
+        _commit(con, batch, outcome.rows, stats)
+        stats.rows["failures"] = stats.rows.get("failures", 0) + outcome.rows.filter(pl.col("status") == "fail").height
+        validations += outcome.validations
+        tallies.append(outcome.tallies)
         done += len(batch)
         if progress:
             progress(STAGE, done, len(doc_ids))
-    if tallies:
-        stats.rows["core.validation_runs"] = record_validation_run(con, pl.concat(tallies))
+    if validations:
+        stats.rows["core.validation_runs"] = record_validation_run(con, validations, pl.concat(tallies))
     return stats
 
 
-def record_validation_run(con, tallies: pl.DataFrame) -> int:
-    """One `core.validation_runs` row per catalogue suite for this check run.
+_RUN_SCHEMA = {
+    "run_id": pl.String, "suite": pl.String, "checked_at": pl.Datetime, "success": pl.Boolean,
+    "evaluated": pl.Int64, "successful": pl.Int64, "unsuccessful": pl.Int64, "results": pl.String,
+}
 
-    The verdicts are Great Expectations' (expectations.suites.validate judges
-    every reconciliation row); this keeps, per suite, how many (report, rule)
-    verdicts were reached, passed and failed, and per rule the unexpected
-    count, so that quality can be followed from load to load.
+
+def record_validation_run(con, validations: list[SuiteValidation], tallies: pl.DataFrame) -> int:
+    """One `core.validation_runs` row per catalogue suite for this check run: Great Expectations' results.
+
+    Each batch of the run validated every suite once; the run's row per
+    suite is GX's, over all its batches: `success` when every validation
+    succeeded, `evaluated` / `successful` / `unsuccessful` GX's expectation
+    statistics (an expectation, i.e. a rule, counts as successful only if
+    it succeeded on every batch), and per rule in `results` GX's severity,
+    success, rows judged and unexpected rows, with the reports they came
+    to (`evaluated`, `unexpected`, `not_assessable`), so that quality can be
+    followed from load to load, rule by rule.
     """
     run_id = uuid.uuid4().hex
     checked_at = datetime.now()
-    totals = tallies.group_by("suite", "rule", "status").agg(pl.col("len").sum())
+    reports = (
+        tallies.group_by("rule")
+        .agg(pl.col("evaluated", "unexpected", "not_assessable").sum())
+    )
+    by_rule = {r["rule"]: r for r in reports.iter_rows(named=True)}
+    suites: dict[str, dict] = {}
+    for validation in validations:
+        suite = suites.setdefault(validation.suite, {"success": True, "rules": {}})
+        suite["success"] &= validation.success
+        for rule_id, res in validation.rules.items():
+            entry = suite["rules"].setdefault(
+                rule_id, {"severity": res["severity"], "success": True, "rows": 0, "unexpected_rows": 0}
+            )
+            entry["success"] &= res["success"]
+            entry["rows"] += res["rows"]
+            entry["unexpected_rows"] += res["unexpected_rows"]
     out = []
-    for suite in sorted(totals["suite"].unique().to_list()):
-        part = totals.filter(pl.col("suite") == suite)
-        per_rule: dict[str, dict[str, int]] = {}
-        for rule, status, n in part.select("rule", "status", "len").iter_rows():
-            entry = per_rule.setdefault(rule, {"evaluated": 0, "unexpected": 0, "not_assessable": 0})
-            if status == "not_assessable":
-                entry["not_assessable"] += n
-            else:
-                entry["evaluated"] += n
-                entry["unexpected"] += n if status == "fail" else 0
-        evaluated = sum(e["evaluated"] for e in per_rule.values())
-        failed = sum(e["unexpected"] for e in per_rule.values())
+    for name, suite in suites.items():
+        per_rule = {
+            rule_id: {
+                **entry,
+                **{k: int(by_rule.get(rule_id, {}).get(k) or 0) for k in ("evaluated", "unexpected", "not_assessable")},
+            }
+            for rule_id, entry in suite["rules"].items()
+        }
+        successful = sum(1 for e in per_rule.values() if e["success"])
         out.append({
-            "run_id": run_id, "suite": suite, "checked_at": checked_at, "success": failed == 0,
-            "evaluated": evaluated, "successful": evaluated - failed, "unsuccessful": failed,
-            "results": json.dumps(dict(sorted(per_rule.items()))),
+            "run_id": run_id, "suite": name, "checked_at": checked_at, "success": suite["success"],
+            "evaluated": len(per_rule), "successful": successful, "unsuccessful": len(per_rule) - successful,
+            "results": json.dumps(per_rule),
         })
-    frame = pl.DataFrame(out, schema={
-        "run_id": pl.String, "suite": pl.String, "checked_at": pl.Datetime, "success": pl.Boolean,
-        "evaluated": pl.Int64, "successful": pl.Int64, "unsuccessful": pl.Int64, "results": pl.String,
-    })
     with db.transaction(con):
-        return db.write_frame(con, "core.validation_runs", frame)
+        return db.write_frame(con, "core.validation_runs", pl.DataFrame(out, schema=_RUN_SCHEMA))
 
 
 _FACT_KEYS = {
