@@ -27,6 +27,8 @@ every run; nothing else in the folder is touched):
 
 from __future__ import annotations
 
+import json
+
 import hashlib
 import html
 import os
@@ -1107,35 +1109,73 @@ _HISTORY_RUNS = 12
 
 
 def _history_section(w: _Writer) -> str:
-    """Quality over time: the last check runs' failure rate per suite (core.validation_runs)."""
+    """Quality over time, as Great Expectations judged each check run (core.validation_runs).
+
+    Two tables over the last runs, newest first: per suite, GX's verdict
+    (success, and how many of its expectations — one per rule — succeeded);
+    per rule that found anything in those runs, the share of the reports it
+    assessed that GX found unexpected rows in (for an info rule: notes).
+    """
     runs = w.q(
         f"""SELECT run_id, max(checked_at) AS finished FROM core.validation_runs GROUP BY run_id
             ORDER BY finished DESC LIMIT {_HISTORY_RUNS}"""
     )
     if not runs:
         return ""
-    suites = [r[0] for r in w.q("SELECT DISTINCT suite FROM core.validation_runs ORDER BY suite")]
-    cells = {
-        (run, suite): (evaluated, failed)
-        for run, suite, evaluated, failed in w.q(
-            "SELECT run_id, suite, evaluated, unsuccessful FROM core.validation_runs WHERE run_id IN (SELECT unnest(?))",
-            [[r[0] for r in runs]],
-        )
-    }
+    run_ids = [r[0] for r in runs]
+    rows = w.q(
+        "SELECT run_id, suite, success, evaluated, successful, results FROM core.validation_runs "
+        "WHERE run_id IN (SELECT unnest(?))",
+        [run_ids],
+    )
+    suites = sorted({r[1] for r in rows})
+    by_suite = {(run, suite): (success, evaluated, successful) for run, suite, success, evaluated, successful, _ in rows}
+    per_rule: dict[str, dict[str, dict]] = {}
+    for run, _, _, _, _, results in rows:
+        for rule, res in json.loads(results).items():
+            per_rule.setdefault(rule, {})[run] = res
 
-    def cell(run: str, suite: str) -> str:
-        evaluated, failed = cells.get((run, suite), (0, 0))
-        if not evaluated:
+    def suite_cell(run: str, suite: str) -> str:
+        if (run, suite) not in by_suite:
             return '<span class="muted">—</span>'
-        cls = ' class="fail"' if failed else ""
-        return f"<span{cls}>{failed:,}/{evaluated:,} ({failed / evaluated:.1%})</span>"
+        success, evaluated, successful = by_suite[(run, suite)]
+        mark = "✓" if success else "✗"
+        cls = "" if success else ' class="fail"'
+        return f"<span{cls}>{mark} {successful}/{evaluated}</span>"
 
-    rows = [[_e(f"{at:%Y-%m-%d %H:%M:%S}"), f"<code>{_e(run[:8])}</code>", *(cell(run, s) for s in suites)] for run, at in runs]
+    def rule_cell(res: dict | None) -> str:
+        if not res or not res.get("evaluated"):
+            return '<span class="muted">—</span>'
+        bad, n = res.get("unexpected", 0), res["evaluated"]
+        cls = ' class="fail"' if bad and res.get("severity") != "info" else ""
+        return f"<span{cls}>{bad:,}/{n:,} ({bad / n:.1%})</span>"
+
+    labels = [f"{at:%Y-%m-%d %H:%M} {run[:8]}" for run, at in runs]
+    suite_rows = [
+        [_e(f"{at:%Y-%m-%d %H:%M:%S}"), f"<code>{_e(run[:8])}</code>", *(suite_cell(run, s) for s in suites)]
+        for run, at in runs
+    ]
+    noteworthy = sorted(r for r, by_run in per_rule.items() if any(v.get("unexpected") for v in by_run.values()))
+    rule_rows = [
+        [f"<code>{_e(rule)}</code>", _e(next(iter(per_rule[rule].values())).get("severity", "")),
+         *(rule_cell(per_rule[rule].get(run)) for run in run_ids)]
+        for rule in noteworthy
+    ]
+    rules_table = (
+        _table(["rule", "GX severity", *labels], rule_rows)
+        if rule_rows
+        else "<p>No rule found anything in these runs.</p>"
+    )
     return (
         '<h2 id="history">Quality over time</h2><p class="muted">Each check run (a load that checked reports, '
-        "<code>ogi check</code>, the daily run) as Great Expectations judged it: failed / evaluated verdicts "
-        "per suite, newest first (<code>core.validation_runs</code>).</p>"
-        + _table(["checked at", "run", *[_e(s) for s in suites]], rows)
+        "<code>ogi check</code>, the daily run) as Great Expectations judged it (<code>core.validation_runs</code>), "
+        "newest first. Per suite: ✓ when every expectation of the suite succeeded, and expectations (one per rule) "
+        "successful / evaluated.</p>"
+        + _table(["checked at", "run", *[_e(s) for s in suites]], suite_rows)
+        + '<h3>Failure rate per rule</h3><p class="muted">Reports in which GX found unexpected rows / reports the '
+        "rule assessed in that run, for every rule that found something in these runs (an info rule's are notes, "
+        "never failures).</p>"
+        + rules_table
     )
 
 
