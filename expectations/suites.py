@@ -28,10 +28,11 @@ process, in the thread that checks, never in the background: a GX import
 racing Dagster's imports of SQLAlchemy failed one load in twenty with
 "partially initialized module 'sqlalchemy.orm.exc'" (issue 13).
 
-Failing rows come back in GX's list of unexpected rows (each carries its
-`<rule>|row`, the row's position in the reconciliation frame) and are joined
-back to the reconciliation rows; the verdict per (rule, report) is assembled
-with Polars expressions, not a Python loop over reports.
+Failing rows come back as positions in the rule's columns
+(`unexpected_index_list`, no index column names: naming columns makes GX look
+each one up in Python) and are joined back to the reconciliation rows; the
+verdict per (rule, report) is assembled with Polars expressions, not a
+Python loop over reports.
 """
 
 from __future__ import annotations
@@ -81,10 +82,9 @@ INFO_PREFIX = "[info] "
 
 # GX's own failure severity for each catalogue severity.
 GX_SEVERITY = {BLOCKING: "critical", WARNING: "warning", INFO: "info"}
-# BASIC with the "partial" list of unexpected rows long enough to hold them all: each lists its
-# `<rule>|row` (the row's position in the reconciliation frame). COMPLETE would compute the same
-# rows twice more (values and index list) and costs GX a quarter more per expectation.
-RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 10**9}
+# COMPLETE: the only format whose lists of unexpected rows are whole (BASIC's partial list stops at
+# 200); positions only, no partial lists or query string built.
+RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 0, "return_unexpected_index_query": False}
 BATCH_DEFINITION = "checked_reports"
 
 
@@ -240,11 +240,11 @@ def validate(recon: pl.DataFrame) -> tuple[pl.DataFrame, list[SuiteValidation]]:
             rule_id = config.meta["rule"]
             if res.exception_info and res.exception_info.get("raised_exception"):
                 raise RuntimeError(f"GX could not evaluate {rule_id}: {res.exception_info.get('exception_message')}")
-            unexpected = res.result.get("partial_unexpected_list") or []
-            if len(unexpected) != res.result.get("unexpected_count", 0):
-                raise RuntimeError(f"GX listed {len(unexpected)} of {rule_id}'s {res.result.get('unexpected_count')} unexpected rows")
-            if unexpected:
-                failing.append(np.asarray([u[f"{rule_id}|row"] for u in unexpected], dtype=np.int64))
+            positions = np.asarray(res.result.get("unexpected_index_list") or [], dtype=np.int64)
+            if len(positions) != res.result.get("unexpected_count", 0):
+                raise RuntimeError(f"GX listed {len(positions)} of {rule_id}'s {res.result.get('unexpected_count')} unexpected rows")
+            if len(positions):
+                failing.append(columns[rule_id]["row"][positions].astype(np.int64))
             validation.rules[rule_id] = {
                 "success": bool(res.success),
                 "severity": config.severity,

@@ -58,3 +58,14 @@ def test_gx_judges_each_rules_rows_and_reports_its_counts() -> None:
     assert parsing.success and parsing.statistics["evaluated_expectations"] == len(
         [r for r in RULES.values() if r.suite == "parsing"]
     )
+
+
+def test_every_unexpected_row_comes_back_however_many() -> None:
+    """GX's shorter result formats stop listing unexpected rows at 200; the verdicts need all of them."""
+    recon = _frame(
+        [{"rule": "T3-01", "doc_id": f"d{i}", "observed": float(i % 2), "low": 0.0, "high": 0.0} for i in range(600)]
+    )
+    failing, validations = validate(recon)
+    assert failing["row"].to_list() == list(range(1, 600, 2))
+    table = next(v for v in validations if v.suite == "table_arithmetic")
+    assert table.rules["T3-01"]["unexpected_rows"] == 300 and table.rules["T3-01"]["rows"] == 600
