@@ -247,7 +247,7 @@ def validate(recon: pl.DataFrame) -> tuple[pl.DataFrame, list[SuiteValidation]]:
                 failing.append(columns[rule_id]["row"][positions].astype(np.int64))
             validation.rules[rule_id] = {
                 "success": bool(res.success),
-                "severity": config.severity,
+                "severity": getattr(config.severity, "value", config.severity),
                 "rows": int(res.result.get("element_count", 0)) - int(res.result.get("missing_count", 0)),
                 "unexpected_rows": int(res.result.get("unexpected_count", 0)),
             }

@@ -219,6 +219,9 @@ def test_a_planted_table_three_cell_fails_its_rule_check_in_a_materialized_graph
         assert not t301.passed and t301.severity == dg.AssetCheckSeverity.ERROR
         assert t301.metadata["reports_failed"].value == 1 and t301.metadata["reports_passed"].value == 1
         assert "planted_t3.txt" in t301.metadata["worst_reports"].value
+        # Great Expectations' own result for the rule in this run travels with the check
+        assert t301.metadata["gx_last_run_success"].value is False and t301.metadata["gx_severity"].value == "critical"
+        assert t301.metadata["gx_last_run_unexpected_rows"].value >= 1
         assert evaluations["quarantine_gate"].passed and evaluations["quarantine_gate"].metadata["reports_leaked"].value == 0
         assert evaluations["quarantine_gate"].metadata["reports_quarantined"].value == 1
         # the same evaluation is in the run's event log, as the Dagster UI shows it
@@ -275,3 +278,42 @@ def test_every_table_asset_carries_its_ddl_columns_and_row_count(tmp_path: Path)
         for asset, table in ASSET_TABLES.items():
             assert counts[asset] == wh.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     assert counts["report_metadata"] == 5 and counts["fact_requests"] > 100
+
+
+def test_the_blocking_gate_stops_published_when_a_failing_report_is_not_quarantined(tmp_path: Path) -> None:
+    """A leak planted by hand (a report failing T4-01 set to published behind the
+    check stage's back): the next run's quarantine_gate fails with ERROR and
+    names the leak, `published` does not run, and the analysts' snapshot is
+    left as it was."""
+    import shutil
+
+    from conftest import CORPUS
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copyfile(CORPUS / "hongzequ_2023.pdf", inbox / "hongzequ_2023.pdf")
+    db = tmp_path / "ogi.duckdb"
+    snapshot = tmp_path / "ogi.published.duckdb"
+    with dg.instance_for_test() as instance:
+        assert _load_in_test_instance(instance, db, inbox).success
+        written = snapshot.stat().st_mtime_ns
+        with duckdb.connect(str(db)) as con:
+            con.execute("UPDATE core.reports SET status = 'published', status_reason = NULL")
+        job = dg.Definitions(
+            assets=defs.assets,
+            asset_checks=defs.asset_checks,
+            jobs=defs.jobs,
+            resources={"warehouse": WarehouseResource(db_path=str(db))},
+            executor=dg.in_process_executor,
+        ).resolve_job_def("load_reports")
+        result = job.execute_in_process(
+            run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}},
+            instance=instance,
+            raise_on_error=False,
+        )
+        gate = {e.check_name: e for e in result.get_asset_check_evaluations()}["quarantine_gate"]
+        assert not gate.passed and gate.severity == dg.AssetCheckSeverity.ERROR
+        assert gate.metadata["reports_leaked"].value == 1 and gate.metadata["reports_unchecked"].value == 0
+        materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+        assert "check_results" in materialized and "published" not in materialized
+    assert snapshot.stat().st_mtime_ns == written

@@ -11,6 +11,8 @@ something is wrong with the load, and nothing is published.
 """
 
 
+import json
+
 import dagster as dg
 
 from expectations.catalogue import BLOCKING, RULES
@@ -156,8 +158,26 @@ def catalogue_rules(warehouse: WarehouseResource):  # noqa: ANN201 (a generator 
                 WHERE k <= {_WORST} ORDER BY rule, k"""
         ).fetchall():
             worst.setdefault(rule, []).append(f"{path}: {message[:200]}")
+        # Great Expectations' own result for the rule in the latest check run (core.validation_runs)
+        gx: dict[str, dict] = {}
+        for (results,) in con.execute(
+            """SELECT results FROM core.validation_runs
+               WHERE run_id = (SELECT run_id FROM core.validation_runs ORDER BY checked_at DESC LIMIT 1)"""
+        ).fetchall():
+            gx.update(json.loads(results))
     for rule in RULES.values():
         passed, failed, na = counts.get(rule.id, (0, 0, 0))
+        latest = gx.get(rule.id)
+        gx_meta = (
+            {
+                "gx_last_run_success": bool(latest["success"]),
+                "gx_severity": str(latest["severity"]),
+                "gx_last_run_rows_judged": int(latest["rows"]),
+                "gx_last_run_unexpected_rows": int(latest["unexpected_rows"]),
+            }
+            if latest
+            else {}
+        )
         yield dg.AssetCheckResult(
             check_name=rule_check_name(rule.id),
             asset_key=check_results.key,
@@ -170,5 +190,6 @@ def catalogue_rules(warehouse: WarehouseResource):  # noqa: ANN201 (a generator 
                 "reports_failed": failed,
                 "reports_not_assessable": na,
                 "worst_reports": dg.MetadataValue.md("\n".join(f"- {w}" for w in worst.get(rule.id, [])) or "none"),
+                **gx_meta,
             },
         )
