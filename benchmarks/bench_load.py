@@ -185,11 +185,16 @@ def accuracy(inputs: Path, db: Path, score_sample: int) -> list[str]:
         lines.append(f"planted errors caught: {len(caught)}/{len(planted)} reports (every expected rule failed)")
         lines.append(f"false quarantines: {len(false_q)} of {len(truths) - len(planted)} clean reports {false_q[:5]}")
         sample = random.Random(1).sample(truths, min(score_sample, len(truths)))
-        cells = exact = wrong = 0
+        cells = exact = wrong = undecided = neighbour = 0
         for truth in sample:
             s = score(con, find_doc(con, truth["file"]), truth)
             cells, exact, wrong = cells + s.cells, exact + s.exact, wrong + s.wrong
+            undecided, neighbour = undecided + s.undecided_published, neighbour + s.decided_across_years
         lines.append(f"truth cells right: {exact}/{cells} on {len(sample)} sampled reports, {wrong} wrong")
+        lines.append(
+            f"cells the page alone leaves undecided: {undecided} published as numbers; "
+            f"{neighbour} decided by a neighbouring year, each the value printed"
+        )
     return lines
 
 

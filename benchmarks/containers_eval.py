@@ -43,7 +43,8 @@ VARIANT_SETS: dict[str, tuple[str, ...]] = {
     "blank": ("blank",),
     "subtables": ("subtables",),
     "split_header": ("split_header",),
-    "all": ("rowspan", "blank", "subtables", "split_header"),
+    "borderless": ("borderless",),
+    "all": ("rowspan", "blank", "subtables", "split_header", "borderless"),
 }
 CONTAINERS = ("html", "chromium_pdf", "lo_pdf", "lo_docx")
 ERAS = ("2019", "2021")

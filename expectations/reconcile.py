@@ -176,6 +176,9 @@ FROM core.reports r {_IDS}
 LEFT JOIN staging.parse_issues i
   ON i.doc_id = r.doc_id AND NOT i.blocking AND i.code IN ({_UNDECIDED_CODES})
  AND i.tbl IS DISTINCT FROM '{_LEGACY}'
+ -- a run a neighbouring year decided in full is no longer undecided
+ AND NOT EXISTS (SELECT 1 FROM staging.parse_issues d
+                 WHERE d.doc_id = i.doc_id AND d.code = 'split_decided_by_neighbour' AND d.readings = i.readings)
 GROUP BY r.doc_id
 """
 

@@ -163,3 +163,27 @@ def test_every_table_cell_says_where_it_is_in_its_container(loaded):
                     assert raw.replace(" ", "") in text.replace(" ", "").replace("\n", ""), (path, loc, raw, text)
                     checked += 1
     assert checked > 1000
+
+
+def test_tables_without_ruling_lines_are_read_or_quarantined_never_misread(tmp_path):
+    """The `borderless` drawing printed by Chromium: no line for a table finder to follow, only
+    the text layer — header words stacked on two lines, one-figure rows on the label's line,
+    table-三 labels wrapped around their row's figures. Whatever is read must be right: each
+    report is either published with every cell of the truth, or quarantined; no wrong number
+    is stored, and no blank is stored as a number."""
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (make test installs it: see the Makefile's browser target)")
+    cases = generate(tmp_path, "borderless", 2, SEED)
+    failures = convert(cases, tmp_path, ("html", "chromium_pdf"), log=lambda *_: None)
+    assert not failures, "conversions failed:\n" + "\n".join(failures)
+    assert load([p for case in cases for p in case.files.values()], tmp_path / "ogi.duckdb", log=tmp_path / "load.log") == 0
+    results = judge(tmp_path / "ogi.duckdb", cases, ("html", "chromium_pdf"))
+    assert all(r.score.wrong == 0 and r.score.blank_as_number == 0 for r in results), [
+        (r.case.name, r.container, r.score.problems[:5]) for r in results if r.score.wrong or r.score.blank_as_number]
+    for r in results:
+        if r.container == "html" or r.status == "published":
+            assert r.score.right == r.score.cells, (r.case.name, r.container, r.status, r.score.problems[:5])
+        else:
+            assert r.status == "quarantined", (r.case.name, r.status)
+    read_whole = [r for r in results if r.container == "chromium_pdf" and r.status == "published"]
+    assert read_whole, "at least one borderless PDF is read whole (table 二's stacked headers, one-figure rows)"

@@ -397,3 +397,98 @@ def test_a_report_missing_its_total_row_or_half_its_rows_is_quarantined_by_p05(t
         assert [(p.rsplit("/", 1)[-1], s) for p, s, _ in rows] == [("half.txt", "quarantined"), ("no_total.txt", "quarantined")]
         assert all("P-05" in reason for _, _, reason in rows)
         assert con.execute("SELECT count(*) FROM published.fact_requests").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("kept", ["total", "other"])
+def test_a_fused_label_that_takes_another_rows_cells_is_quarantined(tmp_path, kept):
+    """Planted fault: the (六)其他处理 label swallowed the (七)总计 label, and the one line
+    carries only one row's cells — the total's (the (六) cells are lost) or (六)'s (the
+    total's are lost). Fused labels are split and the cells go to the last row, so either
+    the (六) row is NULL while the total counts it, or the total holds (六)'s figures: the
+    column identities fail, the report is quarantined naming them, and nothing of it is
+    published."""
+    import duckdb
+
+    from orchestration.cli import main as ogi
+
+    cells = {0: ["6", "1", "0", "0", "0", "0", "7"], 20: ["1", "0", "0", "0", "0", "0", "1"],
+             21: ["6", "1", "0", "0", "0", "0", "7"]}
+    text = table_three(cells)
+    other_line = "| (六)其他处理 | | " + " | ".join(cells[20])
+    total_line = "| (七)总计 | | " + " | ".join(cells[21])
+    assert other_line in text and total_line in text
+    fused = "| (六)其他处理(七)总计 | | " + " | ".join(cells[21] if kept == "total" else cells[20])
+    text = text.replace(other_line + "\n" + total_line, fused)
+    (tmp_path / "fused.txt").write_text(_report_text(text), encoding="utf-8")
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(tmp_path), "--db", str(db), "--quiet"]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        status, reason = con.execute("SELECT status, status_reason FROM core.reports").fetchone()
+        assert status == "quarantined"
+        assert "T3-02" in reason
+        assert con.execute("SELECT count(*) FROM published.fact_requests").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM published.reports").fetchone()[0] == 0
+
+
+# --- a PDF without ruling lines: its text layer only (class 1) ------------------------
+
+BORDERLESS_TABLE_TWO = """二、主动公开政府信息情况
+第二十条第(一)项
+本年新 本年新 对外公开
+信息内容
+制作数量 公开数量 总数量
+规章 0 0 0
+规范性文件 0 0 38
+第二十条第(五)项
+上一年 本年 处理决定
+信息内容
+项目数量 增/减 数量
+行政许可 9 0 0
+其他对外管理服务事项 34 0 41
+第二十条第(八)项
+上一年 本年
+信息内容
+项目数量 增/减
+行政事业性收费
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_header_words_stacked_on_two_lines_are_read_column_by_column():
+    """Chromium's PDF of a table without borders: each header cell's words wrap onto two
+    lines of space-separated words ("本年新 本年新 对外公开" over "制作数量 公开数量 总数量").
+    Row by row they name nothing; column by column every column."""
+    result = extract_tables(BORDERLESS_TABLE_TWO)
+    got = {(f.item, f.metric): f.value for f in result.active}
+    assert got[("normative_documents", "total_published")] == 38
+    assert got[("normative_documents", "new_made")] == 0
+    assert got[("licensing", "prior_year")] == 9 and got[("other_services", "decisions")] == 41
+    assert got[("fees", "prior_year")] is None and got[("fees", "change")] is None  # blank row, both columns known
+    assert blocking_codes(result) == []
+
+
+def test_stacked_header_words_that_do_not_line_up_are_not_guessed():
+    """Two header lines of different word counts cannot be paired column by column: the
+    sub-table stays unread (blocking), never read with a guessed header."""
+    text = BORDERLESS_TABLE_TWO.replace("制作数量 公开数量 总数量", "制作数量 公开数量总数量")
+    result = extract_tables(text)
+    assert not any(f.item == "regulations" and f.value is not None for f in result.active)
+    assert "header_unrecognised" in blocking_codes(result) or "rows_missing" in blocking_codes(result)
+
+
+def test_one_figure_rows_printed_on_the_label_line():
+    """2021 form, no ruling lines: "行政许可 693" is the row's label and its one cell."""
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n"
+        "规章 0 0 0\n行政规范性文件 9 0 116\n第二十条第(五)项\n信息内容 本年处理决定数量\n行政许可 693\n"
+        "第二十条第(六)项\n信息内容 本年处理决定数量\n行政处罚 156\n行政强制 0\n"
+        "第二十条第(八)项\n信息内容 本年收费金额(单位:万元)\n行政事业性收费 51.822\n三、收到和处理政府信息公开申请情况\n"
+    )
+    result = extract_tables(text)
+    got = {(f.item, f.metric): f.value for f in result.active}
+    assert got[("licensing", "decisions")] == 693 and got[("punishment", "decisions")] == 156
+    assert got[("coercion", "decisions")] == 0 and got[("fees", "amount")] == Decimal("51.822")
+    assert "values_after_label" in {i.code for i in result.issues} and blocking_codes(result) == []
+    # two numbers where the sub-table has one column: not a row of this table
+    bad = extract_tables(text.replace("行政许可 693", "行政许可 6 93"))
+    assert not any(f.item == "licensing" and f.value is not None for f in bad.active)

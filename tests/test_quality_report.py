@@ -114,7 +114,10 @@ def test_pages_are_self_contained_and_every_link_resolves(warehouse) -> None:
     for page in pages:
         markup = page.read_text(encoding="utf-8")
         dom = parse_dom(markup)
-        assert dom.tags("script") == [] and dom.tags("img") == [] and dom.tags("iframe") == [], page
+        assert dom.tags("script") == [] and dom.tags("iframe") == [], page
+        # the only images are our own crops of PDF pages, embedded as data: URIs
+        assert all(img.get("class") == "crop" and img.get("src", "").startswith("data:image/png;base64,")
+                   for img in dom.tags("img")), page
         assert dom.tags("link") == [], f"{page}: stylesheets must be inline"
         assert len(dom.tags("style")) == 1, page
         assert dom.event_handlers() == [], page
@@ -180,7 +183,8 @@ def test_document_text_is_shown_as_text_never_as_markup(warehouse) -> None:
     assert f"{SCRIPT}{IMG}县教育局2021年政府信息公开工作年度报告" in dom.text
     assert str(warehouse["hostile"]["txt"]) in dom.text
     assert "<script>" not in markup and "<img" not in markup
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in markup
+    # escaped as the templates' autoescaping (markupsafe) writes it: quotes as &#34;
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in markup
     errors = parse_dom((out / "load-errors" / "1.html").read_text(encoding="utf-8"))
     assert str(warehouse["hostile"]["empty"]) in errors.text and "empty_file" in errors.text
 
@@ -390,7 +394,7 @@ def synthetic_warehouse(path: Path, n: int) -> None:
                 SELECT doc_id, p, 'total', i % 4, 'table', NULL, NULL, NULL, NULL, NULL
                 FROM ids CROSS JOIN (VALUES ('review'), ('litigation_direct'), ('litigation_after_review')) c(p)"""
         )
-        con.execute("INSERT INTO staging.parse_issues SELECT doc_id, 'facts', 'table_row_misaligned', 'requests', false, 'row 3 shifted' FROM ids WHERE i % 11 = 0")
+        con.execute("INSERT INTO staging.parse_issues SELECT doc_id, 'facts', 'table_row_misaligned', 'requests', false, 'row 3 shifted', NULL FROM ids WHERE i % 11 = 0")
         con.execute("INSERT INTO core.load_errors SELECT '/data/bad/' || i || '.pdf', NULL, 'read', 'pdf_no_text_layer', 'scanned', now() FROM ids WHERE i % 20 = 0")
 
 
@@ -476,6 +480,9 @@ def test_quarantined_pdf_report_shows_its_tables_as_read_with_the_failing_cells(
     page = warehouse["out"] / "reports" / doc_page_name(_doc_id(warehouse["db"], CORPUS / "hongzequ_2023.pdf"))
     text = page.read_text(encoding="utf-8")
     assert "Tables as read" in text and "四、政府信息公开行政复议、行政诉讼情况" in text
+    dom = parse_dom(text)
+    crops = [img for img in dom.tags("img") if img.get("class") == "crop"]
+    assert len(crops) >= 3 and all("PDF page" in img.get("alt", "") for img in crops)  # tables 二, 三, 四
     highlighted = re.findall(r'<td class="num hl" title="([^"]*)">([^<]*)</td>', text)
     rules = {re.search(r"failing (T4-0\d)", tip).group(1) for tip, _ in highlighted}
     assert rules == {"T4-01", "T4-03"} and len(highlighted) == 10

@@ -21,6 +21,7 @@ import pytest
 
 from orchestration.synth.generator import generate
 from gold import compare, doc_id_for
+from warehouse.evaluate import score
 from orchestration.cli import main as ogi
 
 
@@ -81,6 +82,15 @@ def test_the_mix_holds_every_layout(loaded) -> None:
 
 def test_every_truth_value_and_planted_error(loaded) -> None:
     assert _problems(*loaded) == {}
+
+
+def test_neighbouring_years_decide_only_true_values(loaded) -> None:
+    """Crawler runs the page alone leaves open, decided by the agency's other years: each such
+    number is the value the generator printed (score() counts anything else as a problem above)."""
+    samples, db = loaded
+    with duckdb.connect(str(db), read_only=True) as con:
+        decided = sum(score(con, doc_id_for(con, t["file"]), t).decided_across_years for t in _truths(samples))
+    assert decided > 0
 
 
 def test_no_false_quarantine(loaded) -> None:

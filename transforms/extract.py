@@ -14,10 +14,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from transforms.cleaning import clean_text, html_to_text
 from transforms.decoding import decode_bytes
+from transforms import ruleless
 from transforms.locations import Origins, attach_origins
 from transforms.model import ExtractedText, TransformError
 
@@ -211,11 +213,11 @@ def _pdf_text(data: bytes, origins: Origins | None = None) -> str:
     except Exception as exc:  # pdfminer raises many types on broken files
         raise TransformError("pdf_invalid", f"the PDF cannot be opened: {exc!r}", stage=_READ) from None
 
-    pages: list[str] = []
+    pages: list[_PageItems] = []
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(_pdf_page_text(page, number, origins))
+                pages.append(_pdf_page_items(page, number, origins is not None))
             except Exception as exc:
                 raise TransformError(
                     "pdf_invalid", f"page {number} cannot be read: {exc!r}", stage=_READ
@@ -228,7 +230,11 @@ def _pdf_text(data: bytes, origins: Origins | None = None) -> str:
         raise TransformError("pdf_invalid", f"the PDF's pages cannot be read: {exc!r}", stage=_READ) from None
     finally:
         _close_quietly(pdf)
-    text = "\n".join(pages)
+    _rebuild_ruleless_tables(pages, origins is not None)
+    for items in pages:
+        if origins is not None:
+            origins.extend(items.origins)
+    text = "\n".join(_page_text(items) for items in pages)
     # Glyphs of a font without a Unicode map come out as "(cid:123)": not
     # text, and digits a number parser must never see.
     cids = len(_CID_RE.findall(text))
@@ -254,7 +260,20 @@ def _close_quietly(pdf) -> None:  # noqa: ANN001 (pdfplumber.PDF)
         pdf.stream.close()
 
 
-def _pdf_page_text(page, number: int = 0, origins: Origins | None = None) -> str:  # noqa: ANN001 (pdfplumber.page.Page)
+@dataclass
+class _PageItems:
+    """One PDF page read: its text lines and rendered tables, in reading order once sorted."""
+
+    number: int
+    height: float
+    items: list[tuple[float, int, str]]  # (top, order, text): order 0 for lines, table number for tables
+    lines: list[dict]  # the page's text lines outside tables, with their chars
+    has_tables: bool
+    absorbed: set[int] = field(default_factory=set)  # line indexes taken into a table
+    origins: Origins = field(default_factory=list)
+
+
+def _pdf_page_items(page, number: int, with_origins: bool) -> _PageItems:  # noqa: ANN001 (pdfplumber.page.Page)
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
@@ -266,19 +285,21 @@ def _pdf_page_text(page, number: int = 0, origins: Origins | None = None) -> str
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside_tables) if boxes else page
-    lines = text_page.extract_text_lines(strip=True, return_chars=bool(boxes))
-    items: list[tuple[float, int, str]] = [(line["top"], 0, line["text"]) for line in lines]
-    absorbed: set[int] = set()
+    lines = text_page.extract_text_lines(strip=True, return_chars=True)
+    out = _PageItems(number, float(page.height), [(line["top"], 0, line["text"]) for line in lines], lines, bool(tables))
     for order, table in enumerate(tables, start=1):
         grid = _pdf_table_grid(page, table)
-        above, below = _stray_rows(lines, table, absorbed)
+        above, below = _stray_rows(lines, table, out.absorbed)
         width = max((len(r) for r in grid), default=0)
-        boxes = _pdf_boxes(number, table, len(above), len(below), width) if origins is not None else None
-        rows = _pdf_table_rows(above + grid + below, boxes, origins)
+        cell_boxes = _pdf_boxes(number, table, len(above), len(below), width) if with_origins else None
+        rows = _pdf_table_rows(above + grid + below, cell_boxes, out.origins if with_origins else None)
         if rows:
-            items.append((table.bbox[1], order, "\n".join(rows)))
-    if absorbed:
-        items = [item for k, item in enumerate(items) if k not in absorbed]
+            out.items.append((table.bbox[1], order, "\n".join(rows)))
+    return out
+
+
+def _page_text(page: _PageItems) -> str:
+    items = [item for k, item in enumerate(page.items) if k not in page.absorbed]
     items.sort(key=lambda item: (item[0], item[1]))
     # Running page numbers ("- 3 -", "第3页") at the top or bottom of a page
     # would otherwise sit between the rows of a table that spans pages.
@@ -287,6 +308,65 @@ def _pdf_page_text(page, number: int = 0, origins: Origins | None = None) -> str
     while items and _PAGE_NUMBER_RE.match(items[0][2]):
         items.pop(0)
     return "\n".join(text for _, _, text in items)
+
+
+def _rebuild_ruleless_tables(pages: list[_PageItems], with_origins: bool) -> None:
+    """Tables printed without ruling lines (`transforms.ruleless`) on the pages where no ruled
+    table was found, page by page. `_rebuild_run` can stack consecutive pages so that a row a
+    page break cut in two is one row, but the page's margins stretch such a row and its
+    label no longer centres on its figures: measured on Chromium's borderless PDFs, stacking
+    lost more rows than it joined (69.6% against 91.5% of cells read, none wrong either way),
+    so each page is its own run and a cut row is left to the readers' doubt."""
+    for page in pages:
+        if not page.has_tables:
+            _rebuild_run([page], with_origins)
+
+
+_STACK_GAP = 1.5  # points between the last line of a page and the first of the next, once stacked
+
+
+def _rebuild_run(run: list[_PageItems], with_origins: bool) -> None:
+    stacked: list[dict] = []
+    where: list[tuple[_PageItems, int, float]] = []  # stacked line → (page, its index there, page offset)
+    offsets: dict[int, float] = {}
+    bottom = 0.0  # of the last line stacked
+    for page in run:
+        last = len(page.lines) - 1
+        kept = [k for k, line in enumerate(page.lines)
+                if not (k in (0, last) and _PAGE_NUMBER_RE.match(line["text"]))]  # running page numbers
+        if not kept:
+            offsets[page.number] = bottom
+            continue
+        # The margins between two pages are no distance on the table: the next page's first
+        # line follows the last line stacked as closely as two lines of one page do.
+        offset = bottom + _STACK_GAP - page.lines[kept[0]]["top"] if stacked else 0.0
+        offsets[page.number] = offset
+        for k in kept:
+            line = page.lines[k]
+            shifted = {**line, "top": line["top"] + offset, "bottom": line["bottom"] + offset,
+                       "chars": [{**c, "top": c["top"] + offset, "bottom": c["bottom"] + offset}
+                                 for c in line.get("chars") or []]}
+            stacked.append(shifted)
+            where.append((page, k, offset))
+        bottom = stacked[-1]["bottom"]
+    for region in ruleless.regions(stacked):
+        first = min(region.lines, key=lambda k: stacked[k]["top"])
+        home, _, home_offset = where[first]
+
+        def local(box: tuple[float, float, float, float]) -> str:
+            page = max((p for p in run if p.number in offsets and offsets[p.number] <= box[1]),
+                       key=lambda p: offsets[p.number], default=home)
+            off = offsets.get(page.number, 0.0)
+            return f"pdf p{page.number} ({box[0]:.0f},{box[1] - off:.0f},{box[2]:.0f},{box[3] - off:.0f})"
+
+        boxes = [[local(b) for b in row] for row in region.boxes] if with_origins else None
+        rows = _pdf_table_rows(region.rows, boxes, home.origins if with_origins else None)
+        if not rows:
+            continue
+        for k in region.lines:
+            page, index, _ = where[k]
+            page.absorbed.add(index)
+        home.items.append((region.top - home_offset, len(home.items) + 1, "\n".join(rows)))
 
 
 # Table rows that lost their ruling lines at a page break (Chromium prints

@@ -42,17 +42,26 @@ def attach_origins(text: str, origins: Origins) -> dict[int, tuple[str, ...]]:
     """
     if not origins:
         return {}
-    wanted = [(clean_text(line), cells) for line, cells in origins]
+    cleaned: dict[int, str] = {}  # cleaned form of a recorded row, computed only when its raw form differs
+
+    def same(d: int, line: str) -> bool:
+        raw = origins[d][0]
+        if raw == line:  # most rows are rendered clean already: no need to clean them
+            return True
+        if d not in cleaned:
+            cleaned[d] = clean_text(raw)
+        return cleaned[d] == line
+
     out: dict[int, tuple[str, ...]] = {}
     k = 0
     for i, line in enumerate(text.splitlines()):
-        if k >= len(wanted):
+        if k >= len(origins):
             break
         if " | " not in line:
             continue
-        for d in range(k, min(k + _LOOKAHEAD, len(wanted))):
-            if wanted[d][0] == line:
-                out[i] = wanted[d][1]
+        for d in range(k, min(k + _LOOKAHEAD, len(origins))):
+            if same(d, line):
+                out[i] = origins[d][1]
                 k = d + 1
                 break
     return out

@@ -117,6 +117,12 @@ class ParseIssue:
     message: str
     blocking: bool = True
     table: str | None = None
+    # An undecided flattened run keeps what the report allows, so that a
+    # neighbouring year can decide it later (transforms.crossyear): the fact
+    # codes of its cells ("active_disclosure.normative_documents.issued") and
+    # every reading that fits the report's own rules, as cell texts.
+    cells: tuple[str, ...] = ()
+    readings: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

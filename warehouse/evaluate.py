@@ -9,7 +9,12 @@ one of:
 - wrong: the warehouse holds a different number — the worst outcome, and
   counted separately when the report is published;
 - undecided_published: gold says the document does not decide the cell
-  (null) but the warehouse stores a number.
+  (null) but the warehouse stores a number;
+- decided_across_years: gold says the document alone does not decide the
+  cell, the warehouse stores the true value (the generator's truth names it
+  under "undecided") and records that a neighbouring year decided it
+  (a `split_decided_by_neighbour` or `split_narrowed_by_neighbour` issue).
+  Any other number there is counted as undecided_published.
 
 One judge for the CLI and the test suite, so "100% exact" means the same in
 both places.
@@ -48,6 +53,7 @@ class FileScore:
     wrong: int = 0
     wrong_published: int = 0
     undecided_published: int = 0
+    decided_across_years: int = 0
     unverified_published: int = 0  # published cells with a number that no identity vouches for
     meta_fields: int = 0
     meta_exact: int = 0
@@ -98,6 +104,13 @@ def score(con: duckdb.DuckDBPyConnection, doc_id: str, gold: dict) -> FileScore:
         if got_sections != gold["sections"]:
             fs.problems.append(f"sections: got {got_sections}, want {gold['sections']}")
 
+    neighbour_decided = bool(
+        con.execute(
+            """SELECT count(*) FROM staging.parse_issues WHERE doc_id = ?
+               AND code IN ('split_decided_by_neighbour', 'split_narrowed_by_neighbour')""",
+            [doc_id],
+        ).fetchall()[0][0]
+    )
     for key, (table, cell) in _TABLES.items():
         for source, gold_key in (("table", key), ("narrative", f"{key}_narrative")):
             if gold_key not in gold:
@@ -121,7 +134,10 @@ def score(con: duckdb.DuckDBPyConnection, doc_id: str, gold: dict) -> FileScore:
             for k, want in want_cells.items():
                 value = got.get(k)
                 if want is None:
-                    if value is not None:
+                    truth = (gold.get("undecided") or {}).get(f"{key}.{k}")
+                    if value is not None and truth is not None and _num(value) == _num(truth) and neighbour_decided:
+                        fs.decided_across_years += 1
+                    elif value is not None:
                         fs.undecided_published += 1
                         fs.problems.append(f"{gold_key}.{k}: got {value!r}, want no number (undecided/blank)")
                     continue
@@ -191,7 +207,7 @@ def format_scores(scores: list[FileScore]) -> str:
         for p in s.problems:
             lines.append(f"    - {p}")
         for attr in ("cells", "exact", "missing", "wrong", "wrong_published", "undecided_published",
-                     "unverified_published", "meta_fields", "meta_exact"):
+                     "decided_across_years", "unverified_published", "meta_fields", "meta_exact"):
             setattr(total, attr, getattr(total, attr) + getattr(s, attr))
     lines.append(
         f"TOTAL: cell accuracy {total.exact}/{total.cells} = {total.cell_accuracy:.2%}; "

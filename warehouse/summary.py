@@ -25,12 +25,12 @@ def verified_shares(con, where: str = "TRUE") -> list[tuple[str, int, int]]:
     published reports loaded from the paths ``where`` selects."""
     out = []
     for name, table in _VERIFIED_TABLES:
-        ok, n = con.execute(
+        ((ok, n),) = con.execute(
             f"""SELECT count(*) FILTER (WHERE f.verified), count(*) FROM core.{table} f
                 JOIN core.reports r USING (doc_id)
                 WHERE r.status = 'published' AND f.source = 'table' AND f.value IS NOT NULL
                   AND f.doc_id IN (SELECT doc_id FROM raw.document_paths WHERE {where})"""
-        ).fetchone()
+        ).fetchall()
         if n:
             out.append((name, ok, n))
     return out

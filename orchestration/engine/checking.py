@@ -4,6 +4,10 @@ Incremental like the parser stages: a load checks the reports whose checks
 are not current (new, re-derived, or checked by an older parser version);
 `ogi check` re-checks everything, e.g. after a rule change.
 
+Before the rules run, undecided flattened runs are re-decided from the
+agency's neighbouring years (orchestration/engine/neighbours.py), so the
+rules and the `verified` marks see the decided cells.
+
 Cross-year rules (Y-01 carry-over, Y-02 documents in force, Y-06 内容雷同,
 T2-07's year-on-year ratio) and the one-version-per-year note (M-08) read a
 report's neighbours: the reports of the same agency (`core.reports.agency_id`)
@@ -26,6 +30,7 @@ from expectations.suites import SuiteValidation, check_reports
 from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses
+from orchestration.engine.neighbours import decide_batch, with_undecided_relatives
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
 
 STAGE = "check_results"
@@ -189,7 +194,8 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     if everything:
         doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM core.reports ORDER BY doc_id").fetchall()]
     else:
-        doc_ids = with_neighbours(con, pending_doc_ids(con, STAGE, "SELECT doc_id, rowid AS pos FROM core.reports"))
+        pending = pending_doc_ids(con, STAGE, "SELECT doc_id, rowid AS pos FROM core.reports")
+        doc_ids = with_undecided_relatives(con, with_neighbours(con, pending))
     stats.pending = len(doc_ids)
     done = 0
     if progress:
@@ -197,6 +203,7 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     validations: list[SuiteValidation] = []
     tallies: list[pl.DataFrame] = []
     for batch in agency_batches(con, doc_ids, batch_size):
+        stats.rows["cells_decided_across_years"] = stats.rows.get("cells_decided_across_years", 0) + decide_batch(con, batch)
         outcome = check_reports(con, batch)
         _commit(con, batch, outcome.rows, stats)
         stats.rows["failures"] = stats.rows.get("failures", 0) + outcome.rows.filter(pl.col("status") == "fail").height

@@ -90,6 +90,13 @@ def sections(text: str) -> Tables:
     }
 
 
+def _readings(issue) -> str | None:
+    """An undecided run's cells and readings as the JSON `staging.parse_issues.readings` keeps."""
+    if not issue.readings:
+        return None
+    return json.dumps({"cells": list(issue.cells), "readings": [list(r) for r in issue.readings]}, ensure_ascii=False)
+
+
 def facts(
     text: str,
     section_rows: list[tuple],
@@ -144,7 +151,7 @@ def facts(
             [(x.indicator, x.unit, x.period, x.value, "table", x.raw) for x in derived.tables.legacy],
         ),
         "staging.parse_issues": _columns(
-            ("stage", "code", "tbl", "blocking", "message"),
-            [("facts", i.code, i.table, i.blocking, i.message) for i in derived.issues],
+            ("stage", "code", "tbl", "blocking", "message", "readings"),
+            [("facts", i.code, i.table, i.blocking, i.message, _readings(i)) for i in derived.issues],
         ),
     }

@@ -118,6 +118,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "tbl": pl.String,
         "blocking": pl.Boolean,
         "message": pl.String,
+        "readings": pl.String,
     },
 }
 
@@ -262,6 +263,7 @@ def _unparsed_is_blocking(result: BatchResult, item: StageInput, err: TransformE
                 "tbl": None,
                 "blocking": True,
                 "message": f"the tables and prose were not read: {err.message}",
+                "readings": None,
             }
         ],
     )

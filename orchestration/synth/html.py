@@ -47,6 +47,11 @@ what is printed.
   法人或其他组织 (colspan 5) | 总计 / the five organisation columns, empty
   cells under 自然人 and 总计; table 四 行政复议 | 行政诉讼 / 未经复议直接起诉 |
   复议后起诉 / the fifteen 结果维持 … 总计 cells on the third row.
+* ``borderless`` — tables drawn without ruling lines (a stylesheet rule
+  ``table, th, td {border: none !important}``): the HTML reads the same, but
+  a PDF printed from it has no lines for a table finder to follow, so its
+  text layer is all a reader gets — wrapped header words stacked on two
+  lines, one-figure rows printed on the label's line.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ from transforms import codes
 # ---------------------------------------------------------------------------
 
 TEMPLATES = ("portal", "xhtml", "legacy", "column")
-VARIANTS = ("rowspan", "blank", "subtables", "split_header")
+VARIANTS = ("rowspan", "blank", "subtables", "split_header", "borderless")
 CELL_STYLES = ("word", "plain", "para")
 _CHARSET_OF = {"portal": "utf-8", "xhtml": "gbk", "legacy": "gb2312", "column": "utf-8"}
 
@@ -775,4 +780,10 @@ def render_html(doc: Doc, site: Site, blanks: frozenset[str] = frozenset()) -> R
                 published=doc.published_on, charset=site.charset, host=site.host, share=site.share,
                 neighbours=_neighbours(doc, rng))
     text = CHROME[site.template](page, body, rng, a.rshort)
+    if "borderless" in site.variants:
+        text = text.replace("</head>", _BORDERLESS + "</head>", 1)
     return Rendered(text, list(codes.SECTIONS), w.narrative, w.stated, charset=site.charset)
+
+
+_BORDERLESS = ('<style type="text/css">table, th, td {border: none !important; border-collapse: separate !important;}'
+               " td, th {padding: 2px 6px !important;}</style>\n")

@@ -48,7 +48,7 @@ Issue codes (``blocking`` in brackets):
   lacks rows of its form's variant (rows lost at a page break, a label that
   ended the table early), or table 二 prints an item no cell was read for.
 * subtotal_row, extra_row_ignored, blank_row, unit_missing,
-  unit_conflict, label_fragment_joined, row_aligned_by_grid,
+  unit_conflict, label_fragment_joined, row_aligned_by_grid, values_after_label,
   row_placed_by_order, table_not_read [no] -- information for maintainers.
 
 ``row_aligned_by_grid``: a row that prints fewer cells than the form's

@@ -35,6 +35,7 @@ from .labels import (
     header_money_unit,
     is_section_heading,
     norm,
+    parse_label,
 )
 from .values import MONEY_UNITS, parse_cell, read_count
 
@@ -90,6 +91,7 @@ class _Segment:
 
     def __init__(self) -> None:
         self.header: list[str] = []
+        self.header_lines: list[str] = []  # the header labels as written (spaces kept)
         self.header_cells: list[tuple[str, ...]] = []  # the header lines' cells (grid layouts)
         self.rows: list[tuple[str, str, tuple[str, ...], RawRow]] = []  # item, label, values, row
         self.ended = False
@@ -123,6 +125,8 @@ def read_segment(rows: Iterable[RawRow], issues: list[ParseIssue]) -> _Segment:
                 item = active_item(label)
                 if not started and item in (None, "header"):
                     seg.header.append(label.norm)
+                    if label.raw == raw:  # a whole cell, not a piece of a split one
+                        seg.header_lines.append(raw)
                 elif item in (None, "header"):
                     continue  # a fragment of the label before it
                 elif targets and targets[-1][0] == item:
@@ -195,6 +199,8 @@ def _facts_for_row(
             )
         )
         return []
+    if not values:
+        values, label = _values_after_label(item, label, metrics, caption, issues)
     if not values:
         blanks.append(label)
         values = ("",) * len(metrics)
@@ -269,6 +275,68 @@ def _metric_columns(seg: _Segment) -> tuple[Columns | None, list[str]]:
     return (columns, named) if columns is not None else (None, [])
 
 
+# A label cell that ends with the row's one or two figures ("行政许可 693",
+# "行政事业性收费 51.822"): the text layer of a PDF without ruling lines
+# prints a short row on one line, and the splitter leaves one or two numbers
+# with their label (three or more become cells: cells._SPACED_NUMBERS_RE).
+_TRAILING_VALUES_RE = re.compile(
+    r"^(?P<label>.*?[^\d\s.,-])\s+(?P<values>-?[\d.,]+(?:万元|元|件|项)?(?:\s+-?[\d.,]+(?:万元|元|件|项)?)?)$"
+)
+
+
+def _values_after_label(
+    item: str, label: str, metrics: list[str], caption: str, issues: list[ParseIssue]
+) -> tuple[tuple[str, ...], str]:
+    """(values, label) of a row whose figures were printed inside its label cell; ((), label) otherwise.
+
+    Taken only when the numbers are exactly as many as the sub-table's
+    columns and what precedes them is still this item's label.
+    """
+    m = _TRAILING_VALUES_RE.match(label.strip())
+    if m is None:
+        return (), label
+    values = tuple(m.group("values").split())
+    if len(values) != len(metrics) or active_item(parse_label(m.group("label"))) != item:
+        return (), label
+    issues.append(
+        ParseIssue(
+            "values_after_label",
+            f"表二 第二十条第({caption})项 row {m.group('label')!r}: its figures {list(values)} are printed on the "
+            "label's line, separated by spaces; read as its cells",
+            blocking=False,
+            table=TABLE,
+        )
+    )
+    return values, m.group("label").strip()
+
+
+def _stacked_metrics(seg: _Segment) -> list[str]:
+    """Metrics of a header whose cells wrapped onto stacked lines of space-separated words.
+
+    A PDF without ruling lines (or its text layer) prints the header
+    "本年新制作数量 | 本年新公开数量 | 对外公开总数量" as two lines,
+    ``本年新 本年新 对外公开`` over ``制作数量 公开数量 总数量``: read row by
+    row the words name nothing, read column by column they name every column.
+    Taken only when every stacked line has the same number of words, each
+    column names exactly one metric, no metric twice, and the sub-table's
+    rows with values have exactly that many; otherwise [] (the caller goes on).
+    """
+    stacked = [line.split() for line in seg.header_lines if len(line.split()) >= 2]
+    if len(stacked) < 2 or len({len(words) for words in stacked}) != 1:
+        return []
+    width = len(stacked[0])
+    named = []
+    for j in range(width):
+        found = find_metrics("".join(words[j] for words in stacked))
+        if len(found) != 1:
+            return []
+        named.append(found[0])
+    widths = {len(values) for _item, _label, values, _row in seg.rows if values}
+    if len(set(named)) != width or not widths <= {width}:  # rows all blank: their cells are NULL either way
+        return []
+    return named
+
+
 def _bad(issues: list[ParseIssue], label: str, metric: str, raw: str, why: str) -> None:
     issues.append(
         ParseIssue(
@@ -296,6 +364,8 @@ def parse_active_segment(
     # header wrapped over two lines ("本年新" / "制作数量") or drawn with
     # spanning cells reads right by column and garbled row by row.
     columns, metrics = _metric_columns(seg)
+    if not metrics:
+        metrics = _stacked_metrics(seg)
     if not metrics:
         metrics = find_metrics(header)
     if not metrics:

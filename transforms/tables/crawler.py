@@ -359,7 +359,8 @@ def _read_active(pairs: list[Pair], result: TablesResult, hints: Mapping[str, De
                 continue  # parse_active_segment reports these as they are
             key = keys[(s, r)] = f"{s}.{r}.{item}"
             kinds = tuple(_active_kind(m) for m in metrics)
-            specs.append(RowSpec(key, row.label, row.run, kinds, tuple(METRIC_LABELS[m] for m in metrics)))
+            cells = tuple(f"{codes.METRIC_PREFIX_ACTIVE}.{item}.{m}" for m in metrics)
+            specs.append(RowSpec(key, row.label, row.run, kinds, tuple(METRIC_LABELS[m] for m in metrics), cells=cells))
             for k, metric in enumerate(metrics):
                 code = f"{codes.METRIC_PREFIX_ACTIVE}.{item}.{metric}"
                 if code in hints:
@@ -459,7 +460,8 @@ def _read_requests(pairs: list[Pair], result: TablesResult, hints: Mapping[str, 
         key = code if code not in seen else f"{code}#{len(keys)}"
         seen.add(code)
         keys.append(key)
-        specs.append(RowSpec(key, e.label, e.values[0], REQUEST_KINDS, columns, REQUEST_ROW_SUM))
+        cells = tuple(f"{codes.METRIC_PREFIX_REQUESTS}.{code}.{a}" for a in codes.APPLICANTS) if key == code else ()
+        specs.append(RowSpec(key, e.label, e.values[0], REQUEST_KINDS, columns, REQUEST_ROW_SUM, cells=cells))
     present = {s.key for s in specs}
     identities = [i for i in request_identities(present) if all(r in present for r in i.rows)]
     row_hints = [

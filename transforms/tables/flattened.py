@@ -101,6 +101,7 @@ CANDIDATE_CAP = 2_000  # readings kept per run
 STATE_CAP = 20_000  # partial-sum vectors per identity step
 LINK_CAP = 500  # combinations of rows shared by several identities
 _SHOWN = 4  # candidate readings named in an issue message
+KEPT_READINGS = 200  # an undecided run keeps its readings for a neighbouring year when there are at most this many
 
 # A row identity inside one run: cell[target] = Σ cell[parts].
 RowSum = tuple[int, tuple[int, ...]]
@@ -439,6 +440,7 @@ class RowSpec:
     kinds: tuple[str, ...]
     columns: tuple[str, ...]  # column names, for messages
     sums: tuple[RowSum, ...] = ()
+    cells: tuple[str, ...] = ()  # fact codes of the cells, kept with an undecided run's readings
 
 
 @dataclass(frozen=True)
@@ -524,6 +526,8 @@ def solve_rows(
                     f"every rule: {_show(st.cands)}; not decided: {open_cols}",
                     blocking=False,
                     table=table,
+                    cells=st.spec.cells if len(st.spec.cells) == n else (),
+                    readings=tuple(st.cands) if len(st.spec.cells) == n and len(st.cands) <= KEPT_READINGS else (),
                 )
             )
     return out, issues

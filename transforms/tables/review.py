@@ -59,6 +59,16 @@ class ReviewRows:
     data_rows: list[RawRow] = field(default_factory=list)
 
 
+_MAX_HEADER_WORD = 8  # "未经复议直接起诉"
+
+
+def _header_words(raw: str) -> bool:
+    """A long line of short space-separated words is the header's cells printed on one line
+    (a PDF's text layer without ruling lines: "果维持 果纠正 他结果 未审结 计 结 结 …"), not prose."""
+    words = raw.split()
+    return len(words) >= 3 and all(len(w) <= _MAX_HEADER_WORD for w in words)
+
+
 def read_review_rows(rows: Iterable[RawRow]) -> ReviewRows:
     """Rows (any layout) → header text, value cells, row label as written.
 
@@ -81,7 +91,7 @@ def read_review_rows(rows: Iterable[RawRow]) -> ReviewRows:
         stop = False
         for raw in row.labels:
             label = parse_label(raw)
-            if header and (is_section_heading(label) or len(label.norm) > _MAX_HEADER_CELL):
+            if header and (is_section_heading(label) or (len(label.norm) > _MAX_HEADER_CELL and not _header_words(raw))):
                 stop = True
                 break
             header.append(label.norm)

@@ -43,8 +43,10 @@ CREATE TABLE IF NOT EXISTS staging.parse_issues (
     code      VARCHAR NOT NULL,
     tbl       VARCHAR,
     blocking  BOOLEAN NOT NULL,
-    message   VARCHAR NOT NULL
+    message   VARCHAR NOT NULL,
+    readings  VARCHAR
 );
+ALTER TABLE staging.parse_issues ADD COLUMN IF NOT EXISTS readings VARCHAR;
 COMMENT ON TABLE staging.parse_issues IS 'What the parser was unsure of in a document (misaligned rows, undecidable cells ...); blocking issues quarantine the report through rule P-01.';
 COMMENT ON COLUMN staging.parse_issues.doc_id IS 'Document id.';
 COMMENT ON COLUMN staging.parse_issues.stage IS 'Stage that raised the issue.';
@@ -52,6 +54,7 @@ COMMENT ON COLUMN staging.parse_issues.code IS 'Short stable code of the issue (
 COMMENT ON COLUMN staging.parse_issues.tbl IS 'Table concerned (active_disclosure, requests, review_litigation) or NULL.';
 COMMENT ON COLUMN staging.parse_issues.blocking IS 'True when the report must not be published because of it.';
 COMMENT ON COLUMN staging.parse_issues.message IS 'What was seen, in words a maintainer understands.';
+COMMENT ON COLUMN staging.parse_issues.readings IS 'JSON, for an undecided flattened run (undecidable_split) and the cross-year issues about it: {"cells": fact codes of its cells, "readings": every split its own report allows}; a neighbouring year may decide it (transforms/crossyear.py). NULL otherwise.';
 
 CREATE TABLE IF NOT EXISTS staging.snapshot_log (
     path           VARCHAR PRIMARY KEY,
