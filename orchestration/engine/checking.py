@@ -141,7 +141,8 @@ def mark_verified(con, batch_view: str) -> None:
         for table, (row_key, col_key) in _KEYS.items():
             # A coverage pattern names a row or '*' and a column or '*': four equality joins, one per
             # form, instead of one join on (r = '*' OR r = row) AND (c = '*' OR c = col), which DuckDB
-            # can only run as a filter over every (cell, pattern) pair of a report (4× slower).
+            # can only run as a filter over every (cell, pattern) pair of a report (4× slower). Only
+            # rows whose mark changes are written (a re-check rewrites few).
             hits = "\n                UNION ALL\n".join(
                 f"""SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source, v.rule, v.status
                 FROM core.{table} f JOIN {batch_view} b ON b.doc_id = f.doc_id
@@ -182,6 +183,7 @@ def mark_verified(con, batch_view: str) -> None:
                     LEFT JOIN agg a ON a.doc_id = f.doc_id AND a.r = f.{row_key} AND a.c = f.{col_key} AND a.source = f.source
                 ) v
                 WHERE f.doc_id = v.doc_id AND f.{row_key} = v.r AND f.{col_key} = v.c AND f.source = v.source
+                  AND (f.verified IS DISTINCT FROM v.ok OR f.verified_by IS DISTINCT FROM v.rules)
                 """
             )
     finally:
