@@ -9,13 +9,10 @@ each `ogi load` is one ingest batch (a partition of ingest_batches).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from warehouse.db import DEFAULT_DB as _BUILTIN_DB
-
-DEFAULT_DB = os.environ.get("OGI_DB") or _BUILTIN_DB  # --db default: $OGI_DB, else warehouse/ogi.duckdb
+from orchestration.settings import SettingError, Settings
 
 
 def cli_batch_key(paths: list[str]) -> str:
@@ -28,15 +25,14 @@ def cli_batch_key(paths: list[str]) -> str:
 
 
 def _job_result(
-    db_path: str,
+    settings: Settings,
     selection: list[str] | None,
     run_config: dict,
     show_progress: bool,
     batch: str | None = None,
     job_name: str = "load_reports",
-    limits: dict | None = None,
 ):
-    """Run a job of the code location in-process (ephemeral instance) against `db_path`.
+    """Run a job of the code location in-process (ephemeral instance) with the command's settings.
 
     `batch` names the ingest batch, i.e. the partition of ingest_batches the
     run records (run tag ogi/batch); it is added to the instance first.
@@ -44,9 +40,13 @@ def _job_result(
     import dagster as dg
 
     from orchestration.definitions import build_defs
-    from orchestration.resources import WarehouseResource
+    from orchestration.resources import InboxResource, WarehouseResource
 
-    defs = build_defs(WarehouseResource(db_path=db_path, show_progress=show_progress, **(limits or {})))
+    defs = build_defs(
+        WarehouseResource.from_settings(settings, show_progress=show_progress),
+        InboxResource(path=settings.inbox, settle_seconds=settings.inbox_settle_seconds, batch_max_files=settings.batch_max_files),
+        settings,
+    )
     job = defs.resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}, **run_config}
     instance = dg.DagsterInstance.ephemeral()
@@ -82,18 +82,37 @@ def step_seconds(result) -> dict[str, float]:
     return durations
 
 
-def _report_failures(result, command: str) -> None:
+def _root_error(error) -> str:
+    """The innermost cause of a Dagster error (the step's own exception, not Dagster's wrapper)."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name or "unknown error"
+
+
+def run_failure(result) -> str | None:
+    """Why the run failed — each failed step and its exception — or None if it succeeded.
+
+    A run failure is the run's, never a document's: a document that a stage
+    could not handle is recorded in core.load_errors and the step goes on.
+    """
+    if result.success:
+        return None
+    reasons = []
     for event in result.all_events:
-        if event.is_failure:
-            print(f"ogi {command}: step failed: {event.message}", file=sys.stderr)
+        if event.event_type_value == "STEP_FAILURE" and event.step_failure_data is not None:
+            reasons.append(f"step {event.step_key} failed: {_root_error(event.step_failure_data.error)}")
+        elif event.event_type_value == "RUN_FAILURE" and not reasons:
+            reasons.append(event.message or "the run failed")
+    return "; ".join(reasons) or "the run failed"
 
 
 def _finish(result, db_path: str, command: str) -> int:
     """Common ending of the commands that run the job: where readers look, and the exit code."""
     _print_snapshot(db_path, _materialization_metadata(result, "published"))
-    if result.success:
+    failure = run_failure(result)
+    if failure is None:
         return 0
-    _report_failures(result, command)
+    print(f"ogi {command}: the run failed: {failure}", file=sys.stderr)
     return 1
 
 
@@ -128,19 +147,23 @@ def cmd_load(args: argparse.Namespace) -> int:
     if args.reparse:
         ops["cleaned_text"] = {"config": {"reparse_all": True}}
         ops["check_results"] = {"config": {"recheck_all": True}}
-    result = _job_result(args.db, None, {"ops": ops}, show_progress=not args.quiet, batch=batch, limits=_limits(args))
+    result = _job_result(args.settings, None, {"ops": ops}, show_progress=not args.quiet, batch=batch)
     ingest = _materialization_metadata(result, "raw_documents")
-    print_load_summary(args.db, paths, ingest, sys.stdout, max_listed=args.max_listed)
+    print_load_summary(args.db, paths, ingest, sys.stdout, max_listed=args.max_listed, run_failed=run_failure(result))
     timings = step_seconds(result)
     if timings:
         print("time per step: " + " · ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
     return _finish(result, args.db, "load")
 
 
-def _limits(args: argparse.Namespace) -> dict:
-    """The per-document limits given on the command line (the resource's defaults otherwise)."""
-    given = {"workers": args.workers, "doc_seconds": args.doc_timeout, "doc_memory_mb": args.doc_memory_mb}
-    return {k: v for k, v in given.items() if v}
+def command_settings(args: argparse.Namespace, environ=None) -> Settings:
+    """The command's configuration: the environment as it is now, overridden by the options given."""
+    return Settings.from_env(environ).replace(
+        db=getattr(args, "db", None),
+        workers=getattr(args, "workers", None),
+        doc_seconds=getattr(args, "doc_timeout", None),
+        doc_memory_mb=getattr(args, "doc_memory_mb", None),
+    )
 
 
 def _add_limit_options(p: argparse.ArgumentParser) -> None:
@@ -157,7 +180,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     """Re-derive every stored report from its raw bytes, re-check, republish (no files are read)."""
     print(f"Re-deriving every report stored in {args.db} from its raw bytes", file=sys.stderr)
     result = _job_result(
-        args.db,
+        args.settings,
         None,
         {
             "ops": {
@@ -167,7 +190,6 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         },
         show_progress=not args.quiet,
         job_name="daily_maintenance",
-        limits=_limits(args),
     )
     clean = _materialization_metadata(result, "cleaned_text")
     pub = _materialization_metadata(result, "published")
@@ -201,7 +223,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     result = _job_result(
-        args.db,
+        args.settings,
         ["check_results", "published"],
         {"ops": {"check_results": {"config": {"recheck_all": True}}}},
         show_progress=not args.quiet,
@@ -299,13 +321,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 1 if wrong else 0
 
 
+_DB_HELP = "the working warehouse file (default: $OGI_DB, else warehouse/ogi.duckdb)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ogi", description="OGI Warehouse: government information-disclosure annual reports in SQL")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("load", help="load report files and folders into the warehouse")
     p.add_argument("paths", nargs="+", help="files or folders (recursively: .txt .md .markdown .html .htm .shtml .pdf .docx)")
-    p.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
+    p.add_argument("--db", help=_DB_HELP)
     p.add_argument("--quiet", action="store_true", help="no progress indicator")
     p.add_argument("--max-listed", type=int, default=40, help="documents listed in the summary")
     p.add_argument("--reparse", action="store_true", help="also re-derive every report already stored (backfill)")
@@ -313,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("backfill", help="re-derive every stored report from its raw bytes, re-check and republish")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", help=_DB_HELP)
     p.add_argument("--quiet", action="store_true")
     _add_limit_options(p)
     p.set_defaults(func=cmd_backfill)
@@ -325,18 +350,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dir", help="output folder (created if needed)")
     p.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", help=_DB_HELP)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("query", help="one read-only SQL statement on the published snapshot (published schema first)")
     p.add_argument("sql")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", help=_DB_HELP)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--max-rows", type=int, default=50)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("check", help="re-run the quality suites over what is loaded, without re-parsing")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", help=_DB_HELP)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_check)
 
@@ -344,17 +369,17 @@ def build_parser() -> argparse.ArgumentParser:
         "show", help="one report's tables in the form's layout, with verified marks, cell locations and failing rules"
     )
     p.add_argument("doc", help="doc_id, a prefix of one (6+ characters), or the report's source path")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", help=_DB_HELP)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("report", help="write the data-quality report (offline HTML)")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", help=_DB_HELP)
     p.add_argument("--out", default="reports", help="output folder (default reports/)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("eval", help="compare the warehouse with gold files: cell and metadata accuracy")
     p.add_argument("gold_dir", help="folder of gold JSON files (format of ../shared/corpus/gold)")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", help=_DB_HELP)
     p.add_argument("--exact", action="store_true", help="exit 1 unless every gold cell and metadata field is exact")
     p.set_defaults(func=cmd_eval)
 
@@ -373,6 +398,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        args.settings = command_settings(args)
+    except SettingError as err:
+        print(f"ogi {args.command}: {err}", file=sys.stderr)
+        return 2
+    args.db = args.settings.db
     return args.func(args)
 
 

@@ -2,6 +2,10 @@
 
 Both carry the `ogi/warehouse_writer` tag; dagster.yaml limits runs with
 that tag to one at a time, because DuckDB allows one writer process per file.
+Both carry `dagster/max_retries`: a run that fails (a full disk, the file
+locked past the wait, a worker pool that could not start) is re-executed
+from its failed step by Dagster's run retries (dagster.yaml `run_retries`,
+done by the daemon of `make dev`); nothing in the project retries by hand.
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ import dagster as dg
 WRITER_TAG = "ogi/warehouse_writer"
 BATCH_TAG = "ogi/batch"
 WRITER_TAGS = {WRITER_TAG: "duckdb"}
+# A failed load or daily run is re-executed from its failed step by Dagster's run retries
+# (dagster.yaml `run_retries`, carried out by the daemon) up to this many times.
+MAX_RETRIES = 3
+
+RETRY_TAGS = {"dagster/max_retries": str(MAX_RETRIES)}
 
 load_reports = dg.define_asset_job(
     "load_reports",
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets("ingest_batches"),
-    tags=WRITER_TAGS,
+    tags={**WRITER_TAGS, **RETRY_TAGS},
     description=(
         "Loads one ingest batch (a partition of ingest_batches, named by the run's ogi/batch tag) and takes everything pending through to the "
         "published snapshot. Requested by the inbox sensor, one run per batch."
@@ -25,7 +34,7 @@ load_reports = dg.define_asset_job(
 daily_maintenance = dg.define_asset_job(
     "daily_maintenance",
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets("raw_documents", "ingest_batches"),
-    tags=WRITER_TAGS,
+    tags={**WRITER_TAGS, **RETRY_TAGS},
     description=(
         "Runs whatever is pending in the stage ledger (re-derivation after a parser change, work left by a "
         "failed or killed run), re-runs every check (the schedule sets check_results.recheck_all) and "

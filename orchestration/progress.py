@@ -14,7 +14,6 @@ nothing elsewhere.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from tqdm import tqdm
@@ -38,9 +37,9 @@ def interactive() -> bool:
     return sys.stdout.isatty() and sys.stderr.isatty()
 
 
-def for_this_process():
-    """The progress sink `$OGI_PROGRESS` and the terminal call for."""
-    mode = (os.environ.get("OGI_PROGRESS") or "auto").strip().lower()
+def for_this_process(mode: str = "auto"):
+    """The progress sink `mode` (`$OGI_PROGRESS`, orchestration.settings) and the terminal call for."""
+    mode = (mode or "auto").strip().lower()
     if mode == "lines":
         return StageLines()
     if mode == "bars" or (mode == "auto" and interactive()):

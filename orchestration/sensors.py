@@ -1,11 +1,14 @@
 """The inbox sensor: new or changed report files → one ingest batch → one `load_reports` run.
 
-Reports are dropped into the inbox folder ($OGI_INBOX, default inbox/) all
-year. Each tick the sensor lists the folder (same rules as `ogi load`:
+Reports are dropped into the inbox folder (the `inbox` resource: $OGI_INBOX,
+default inbox/) all year. Each tick the sensor lists the folder (same rules as `ogi load`:
 supported extensions, no dot files, symlinks never followed out of the
 folder), groups every new or changed file into a batch — a dynamic
 partition of `ingest_batches`, never one per document — and requests one run
-per batch (batches are split at $OGI_BATCH_MAX_FILES files).
+per batch (batches are split at $OGI_BATCH_MAX_FILES files). Each run carries
+`dagster/max_retries`: a run that fails is re-executed from the failed step
+by Dagster's own run retries (`run_retries` in dagster.yaml, done by the
+daemon), not by this sensor.
 
 It never opens the DuckDB working file: a load may be writing it, and
 DuckDB 2.0 refuses even read-only opens meanwhile. What it knows lives in
@@ -13,7 +16,7 @@ its own cursor, a JSON document:
 
     {"version": 1, "inbox": "/abs/inbox",
      "files":   {"sub/a.html": [size, mtime_ns, sha256 | null], ...},
-     "batches": {"20261122-031500-1a2b3c4d": {"paths": [...], "attempts": 1, "requested_at": 1.7e9}}}
+     "batches": {"20261122-031500-1a2b3c4d": {"paths": [...], "rels": [...], "requested_at": 1.7e9}}}
 
 - a file whose (size, mtime_ns) is unchanged is not read again;
 - a changed file is hashed; if its sha256 is one the cursor already knows
@@ -21,10 +24,13 @@ its own cursor, a JSON document:
   goes into the next batch;
 - a file modified less than $OGI_INBOX_SETTLE_SECONDS ago (default 5) waits
   for a later tick, so a report still being copied is not loaded half-way;
-- a batch stays in `batches` until its run succeeds; a failed or cancelled
-  run is requested again (same batch) up to MAX_ATTEMPTS times, then
-  its files are marked `null` (not loaded) and come back when they change,
-  or with `ogi load`. The bytes stay in the inbox either way.
+- a batch stays in `batches` until its latest run (the first, or Dagster's
+  retry of it, which keeps the `ogi/batch` tag) succeeds; while a failed run
+  is marked `dagster/will_retry=true` the sensor waits for the retry. A
+  batch whose last run failed for good (retries used up, cancelled, or run
+  retries not enabled in the instance) is dropped and its files are marked
+  `null` (not loaded): they come back when they change, or with `ogi load`.
+  The bytes stay in the inbox either way.
 
 The cursor holds one entry per inbox file (~100 bytes each), so a year of
 reports (thousands of files) stays far below a megabyte.
@@ -34,7 +40,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,20 +49,13 @@ import dagster as dg
 
 from orchestration.assets.ingest import ingest_batches
 from orchestration.jobs import BATCH_TAG, load_reports
-from orchestration.resources import default_inbox
+from orchestration.resources import InboxResource
 from warehouse.ingest import discover
 
 CURSOR_VERSION = 1
-MAX_ATTEMPTS = 3
 FORGET_UNSEEN_BATCH_SECONDS = 7 * 24 * 3600  # a batch whose run vanished from the instance
-
-
-def settle_seconds() -> float:
-    return float(os.environ.get("OGI_INBOX_SETTLE_SECONDS", "5"))
-
-
-def max_batch_files() -> int:
-    return max(1, int(os.environ.get("OGI_BATCH_MAX_FILES", "1000")))
+WILL_RETRY_TAG = "dagster/will_retry"  # set by Dagster on a failed run when run retries are enabled
+RETRY_NUMBER_TAG = "dagster/retry_number"  # set by Dagster on the retries it launches
 
 
 @dataclass
@@ -118,15 +116,14 @@ def batch_key(shas_or_paths: list[str], now: float) -> str:
     return f"{stamp}-{digest}"
 
 
-def plan_inbox(inbox: Path, state: dict, *, now: float | None = None, settle: float | None = None, max_files: int | None = None) -> InboxPlan:
+def plan_inbox(inbox: Path, state: dict, *, now: float | None = None, settle: float = 5.0, max_files: int = 1000) -> InboxPlan:
     """Compare the inbox with the cursor; return the new batches and the updated cursor.
 
     Pure file-system work (stat, and sha256 of changed files only); no
-    database is opened.
+    database is opened. `settle` and `max_files` come from the inbox resource.
     """
     now = time.time() if now is None else now
-    settle = settle_seconds() if settle is None else settle
-    max_files = max_batch_files() if max_files is None else max_files
+    max_files = max(1, max_files)
     files: dict[str, list] = dict(state.get("files") or {})
     known = {entry[2] for entry in files.values() if entry[2]}
     plan = InboxPlan()
@@ -168,84 +165,83 @@ def plan_inbox(inbox: Path, state: dict, *, now: float | None = None, settle: fl
         )
     batches = dict(state.get("batches") or {})
     for b in plan.batches:
-        batches[b.key] = {"paths": b.paths, "rels": b.rels, "attempts": 1, "requested_at": now}
+        batches[b.key] = {"paths": b.paths, "rels": b.rels, "requested_at": now}
     plan.cursor = {"version": CURSOR_VERSION, "inbox": state.get("inbox") or str(inbox.resolve()), "files": files, "batches": batches}
     return plan
 
 
-def batch_run_request(key: str, paths: list[str], attempt: int = 1) -> dg.RunRequest:
+def batch_run_request(key: str, paths: list[str]) -> dg.RunRequest:
     """One run of `load_reports` for one batch: the batch (a partition of ingest_batches) is the
-    run's `ogi/batch` tag, its files are the run config."""
+    run's `ogi/batch` tag, its files are the run config. The job's `dagster/max_retries` tag
+    (orchestration.jobs) has Dagster retry a failed run up to MAX_RETRIES times."""
     return dg.RunRequest(
-        run_key=key if attempt == 1 else f"{key}#attempt{attempt}",
+        run_key=key,
         run_config={"ops": {"raw_documents": {"config": {"paths": list(paths)}}}},
         tags={BATCH_TAG: key},
     )
 
 
-_FAILED = {dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
+_ENDED = {dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
 
 
-def _latest_run_status(instance: dg.DagsterInstance, key: str) -> dg.DagsterRunStatus | None:
+def _latest_run(instance: dg.DagsterInstance, key: str) -> dg.DagsterRun | None:
+    """The batch's newest run: the first one, or the latest retry Dagster launched (same tags)."""
     runs = instance.get_runs(filters=dg.RunsFilter(tags={BATCH_TAG: key}), limit=1)
-    return runs[0].status if runs else None
+    return runs[0] if runs else None
 
 
-def follow_up_batches(instance: dg.DagsterInstance, state: dict, now: float, log=None) -> list[dg.RunRequest]:
-    """Drop batches whose run succeeded; request failed ones again, up to MAX_ATTEMPTS."""
-    requests: list[dg.RunRequest] = []
+def follow_up_batches(instance: dg.DagsterInstance, state: dict, now: float, log=None) -> None:
+    """Drop batches whose latest run succeeded; give up on those whose latest run failed for good.
+
+    Nothing is requested here: retrying a failed run is Dagster's job (run
+    retries). A failed run that Dagster will retry (`dagster/will_retry=true`)
+    is waited for; one it will not retry ends the batch, and its files are
+    marked not loaded so that a change to them (even a touch) brings them back.
+    """
     batches: dict = state["batches"]
     for key in list(batches):
         info = batches[key]
-        status = _latest_run_status(instance, key)
-        if status is None:
+        run = _latest_run(instance, key)
+        if run is None:
             if now - info.get("requested_at", now) > FORGET_UNSEEN_BATCH_SECONDS:
                 del batches[key]
             continue
-        if status == dg.DagsterRunStatus.SUCCESS:
+        if run.status == dg.DagsterRunStatus.SUCCESS:
             del batches[key]
-        elif status in _FAILED:
-            if info["attempts"] < MAX_ATTEMPTS:
-                info["attempts"] += 1
-                info["requested_at"] = now
-                requests.append(batch_run_request(key, info["paths"], info["attempts"]))
-            else:
-                del batches[key]
-                for rel in info.get("rels", []):
-                    entry = state["files"].get(rel)
-                    if entry:
-                        entry[2] = None  # not loaded: comes back when the file changes
-                if log:
-                    log.error(
-                        f"batch {key}: run failed {MAX_ATTEMPTS} times; its {len(info['paths'])} file(s) are left "
-                        "in the inbox and retried when they change (or load them with `ogi load`)"
-                    )
-    return requests
+        elif run.status in _ENDED and run.tags.get(WILL_RETRY_TAG) != "true":
+            del batches[key]
+            for rel in info.get("rels", []):
+                entry = state["files"].get(rel)
+                if entry:
+                    entry[2] = None  # not loaded: comes back when the file changes
+            if log:
+                runs = int(run.tags.get(RETRY_NUMBER_TAG, "0")) + 1
+                log.error(
+                    f"batch {key}: its run {run.run_id} ended {run.status.value} after {runs} attempt(s); its "
+                    f"{len(info['paths'])} file(s) are left in the inbox and loaded again when they change "
+                    "(or load them with `ogi load`)"
+                )
 
 
 @dg.sensor(
     job=load_reports,
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Watches $OGI_INBOX (default inbox/); one load_reports run per batch of new or changed files.",
+    description="Watches the inbox folder ($OGI_INBOX, default inbox/); one load_reports run per batch of new or changed files.",
 )
-def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    inbox = Path(default_inbox())
+def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> dg.SensorResult:
+    folder = Path(inbox.path)
     now = time.time()
-    state = load_cursor(context.cursor, inbox)
-    retries = follow_up_batches(context.instance, state, now, log=context.log)
-    if not inbox.is_dir():
-        return dg.SensorResult(
-            run_requests=retries,
-            cursor=json.dumps(state, separators=(",", ":")),
-            skip_reason=None if retries else f"inbox {inbox} does not exist",
-        )
-    plan = plan_inbox(inbox, state, now=now)
-    requests = retries + [batch_run_request(b.key, b.paths) for b in plan.batches]
+    state = load_cursor(context.cursor, folder)
+    follow_up_batches(context.instance, state, now, log=context.log)
+    if not folder.is_dir():
+        return dg.SensorResult(cursor=json.dumps(state, separators=(",", ":")), skip_reason=f"inbox {folder} does not exist")
+    plan = plan_inbox(folder, state, now=now, settle=inbox.settle_seconds, max_files=inbox.batch_max_files)
+    requests = [batch_run_request(b.key, b.paths) for b in plan.batches]
     context.log.info(
-        f"inbox {inbox}: {sum(len(b.paths) for b in plan.batches)} new file(s) in {len(plan.batches)} batch(es); "
+        f"inbox {folder}: {sum(len(b.paths) for b in plan.batches)} new file(s) in {len(plan.batches)} batch(es); "
         f"{plan.unchanged} unchanged, {plan.known_content} already known content, {plan.unsettled} still settling, "
-        f"{len(retries)} retried"
+        f"{len(state['batches'])} earlier batch(es) still followed"
     )
     return dg.SensorResult(
         run_requests=requests,

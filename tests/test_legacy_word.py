@@ -24,6 +24,7 @@ from system_tools import require
 from test_layouts import _expected, build_docx
 from transforms.model import TransformError
 from orchestration.engine import convert, derive
+from orchestration.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = _expected("docx_2021_merged.docx")
@@ -31,7 +32,7 @@ EXPECTED = _expected("docx_2021_merged.docx")
 
 @pytest.fixture(scope="module")
 def soffice() -> str:
-    return require(convert.find_soffice(), "LibreOffice (soffice, for legacy .doc/.wps files)", "libreoffice-writer-nogui", "OGI_SOFFICE")
+    return require(convert.find_soffice(Settings.from_env().soffice), "LibreOffice (soffice, for legacy .doc/.wps files)", "libreoffice-writer-nogui", "OGI_SOFFICE")
 
 
 @pytest.fixture(scope="module")
@@ -126,12 +127,12 @@ def _fake_soffice(tmp_path: Path, body: str) -> str:
     return str(script)
 
 
-def test_a_hanging_converter_is_stopped_at_the_time_limit(tmp_path: Path, monkeypatch) -> None:
+def test_a_hanging_converter_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
-    monkeypatch.setenv("OGI_SOFFICE", _fake_soffice(tmp_path, f"sleep 300 & echo $! > {pid_file}; wait"))
+    hanging = convert.Converter(_fake_soffice(tmp_path, f"sleep 300 & echo $! > {pid_file}; wait"), seconds=2)
     started = time.monotonic()
     with pytest.raises(TransformError) as caught:
-        convert.legacy_word_to_docx(convert.OLE_MAGIC + b"\0" * 512, "report.doc", timeout=2)
+        convert.legacy_word_to_docx(convert.OLE_MAGIC + b"\0" * 512, "report.doc", hanging)
     assert caught.value.code == "conversion_timeout" and caught.value.stage == "read"
     assert time.monotonic() - started < 30
     child = int(pid_file.read_text())
@@ -141,9 +142,9 @@ def test_a_hanging_converter_is_stopped_at_the_time_limit(tmp_path: Path, monkey
     )
 
 
-def test_a_file_libreoffice_cannot_open_is_conversion_failed(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("OGI_SOFFICE", _fake_soffice(tmp_path, "echo 'Error: source file could not be loaded'; exit 0"))
+def test_a_file_libreoffice_cannot_open_is_conversion_failed(tmp_path: Path) -> None:
+    failing = convert.Converter(_fake_soffice(tmp_path, "echo 'Error: source file could not be loaded'; exit 0"))
     with pytest.raises(TransformError) as caught:
-        convert.legacy_word_to_docx(convert.OLE_MAGIC + b"\0" * 512, "report.wps")
+        convert.legacy_word_to_docx(convert.OLE_MAGIC + b"\0" * 512, "report.wps", failing)
     assert caught.value.code == "conversion_failed"
     assert "could not be loaded" in caught.value.message

@@ -12,8 +12,10 @@ import dagster as dg
 import duckdb
 
 from conftest import REPO, SEEDS
-from orchestration.definitions import defs
-from orchestration.resources import WarehouseResource
+from orchestration.definitions import build_defs
+from orchestration.resources import InboxResource, WarehouseResource
+
+defs = build_defs()
 
 STAGES = [
     "raw_documents",
@@ -56,7 +58,7 @@ def _load_in_test_instance(instance, db: Path, folder: Path):  # noqa: ANN001, A
         assets=defs.assets,
         asset_checks=defs.asset_checks,
         jobs=defs.jobs,
-        resources={"warehouse": WarehouseResource(db_path=str(db))},
+        resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
         executor=dg.in_process_executor,
     ).resolve_job_def("load_reports")
     return job.execute_in_process(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from orchestration.progress import Quiet, StageBars, StageLines, for_this_process
+from orchestration.settings import Settings
 from orchestration.resources import WarehouseResource
 
 
@@ -45,14 +46,17 @@ def test_quiet_when_stdout_is_not_a_terminal(capsys) -> None:
 
 
 def test_ogi_progress_chooses_lines_bars_or_nothing(monkeypatch) -> None:
+    def chosen():  # what a command gets: $OGI_PROGRESS read when it runs
+        return for_this_process(Settings.from_env().progress)
+
     monkeypatch.setenv("OGI_PROGRESS", "lines")
-    assert isinstance(for_this_process(), StageLines)
+    assert isinstance(chosen(), StageLines)
     monkeypatch.setenv("OGI_PROGRESS", "none")
-    assert isinstance(for_this_process(), Quiet)
+    assert isinstance(chosen(), Quiet)
     monkeypatch.setenv("OGI_PROGRESS", "bars")
-    assert isinstance(for_this_process(), StageBars)
+    assert isinstance(chosen(), StageBars)
     monkeypatch.delenv("OGI_PROGRESS")
-    assert isinstance(for_this_process(), Quiet), "auto: not a terminal under pytest"
+    assert isinstance(chosen(), Quiet), "auto: not a terminal under pytest"
     out = io.StringIO()
     lines = StageLines(file=out)
     lines.update("cleaned_text", 0, 5)

@@ -9,6 +9,7 @@ Dagster instance in a temporary DAGSTER_HOME.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -27,10 +28,11 @@ from conftest import REPO, SEEDS, seed_files, seed_gold
 from gold import compare
 from orchestration.cli import main as ogi
 from orchestration.definitions import build_defs
-from orchestration.jobs import BATCH_TAG, WRITER_TAG
-from orchestration.resources import WarehouseResource
+from orchestration.jobs import BATCH_TAG, MAX_RETRIES, WRITER_TAG
+from orchestration.resources import InboxResource, WarehouseResource
 from orchestration.schedules import daily_maintenance_schedule
-from orchestration.sensors import MAX_ATTEMPTS, empty_cursor, inbox_sensor, plan_inbox
+from orchestration.sensors import RETRY_NUMBER_TAG, WILL_RETRY_TAG, empty_cursor, inbox_sensor, plan_inbox
+from orchestration.settings import Settings
 from warehouse.snapshot import CORE_TABLES, PUBLISHED_TABLES, WHOLE_TABLES, published_path, stale_temp_files
 
 OGI_BIN = str(Path(sys.executable).parent / "ogi")
@@ -105,7 +107,8 @@ def _meta(result, asset: str) -> dict:
 
 
 def _tick(instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
-    return inbox_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+    """One sensor tick, its `inbox` resource configured from the environment as the code location does."""
+    return inbox_sensor(dg.build_sensor_context(instance=instance, cursor=cursor, resources={"inbox": InboxResource.from_env()}))
 
 
 def _run(instance: dg.DagsterInstance, db: Path, tick: dg.SensorResult, request: dg.RunRequest):
@@ -192,26 +195,63 @@ def test_sensor_one_run_per_batch_skips_known_content_and_reprocesses_only_chang
     assert ("T3-03",) in failed and published_count == 2
 
 
-def test_sensor_retries_a_failed_batch_then_gives_up_until_the_file_changes(tmp_path: Path, inbox: Path) -> None:
+# The project instance's run retries (dagster.yaml): on, and only for jobs that carry dagster/max_retries.
+RUN_RETRIES = {"run_retries": {"enabled": True, "max_retries": 0}}
+
+
+def load_reports_from_env() -> dg.JobDefinition:
+    """load_reports as the daemon's code server builds it: resources from the environment ($OGI_DB)."""
+    return build_defs().resolve_job_def("load_reports")
+
+
+def _dagster_retry(instance: dg.DagsterInstance, failed_run_id: str, number: int):
+    """What Dagster's run-retry daemon does with a failed run: re-execute it from the failed step,
+    with the parent's config and tags (its ogi/batch) and the retry's number."""
+    parent = instance.get_run_by_id(failed_run_id)
+    return dg.execute_job(
+        dg.reconstructable(load_reports_from_env),
+        instance=instance,
+        run_config=parent.run_config,
+        tags={
+            **{k: v for k, v in parent.tags.items() if k != WILL_RETRY_TAG},
+            RETRY_NUMBER_TAG: str(number),
+            "dagster/parent_run_id": parent.run_id,
+            "dagster/root_run_id": parent.root_run_id or parent.run_id,
+        },
+        reexecution_options=dg.ReexecutionOptions.from_failure(failed_run_id, instance),
+        raise_on_error=False,
+    )
+
+
+def test_a_failed_batch_is_retried_by_dagster_then_given_up_until_the_file_changes(tmp_path: Path, inbox: Path, monkeypatch) -> None:
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("a file where the warehouse folder should be")
     broken_db = blocker / "ogi.duckdb"  # every step fails: its folder cannot be created
+    monkeypatch.setenv("OGI_DB", str(broken_db))
     report = inbox / SEED_002
     shutil.copyfile(SEEDS / SEED_002, report)
-    with dg.instance_for_test() as instance:
+    with dg.instance_for_test(overrides=RUN_RETRIES) as instance:
         tick = _tick(instance, None)
         (request,) = tick.run_requests
         key = request.tags[BATCH_TAG]
-        assert not _run(instance, broken_db, tick, request).success
-        for attempt in range(2, MAX_ATTEMPTS + 1):
+        failed = _run(instance, broken_db, tick, request)
+        assert not failed.success
+        run = instance.get_run_by_id(failed.run_id)
+        assert run.tags["dagster/max_retries"] == str(MAX_RETRIES) and run.tags[WILL_RETRY_TAG] == "true"
+        for number in range(1, MAX_RETRIES + 1):
+            # The sensor requests nothing itself: it waits for Dagster's retry of the batch.
             tick = _tick(instance, tick.cursor)
-            (retry,) = tick.run_requests
-            assert retry.tags[BATCH_TAG] == key and retry.run_key == f"{key}#attempt{attempt}"
-            assert retry.run_config == request.run_config
-            assert not _run(instance, broken_db, tick, retry).success
+            assert tick.run_requests == [] and key in json.loads(tick.cursor)["batches"]
+            retry = _dagster_retry(instance, failed.run_id, number)
+            assert not retry.success
+            run = instance.get_run_by_id(retry.run_id)
+            assert run.tags[BATCH_TAG] == key and run.parent_run_id == failed.run_id
+            assert run.run_config == request.run_config
+            failed = retry
+        assert run.tags[WILL_RETRY_TAG] == "false"  # retries used up
         tick = _tick(instance, tick.cursor)
-        assert tick.run_requests == []  # given up: not requested again while the file is unchanged
-        assert _tick(instance, tick.cursor).run_requests == []
+        assert tick.run_requests == [] and key not in json.loads(tick.cursor)["batches"]  # given up
+        assert _tick(instance, tick.cursor).run_requests == []  # not requested again while the file is unchanged
         stat = report.stat()
         os.utime(report, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: same bytes, tried again
         again = _tick(instance, tick.cursor)
@@ -219,6 +259,7 @@ def test_sensor_retries_a_failed_batch_then_gives_up_until_the_file_changes(tmp_
         assert fresh.tags[BATCH_TAG] != key
         result = _run(instance, tmp_path / "wh" / "ogi.duckdb", again, fresh)
         assert result.success and _meta(result, "raw_documents")["documents_new"] == 1
+        assert key not in json.loads(_tick(instance, again.cursor).cursor)["batches"]
 
 
 def test_plan_waits_for_files_still_being_written_and_splits_large_batches(tmp_path: Path) -> None:
@@ -267,7 +308,7 @@ def test_daily_schedule_runs_pending_work_and_rechecks_everything(tmp_path: Path
     finally:
         con.close()
     with dg.instance_for_test() as instance:
-        data = daily_maintenance_schedule.evaluate_tick(dg.build_schedule_context(instance=instance))
+        data = daily_maintenance_schedule(Settings()).evaluate_tick(dg.build_schedule_context(instance=instance))
         (request,) = data.run_requests
         assert request.run_config["ops"]["check_results"]["config"]["recheck_all"] is True
         job = build_defs(WarehouseResource(db_path=str(db))).resolve_job_def("daily_maintenance")
@@ -533,9 +574,11 @@ def test_project_instance_serialises_warehouse_writers_and_disables_telemetry(tm
     with dg.DagsterInstance.get() as instance:
         limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
         assert not instance.telemetry_enabled
+        assert instance.run_retries_enabled and instance.run_retries_max_retries == 0  # jobs opt in by tag
     assert {"key": WRITER_TAG, "limit": 1} in limits
     defs = build_defs()
     for name in ("load_reports", "daily_maintenance"):
         assert WRITER_TAG in defs.resolve_job_def(name).tags
+        assert defs.resolve_job_def(name).tags["dagster/max_retries"] == str(MAX_RETRIES)
     assert defs.resolve_sensor_def("inbox_sensor").job_name == "load_reports"
     assert defs.resolve_schedule_def("daily_maintenance_schedule").job_name == "daily_maintenance"

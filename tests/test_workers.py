@@ -94,7 +94,6 @@ def test_a_slow_document_cannot_stall_a_load(tmp_path: Path) -> None:
 def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_path: Path, pool) -> None:
     from warehouse import db
     from warehouse.ingest import ingest_files
-    from orchestration.engine.loading import SCHEMAS
     from orchestration.engine.stages import Stage, StageInput, run_stage
 
     with db.connect(tmp_path / "ogi.duckdb") as con:
@@ -106,14 +105,14 @@ def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_pat
             return [StageInput(d, f"/{d}", ("bad" if d == bad else "fine",)) for d in doc_ids]
 
         stage = Stage("test_stage", "SELECT doc_id, rowid AS pos FROM raw.documents", read, tasks.issue_columns, ("staging.parse_issues",))
-        stats = run_stage(con, stage, SCHEMAS, pool)
+        stats = run_stage(con, stage, pool)
         assert (stats.ok, stats.error_codes) == (4, {"store_failed": 1})
         stored = {r[0] for r in con.execute("SELECT doc_id FROM staging.parse_issues").fetchall()}
         assert stored == set(ids) - {bad}
         (error,) = con.execute("SELECT doc_id, error, message FROM core.load_errors").fetchall()
         assert error[:2] == (bad, "store_failed") and "could not be stored" in error[2]
         # nothing is pending any more: the next load does not trip over it again
-        assert run_stage(con, stage, SCHEMAS, pool).pending == 0
+        assert run_stage(con, stage, pool).pending == 0
 
 
 def test_workers_that_cannot_start_fail_the_stage_instead_of_the_documents() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -19,6 +18,7 @@ import duckdb
 import polars as pl
 
 DEFAULT_DB = "warehouse/ogi.duckdb"
+DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's buffer pool of a writing connection (it spills to disk past it)
 
 _SQL_FILES = ("10_raw.sql", "20_staging.sql", "30_core.sql", "40_published.sql")
 
@@ -29,8 +29,12 @@ def _ddl() -> list[str]:
 
 
 @contextlib.contextmanager
-def connect(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse file, with the schema in place when writable."""
+def connect(
+    path: str | Path, *, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, with the schema in place when writable.
+
+    `memory_limit` caps DuckDB's buffer pool (the caller's configuration: `$OGI_DUCKDB_MEMORY`)."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.Duc
             # DuckDB's buffer pool defaults to 80% of RAM and keeps what it read;
             # a load's memory must stay flat whatever the warehouse size, so the
             # pool is capped (DuckDB spills to disk past it).
-            con.execute(f"SET memory_limit = '{os.environ.get('OGI_DUCKDB_MEMORY') or '1GB'}'")
+            con.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
             ensure_schema(con)
         yield con
     finally:

@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from warehouse import db
+from warehouse.shapes import rows_frame
 
 # .md/.markdown are text layouts (PDF converters and OCR tools write Markdown): read like .txt.
 # .doc/.wps: legacy Word, converted by LibreOffice in the clean stage (orchestration.engine.convert).
@@ -105,27 +105,6 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_DOC_SCHEMA = {
-    "doc_id": pl.String,
-    "source_path": pl.String,
-    "file_name": pl.String,
-    "extension": pl.String,
-    "size_bytes": pl.Int64,
-    "content": pl.Binary,
-    "first_seen_at": pl.Datetime,
-}
-_PATH_SCHEMA = {"source_path": pl.String, "doc_id": pl.String, "seen_at": pl.Datetime}
-_PRINT_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64, "doc_id": pl.String}
-_ERROR_SCHEMA = {
-    "source_path": pl.String,
-    "doc_id": pl.String,
-    "stage": pl.String,
-    "error": pl.String,
-    "message": pl.String,
-    "at": pl.Datetime,
-}
-
-
 def ingest_files(
     con: duckdb.DuckDBPyConnection,
     paths: list[str | Path],
@@ -205,10 +184,10 @@ def _known_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, 
 
 
 def _write_batch(con, docs: list[dict], pairs: list[dict], errors: list[dict], prints: list[dict], stats: IngestStats) -> None:
-    doc_frame = pl.DataFrame(docs, schema=_DOC_SCHEMA).unique("doc_id", keep="first", maintain_order=True)
-    print_frame = pl.DataFrame(prints, schema=_PRINT_SCHEMA).unique("source_path", keep="last", maintain_order=True)
-    pair_frame = pl.DataFrame(pairs, schema=_PATH_SCHEMA).unique(["source_path", "doc_id"], maintain_order=True)
-    error_frame = pl.DataFrame(errors, schema=_ERROR_SCHEMA)
+    doc_frame = rows_frame("raw.documents", docs).unique("doc_id", keep="first", maintain_order=True)
+    print_frame = rows_frame("staging.file_fingerprints", prints).unique("source_path", keep="last", maintain_order=True)
+    pair_frame = rows_frame("raw.document_paths", pairs).unique(["source_path", "doc_id"], maintain_order=True)
+    error_frame = rows_frame("core.load_errors", errors)
     con.register("_ogi_docs", doc_frame)
     con.register("_ogi_pairs", pair_frame)
     con.register("_ogi_read_errors", error_frame)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+import duckdb
+
 from warehouse import db
 
 
@@ -36,9 +38,9 @@ def verified_shares(con, where: str = "TRUE") -> list[tuple[str, int, int]]:
     return out
 
 
-def print_load_summary(db_path: str, paths: list[str], ingest: dict, out: TextIO, max_listed: int = 40) -> None:
-    where = _under(paths)
-    with db.connect(db_path) as con:
+def _read_outcomes(db_path: str, where: str) -> tuple[list[tuple], list[tuple], list[tuple[str, int, int]]]:
+    """Every document under the paths with its report and load error; files not read; verified shares."""
+    with db.connect(db_path, read_only=True) as con:
         docs = con.execute(
             f"""
             SELECT p.source_path, r.status, r.agency, r.report_year, r.format_version, r.doc_kind,
@@ -54,25 +56,64 @@ def print_load_summary(db_path: str, paths: list[str], ingest: dict, out: TextIO
             f"SELECT source_path, error, message FROM core.load_errors WHERE doc_id IS NULL AND ({where}) ORDER BY source_path"
         ).fetchall()
         verified = verified_shares(con, where)
-    published = sum(1 for d in docs if d[1] == "published")
-    quarantined = sum(1 for d in docs if d[1] == "quarantined")
-    failed = sum(1 for d in docs if d[1] is None) + len(read_errors)
+    return docs, read_errors, verified
+
+
+AWAITING_CHECKS = "awaiting checks"  # the status_reason of a report its checks have not reached yet
+
+
+def print_load_summary(
+    db_path: str, paths: list[str], ingest: dict, out: TextIO, max_listed: int = 40, run_failed: str | None = None
+) -> None:
+    """What the load saw, published and quarantined, and why; `run_failed` is why the run itself failed.
+
+    A document is listed as ERROR only for its own load error (core.load_errors).
+    One that a failed run did not finish is PENDING — the run's failure is
+    said once, at the top, and is never put on the documents: the next load
+    takes them up where this one stopped.
+    """
     w = out.write
     w("\n")
+    if run_failed:
+        w(f"THE RUN FAILED: {run_failed}\n")
+        w("  (a failure of the run, not of any document: what was not finished is pending and the next load takes it up)\n")
+    where = _under(paths)
+    if not Path(db_path).exists():
+        w(f"warehouse: {Path(db_path).resolve()} (not created)\n")
+        return
+    try:
+        docs, read_errors, verified = _read_outcomes(db_path, where)
+    except duckdb.Error as err:  # e.g. the failure left no readable warehouse
+        w(f"warehouse: {Path(db_path).resolve()} could not be read: {err}\n")
+        return
+
+    def pending(doc: tuple) -> bool:
+        status, reason, error = doc[1], doc[6], doc[7]
+        return (status is None and error is None) or (status == "quarantined" and reason == AWAITING_CHECKS)
+
+    published = sum(1 for d in docs if d[1] == "published")
+    quarantined = sum(1 for d in docs if d[1] == "quarantined" and not pending(d))
+    failed = sum(1 for d in docs if d[1] is None and d[7] is not None) + len(read_errors)
+    unfinished = sum(1 for d in docs if pending(d))
     w(
         f"documents seen: {ingest.get('files_seen', len(docs))}   new: {ingest.get('documents_new', 0)}   "
         f"already loaded: {ingest.get('documents_already_loaded', 0)}\n"
     )
-    w(f"reports published: {published}   quarantined: {quarantined}   not loadable: {failed}\n")
+    w(f"reports published: {published}   quarantined: {quarantined}   not loadable: {failed}"
+      + (f"   pending: {unfinished}" if unfinished else "") + "\n")
     listed = 0
     for path, message in ((r[0], f"{r[1]}: {r[2]}") for r in read_errors):
         if listed < max_listed:
             w(f"  ERROR        {path}  — {message}\n")
         listed += 1
-    for path, status, agency, year, fmt, kind, reason, error, emsg in docs:
+    for doc in docs:
+        path, status, agency, year, fmt, kind, reason, error, emsg = doc
         if listed < max_listed:
-            if status is None:
-                w(f"  ERROR        {path}  — {error or 'not parsed'}: {emsg or ''}\n")
+            if pending(doc):
+                why = "the run failed before it was finished" if run_failed else "not processed yet"
+                w(f"  {'PENDING':<12} {path}  — {why}\n")
+            elif status is None:
+                w(f"  ERROR        {path}  — {error}: {emsg or ''}\n")
             else:
                 label = f"{agency or '?'} {year or '?'} ({kind}, format {fmt})"
                 why = f"  — failed: {reason}" if status == "quarantined" and reason else ""

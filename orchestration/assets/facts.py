@@ -12,6 +12,7 @@ from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
+from orchestration.engine.stages import run_stage
 
 FACT_ASSETS = (
     "fact_active_disclosure",
@@ -34,7 +35,7 @@ FACT_ASSETS = (
 def fact_tables(warehouse: WarehouseResource):
     """Tables 二/三/四, prose figures (and the table facts they state), pre-2019 statistics."""
     with warehouse.connect() as con:
-        stats = loading.run_facts(con, progress=warehouse.progress, limits=warehouse.limits)
+        stats = run_stage(con, loading.FACTS, warehouse.pool(), warehouse.progress)
         counts = {name: row_count(con, name) for name in FACT_ASSETS}
     meta = stats.as_metadata()
     for name in FACT_ASSETS:

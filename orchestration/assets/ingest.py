@@ -20,7 +20,7 @@ from dagster import AssetExecutionContext
 
 from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.jobs import BATCH_TAG
-from orchestration.resources import WarehouseResource, default_inbox
+from orchestration.resources import InboxResource, WarehouseResource
 from warehouse.ingest import ingest_files
 
 ingest_batches = dg.DynamicPartitionsDefinition(name="ingest_batches")
@@ -35,15 +35,17 @@ ingest_batches_asset = dg.AssetSpec(
 
 
 class IngestConfig(dg.Config):
-    """Files and folders to load; by default the inbox folder (OGI_INBOX)."""
+    """Files and folders to load; by default the inbox folder (the `inbox` resource, $OGI_INBOX)."""
 
     paths: list[str] = []
 
 
 @dg.asset(group_name="ingest", kinds={"duckdb"}, metadata=definition_metadata("raw_documents"))
-def raw_documents(context: AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def raw_documents(
+    context: AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource, inbox: InboxResource
+) -> dg.MaterializeResult:
     """Raw bytes of every report file of the batch, keyed by sha256; already-loaded content is skipped."""
-    paths = config.paths or [default_inbox()]
+    paths = config.paths or [inbox.path]
     batch = context.run.tags.get(BATCH_TAG, "")
     with warehouse.connect() as con:
         stats = ingest_files(con, paths, progress=warehouse.progress)

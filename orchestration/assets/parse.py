@@ -1,8 +1,10 @@
 """Stages 2–4 — cleaned_text, report_metadata, report_sections.
 
-Each asset runs its warehouse stage over every document still pending for
-the current parser version; the code_version ties Dagster's view of
-staleness to that same version.
+Each asset runs its engine stage (orchestration.engine.loading: where the
+inputs come from; orchestration.engine.derive: what one document becomes)
+over every document still pending for the current parser version, in the
+resource's worker pool; the code_version ties Dagster's view of staleness to
+that same version. docs/how-a-stage-runs.md follows one stage end to end.
 """
 
 
@@ -13,6 +15,7 @@ from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
 from orchestration.engine.backfill import forget_derivations
+from orchestration.engine.stages import run_stage
 
 
 class ParseConfig(dg.Config):
@@ -31,7 +34,7 @@ def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehou
         if config.reparse_all:
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
-        stats = loading.run_clean(con, progress=warehouse.progress, limits=warehouse.limits)
+        stats = run_stage(con, loading.clean_stage(con, warehouse.converter), warehouse.pool(), warehouse.progress)
         rows = row_count(con, "cleaned_text")
     return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 
@@ -43,7 +46,7 @@ def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehou
 def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One core.reports row per report: agency, region, level, year, date, kind, format."""
     with warehouse.connect() as con:
-        stats = loading.run_metadata(con, progress=warehouse.progress, limits=warehouse.limits)
+        stats = run_stage(con, loading.METADATA, warehouse.pool(), warehouse.progress)
         rows = row_count(con, "report_metadata")
     return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 
@@ -55,6 +58,6 @@ def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def report_sections(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The report's sections by meaning, with offsets into the cleaned text."""
     with warehouse.connect() as con:
-        stats = loading.run_sections(con, progress=warehouse.progress, limits=warehouse.limits)
+        stats = run_stage(con, loading.SECTIONS, warehouse.pool(), warehouse.progress)
         rows = row_count(con, "report_sections")
     return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})

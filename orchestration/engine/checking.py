@@ -30,6 +30,7 @@ from expectations.suites import SuiteValidation, check_reports
 from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses
+from warehouse.shapes import rows_frame
 from orchestration.engine.neighbours import decide_batch, with_undecided_relatives
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
 
@@ -219,11 +220,6 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     return stats
 
 
-_RUN_SCHEMA = {
-    "run_id": pl.String, "suite": pl.String, "checked_at": pl.Datetime, "success": pl.Boolean,
-    "evaluated": pl.Int64, "successful": pl.Int64, "unsuccessful": pl.Int64, "results": pl.String,
-}
-
 
 def record_validation_run(con, validations: list[SuiteValidation], tallies: pl.DataFrame) -> int:
     """One `core.validation_runs` row per catalogue suite for this check run: Great Expectations' results.
@@ -270,8 +266,9 @@ def record_validation_run(con, validations: list[SuiteValidation], tallies: pl.D
             "evaluated": len(per_rule), "successful": successful, "unsuccessful": len(per_rule) - successful,
             "results": json.dumps(per_rule),
         })
+    frame = rows_frame("core.validation_runs", out)
     with db.transaction(con):
-        return db.write_frame(con, "core.validation_runs", pl.DataFrame(out, schema=_RUN_SCHEMA))
+        return db.write_frame(con, "core.validation_runs", frame)
 
 
 _FACT_KEYS = {

@@ -9,7 +9,7 @@ reads raw bytes, never in the pure transforms/ package.
 
 Without LibreOffice the document gets the load error `needs_converter`
 saying what to install; its bytes stay in raw.documents, and the next load
-after LibreOffice is installed converts it (orchestration.engine.loading.run_clean
+after LibreOffice is installed converts it (orchestration.engine.loading.clean_stage
 retries those documents). Other outcomes: `conversion_timeout` (LibreOffice
 took longer than the time limit and was killed) and `conversion_failed`
 (LibreOffice could not open the file, e.g. a password-protected document).
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import os
+from dataclasses import dataclass
 import resource
 import shutil
 import signal
@@ -51,9 +52,21 @@ def is_legacy_word(content: bytes, file_name: str) -> bool:
     return PurePath(file_name or "").suffix.lower() in LEGACY_WORD_EXTENSIONS and content.startswith(OLE_MAGIC)
 
 
-def find_soffice() -> str | None:
-    """`$OGI_SOFFICE`, else soffice/libreoffice on PATH, else LibreOffice at a usual place."""
-    given = os.environ.get("OGI_SOFFICE")
+@dataclass(frozen=True)
+class Converter:
+    """How legacy Word files are converted: the LibreOffice program (`$OGI_SOFFICE`; "" = look for
+    one) and its time limit per file. Handed to the workers with each document (it pickles)."""
+
+    program: str = ""
+    seconds: float = DEFAULT_SECONDS
+
+    def find(self) -> str | None:
+        return find_soffice(self.program)
+
+
+def find_soffice(given: str = "") -> str | None:
+    """`given` (the configured program) if it is executable, else soffice/libreoffice on PATH,
+    else LibreOffice at a usual place."""
     if given:
         return given if os.access(given, os.X_OK) else None
     for name in ("soffice", "libreoffice"):
@@ -88,10 +101,11 @@ def _converter_limits() -> None:  # runs in the child, before exec
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def legacy_word_to_docx(content: bytes, file_name: str, timeout: float = DEFAULT_SECONDS) -> bytes:
+def legacy_word_to_docx(content: bytes, file_name: str, converter: Converter = Converter()) -> bytes:
     """The DOCX LibreOffice makes of a .doc/.wps, or a TransformError (stage `read`) saying why not."""
     ext = PurePath(file_name or "").suffix.lower() or ".doc"
-    soffice = find_soffice()
+    timeout = converter.seconds
+    soffice = converter.find()
     if soffice is None:
         raise TransformError("needs_converter", f"a legacy Word file ({ext}) needs LibreOffice to be read: {INSTALL_HINT}", stage="read")
     with tempfile.TemporaryDirectory(prefix="ogi-convert-") as work:

@@ -13,12 +13,13 @@ per-document error.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import PurePath
 
 from transforms import pipeline
 from transforms.agencies import agency_key
-from transforms.model import Section, TransformError
+from transforms.model import Figure, Section, TransformError
 from orchestration.engine import convert
 
 Columns = dict[str, list]
@@ -31,7 +32,16 @@ def _columns(names: tuple[str, ...], rows: list[tuple]) -> Columns:
     return {name: list(values) for name, values in zip(names, zip(*rows))}
 
 
-def clean(content: bytes, file_name: str, convert_seconds: float = convert.DEFAULT_SECONDS) -> Tables:
+def _record_columns(record_type: type, records: list) -> Columns:
+    """Records whose fields are the table's columns (transforms.model.Section → core.sections,
+    Figure → core.fact_narrative_figures) as columns, by field name: the table's shape is its DDL,
+    the record's is its dataclass, and nothing here restates either (tests/test_shapes.py checks
+    that every field is a column)."""
+    names = tuple(f.name for f in dataclasses.fields(record_type))
+    return _columns(names, [tuple(getattr(r, name) for name in names) for r in records])
+
+
+def clean(content: bytes, file_name: str, converter: convert.Converter = convert.Converter()) -> Tables:
     """raw.documents bytes → one staging.cleaned_text row.
 
     A legacy Word file (.doc/.wps, OLE2) is first converted to DOCX by
@@ -41,7 +51,7 @@ def clean(content: bytes, file_name: str, convert_seconds: float = convert.DEFAU
     kind = encoding = None
     if convert.is_legacy_word(content, file_name):
         ext = PurePath(file_name).suffix.lower().lstrip(".")
-        content = convert.legacy_word_to_docx(content, file_name, timeout=convert_seconds)
+        content = convert.legacy_word_to_docx(content, file_name, converter)
         file_name, kind, encoding = str(PurePath(file_name).with_suffix(".docx")), "doc", f"{ext}→docx"
     extracted = pipeline.extract_document(content, file_name)
     origins = json.dumps({str(k): v for k, v in extracted.origins.items()}, ensure_ascii=False) if extracted.origins else None
@@ -83,10 +93,7 @@ def metadata(text: str, source_path: str, parser_version: str, input_format: str
 def sections(text: str) -> Tables:
     """Cleaned text → core.sections rows with offsets into the text."""
     return {
-        "core.sections": _columns(
-            ("section", "heading", "body", "start_offset", "end_offset"),
-            [(s.section, s.heading, s.body, s.start_offset, s.end_offset) for s in pipeline.derive_sections(text)],
-        )
+        "core.sections": _record_columns(Section, pipeline.derive_sections(text))
     }
 
 
@@ -142,10 +149,7 @@ def facts(
         "core.fact_review_litigation": _columns(
             ("proceeding", "outcome", "value", "source", "raw_text", "location", "page"), review
         ),
-        "core.fact_narrative_figures": _columns(
-            ("section", "value", "unit", "qualifier", "phrase", "start_offset", "end_offset", "metric"),
-            [(g.section, g.value, g.unit, g.qualifier, g.phrase, g.start_offset, g.end_offset, g.metric) for g in derived.figures],
-        ),
+        "core.fact_narrative_figures": _record_columns(Figure, derived.figures),
         "core.fact_legacy_stats": _columns(
             ("indicator", "unit", "period", "value", "source", "raw_text"),
             [(x.indicator, x.unit, x.period, x.value, "table", x.raw) for x in derived.tables.legacy],

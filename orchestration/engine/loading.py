@@ -10,117 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 
 import polars as pl
 
 import transforms
 from transforms.model import TransformError
 from orchestration.engine import convert, derive
-from orchestration.engine.stages import BatchResult, Progress, Stage, StageInput, StageStats, run_stage
-from orchestration.engine.workers import Limits, shared_pool
-
-DEC = pl.Decimal(24, 6)
-
-SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "staging.cleaned_text": {
-        "doc_id": pl.String,
-        "kind": pl.String,
-        "encoding": pl.String,
-        "text": pl.String,
-        "char_count": pl.Int64,
-        "input_format": pl.String,
-        "cell_origins": pl.String,
-    },
-    "core.reports": {
-        "doc_id": pl.String,
-        "source_path": pl.String,
-        "agency": pl.String,
-        "region": pl.String,
-        "admin_level": pl.String,
-        "report_year": pl.Int32,
-        "published_on": pl.Date,
-        "doc_kind": pl.String,
-        "format_version": pl.String,
-        "status": pl.String,
-        "status_reason": pl.String,
-        "title": pl.String,
-        "agency_id": pl.String,
-        "parser_version": pl.String,
-        "input_format": pl.String,
-    },
-    "core.sections": {
-        "doc_id": pl.String,
-        "section": pl.String,
-        "heading": pl.String,
-        "body": pl.String,
-        "start_offset": pl.Int32,
-        "end_offset": pl.Int32,
-    },
-    "core.fact_active_disclosure": {
-        "doc_id": pl.String,
-        "item": pl.String,
-        "metric": pl.String,
-        "value": DEC,
-        "unit": pl.String,
-        "source": pl.String,
-        "row_label": pl.String,
-        "column_label": pl.String,
-        "raw_text": pl.String,
-        "location": pl.String,
-        "page": pl.Int32,
-    },
-    "core.fact_requests": {
-        "doc_id": pl.String,
-        "row_code": pl.String,
-        "applicant": pl.String,
-        "value": pl.Int64,
-        "source": pl.String,
-        "row_label": pl.String,
-        "raw_text": pl.String,
-        "location": pl.String,
-        "page": pl.Int32,
-    },
-    "core.fact_review_litigation": {
-        "doc_id": pl.String,
-        "proceeding": pl.String,
-        "outcome": pl.String,
-        "value": pl.Int64,
-        "source": pl.String,
-        "raw_text": pl.String,
-        "location": pl.String,
-        "page": pl.Int32,
-    },
-    "core.fact_narrative_figures": {
-        "doc_id": pl.String,
-        "section": pl.String,
-        "value": DEC,
-        "unit": pl.String,
-        "qualifier": pl.String,
-        "phrase": pl.String,
-        "start_offset": pl.Int32,
-        "end_offset": pl.Int32,
-        "metric": pl.String,
-    },
-    "core.fact_legacy_stats": {
-        "doc_id": pl.String,
-        "indicator": pl.String,
-        "unit": pl.String,
-        "period": pl.String,
-        "value": DEC,
-        "source": pl.String,
-        "raw_text": pl.String,
-    },
-    "staging.parse_issues": {
-        "doc_id": pl.String,
-        "stage": pl.String,
-        "code": pl.String,
-        "tbl": pl.String,
-        "blocking": pl.Boolean,
-        "message": pl.String,
-        "readings": pl.String,
-    },
-}
+from orchestration.engine.stages import BatchResult, Stage, StageInput
 
 FACT_TABLES = (
     "core.fact_active_disclosure",
@@ -159,7 +55,7 @@ def _select_batch(con, sql: str, doc_ids: list[str], **ranged: str) -> list[tupl
         con.unregister("_ogi_sel")
 
 
-def _read_clean(con, doc_ids: list[str], convert_seconds: float = convert.DEFAULT_SECONDS) -> list[StageInput]:
+def _read_clean(con, doc_ids: list[str], converter: convert.Converter = convert.Converter()) -> list[StageInput]:
     rows = _select_batch(
         con,
         "SELECT d.doc_id, d.source_path, d.file_name, d.content FROM raw.documents d JOIN _ogi_sel USING (doc_id) "
@@ -167,19 +63,12 @@ def _read_clean(con, doc_ids: list[str], convert_seconds: float = convert.DEFAUL
         doc_ids,
         d="raw.documents",
     )
-    return [StageInput(doc_id, path, (bytes(content), name, convert_seconds)) for doc_id, path, name, content in rows]
+    return [StageInput(doc_id, path, (bytes(content), name, converter)) for doc_id, path, name, content in rows]
 
 
-def convert_seconds(limits: Limits | None) -> float:
-    """LibreOffice's time limit per file: `$OGI_CONVERT_SECONDS` (default 60), and always within the
-    document's own limit, so the converter is stopped (and its processes killed) before the worker is."""
-    configured = float(os.environ.get("OGI_CONVERT_SECONDS") or convert.DEFAULT_SECONDS)
-    return max(1.0, min(configured, 0.8 * (limits or Limits()).seconds))
-
-
-def retry_needing_converter(con) -> int:
+def retry_needing_converter(con, converter: convert.Converter) -> int:
     """Legacy Word files stored while LibreOffice was missing are pending again once it is found."""
-    if convert.find_soffice() is None:
+    if converter.find() is None:
         return 0
     (n,) = con.execute(
         "SELECT count(*) FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'needs_converter'"
@@ -270,7 +159,12 @@ def _unparsed_is_blocking(result: BatchResult, item: StageInput, err: TransformE
 
 
 CLEAN = Stage(
-    "cleaned_text", "SELECT doc_id, rowid AS pos FROM raw.documents", _read_clean, derive.clean, ("staging.cleaned_text",)
+    "cleaned_text",
+    "SELECT doc_id, rowid AS pos FROM raw.documents",
+    _read_clean,
+    derive.clean,
+    ("staging.cleaned_text",),
+    batch_size=200,  # raw bytes and cleaned text of a batch are in memory at once
 )
 METADATA = Stage(
     "report_metadata", "SELECT doc_id, rowid AS pos FROM staging.cleaned_text", _read_metadata, derive.metadata, ("core.reports",)
@@ -286,24 +180,8 @@ FACTS = Stage(
 )
 
 
-def _run(con, stage: Stage, progress: Progress | None, batch_size: int, limits: Limits | None) -> StageStats:
-    kwargs = {"progress": progress} if progress else {}
-    return run_stage(con, stage, SCHEMAS, shared_pool(limits), batch_size=batch_size, **kwargs)
-
-
-def run_clean(con, progress: Progress | None = None, batch_size: int = 200, limits: Limits | None = None) -> StageStats:
-    retry_needing_converter(con)
-    stage = dataclasses.replace(CLEAN, read=functools.partial(_read_clean, convert_seconds=convert_seconds(limits)))
-    return _run(con, stage, progress, batch_size, limits)
-
-
-def run_metadata(con, progress: Progress | None = None, batch_size: int = 500, limits: Limits | None = None) -> StageStats:
-    return _run(con, METADATA, progress, batch_size, limits)
-
-
-def run_sections(con, progress: Progress | None = None, batch_size: int = 500, limits: Limits | None = None) -> StageStats:
-    return _run(con, SECTIONS, progress, batch_size, limits)
-
-
-def run_facts(con, progress: Progress | None = None, batch_size: int = 500, limits: Limits | None = None) -> StageStats:
-    return _run(con, FACTS, progress, batch_size, limits)
+def clean_stage(con, converter: convert.Converter) -> Stage:
+    """The clean stage with this load's converter; documents that waited for LibreOffice are pending
+    again if it is there now."""
+    retry_needing_converter(con, converter)
+    return dataclasses.replace(CLEAN, read=functools.partial(_read_clean, converter=converter))

@@ -27,6 +27,7 @@ import polars as pl
 from orchestration.reports import form
 from transforms import codes, crossyear
 from warehouse import db
+from warehouse.shapes import rows_frame
 
 STAGE = "crossyear"
 _TABLES = {
@@ -152,14 +153,8 @@ def _decide(con, runs: list[tuple]) -> int:
             if issue is not None:
                 issues.append(issue)
     if issues:
-        db.write_frame(con, "staging.parse_issues", pl.DataFrame(issues, schema=_ISSUE_SCHEMA))
+        db.write_frame(con, "staging.parse_issues", rows_frame("staging.parse_issues", issues))
     return changed
-
-
-_ISSUE_SCHEMA = {
-    "doc_id": pl.String, "stage": pl.String, "code": pl.String, "tbl": pl.String,
-    "blocking": pl.Boolean, "message": pl.String, "readings": pl.String,
-}
 
 
 def _write_cells(con, doc_id: str, run: crossyear.Run, values) -> int:

@@ -24,6 +24,7 @@ import polars as pl
 from transforms import PARSER_VERSION
 from transforms.model import TransformError
 from warehouse import db
+from warehouse.shapes import frame_schema, rows_frame
 from orchestration.engine.workers import Batch, WorkerPool
 
 Progress = Callable[[str, int, int], None]
@@ -127,32 +128,22 @@ def commit_batch(
     doc_ids: list[str],
     result: BatchResult,
     replaces: Iterable[str],
-    schemas: dict[str, dict[str, pl.DataType]],
     stats: StageStats,
 ) -> None:
     """Replace this stage's outputs for the batch's documents, atomically."""
     now = datetime.now()
     ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
-    ledger = pl.DataFrame(
+    ledger = rows_frame(
+        "staging.stage_ledger",
         {
             "doc_id": doc_ids,
             "stage": [stage] * len(doc_ids),
             "parser_version": [PARSER_VERSION] * len(doc_ids),
             "outcome": [result.outcomes.get(d, "ok") for d in doc_ids],
             "done_at": [now] * len(doc_ids),
-        }
-    )
-    errors = pl.DataFrame(
-        [dict(e, at=now) for e in result.errors],
-        schema={
-            "source_path": pl.String,
-            "doc_id": pl.String,
-            "stage": pl.String,
-            "error": pl.String,
-            "message": pl.String,
-            "at": pl.Datetime,
         },
     )
+    errors = rows_frame("core.load_errors", [dict(e, at=now) for e in result.errors])
     con.register("_ogi_batch_ids", ids)
     try:
         with db.transaction(con):
@@ -177,8 +168,7 @@ def commit_batch(
             )
             for table, columns in result.tables.items():
                 if columns:
-                    schema = {name: schemas[table][name] for name in columns}
-                    stats.add_rows(table, db.write_frame(con, table, pl.DataFrame(columns, schema=schema)))
+                    stats.add_rows(table, db.write_frame(con, table, pl.DataFrame(columns, schema=frame_schema(table, columns))))
             db.write_frame(con, "core.load_errors", errors)
             db.write_frame(con, "staging.stage_ledger", ledger)
     finally:
@@ -233,6 +223,7 @@ class Stage:
     work: Callable[..., dict[str, dict[str, list]]]
     replaces: tuple[str, ...]
     on_error: Callable[[BatchResult, StageInput, TransformError], None] | None = None
+    batch_size: int = 500  # documents per transaction (and per hand-over to the workers)
 
 
 def _collect(stage: Stage, inputs: list[StageInput], outcomes: dict[str, object]) -> BatchResult:
@@ -259,8 +250,21 @@ def _collect(stage: Stage, inputs: list[StageInput], outcomes: dict[str, object]
     return result
 
 
-# What a batch write can fail with when one document's rows do not fit the table.
-_STORE_ERRORS = (duckdb.Error, pl.exceptions.PolarsError, ValueError, TypeError, OverflowError)
+# What a batch write fails with when a document's rows do not fit the table (a value no column can
+# hold, a NOT NULL column left empty, text DuckDB will not take): the document's fault, so the batch is
+# retried document by document and the one that does not fit gets `store_failed`. Anything else —
+# the file cannot be written (duckdb.IOException: disk full, permissions), memory, a transaction
+# conflict, a missing table — is the run's fault: it propagates, the step fails, and nothing is
+# recorded against any document (they stay pending for the next run).
+_STORE_ERRORS = (
+    duckdb.DataError,  # ConversionException, OutOfRangeException, TypeMismatchException
+    duckdb.IntegrityError,  # ConstraintException (NOT NULL, primary key)
+    duckdb.InvalidInputException,
+    pl.exceptions.PolarsError,
+    ValueError,
+    TypeError,
+    OverflowError,
+)
 
 
 def _commit_one_by_one(
@@ -269,7 +273,6 @@ def _commit_one_by_one(
     doc_ids: list[str],
     inputs: list[StageInput],
     outcomes: dict[str, object],
-    schemas: dict[str, dict[str, pl.DataType]],
     stats: StageStats,
     batch_error: Exception,
 ) -> None:
@@ -286,7 +289,7 @@ def _commit_one_by_one(
         one = _collect(stage, [item], outcomes) if item else BatchResult()
         rows_before = dict(stats.rows)
         try:
-            commit_batch(con, stage.name, [doc_id], one, stage.replaces, schemas, stats)
+            commit_batch(con, stage.name, [doc_id], one, stage.replaces, stats)
             continue
         except _STORE_ERRORS as exc:
             stats.rows = rows_before
@@ -295,15 +298,13 @@ def _commit_one_by_one(
             "store_failed", f"its rows could not be stored: {type(cause).__name__}: {cause}"[:500], stage="transform"
         )
         assert item is not None  # a document without rows cannot fail to store them
-        commit_batch(con, stage.name, [doc_id], _collect(stage, [item], {doc_id: failed}), stage.replaces, schemas, stats)
+        commit_batch(con, stage.name, [doc_id], _collect(stage, [item], {doc_id: failed}), stage.replaces, stats)
 
 
 def run_stage(
     con: duckdb.DuckDBPyConnection,
     stage: Stage,
-    schemas: dict[str, dict[str, pl.DataType]],
     pool: WorkerPool,
-    batch_size: int = 500,
     progress: Progress = _no_progress,
 ) -> StageStats:
     """Process every pending document of `stage` in batches, two batches in flight.
@@ -325,14 +326,14 @@ def run_stage(
         outcomes = submitted.wait()
         rows_before = dict(stats.rows)
         try:
-            commit_batch(con, stage.name, doc_ids, _collect(stage, inputs, outcomes), stage.replaces, schemas, stats)
+            commit_batch(con, stage.name, doc_ids, _collect(stage, inputs, outcomes), stage.replaces, stats)
         except _STORE_ERRORS as exc:
             stats.rows = rows_before
-            _commit_one_by_one(con, stage, doc_ids, inputs, outcomes, schemas, stats, exc)
+            _commit_one_by_one(con, stage, doc_ids, inputs, outcomes, stats, exc)
         done += len(doc_ids)
         progress(stage.name, done, len(pending))
 
-    for doc_ids in batches(pending, batch_size):
+    for doc_ids in batches(pending, stage.batch_size):
         inputs = stage.read(con, doc_ids)
         window.append((doc_ids, inputs, pool.submit(stage.work, [(i.doc_id, i.args) for i in inputs])))
         if len(window) > 1:

@@ -35,10 +35,7 @@ from transforms.model import TransformError
 
 
 def default_workers() -> int:
-    """Worker processes: `$OGI_WORKERS`, else one per core the process may use."""
-    configured = os.environ.get("OGI_WORKERS")
-    if configured:
-        return max(1, int(configured))
+    """Worker processes when none are configured ($OGI_WORKERS): one per core the process may use."""
     return max(1, len(os.sched_getaffinity(0)))
 
 
@@ -46,7 +43,7 @@ def default_workers() -> int:
 class Limits:
     """Resources one document may use in any stage (see the module docstring)."""
 
-    workers: int = 0  # 0: default_workers()
+    workers: int = 0  # 0: default_workers(); the settings come from orchestration.settings
     seconds: float = 120.0
     memory_mb: int = 2048
 

@@ -5,7 +5,8 @@
   (warehouse/sql/*.sql, the COMMENT ON text);
 - docs/codes.md: every code of the fact tables (transforms.codes), in the
   form's order, with the form's Chinese label (orchestration.reports.form);
-- docs/rules.md: the quality rule catalogue (expectations.catalogue).
+- docs/rules.md: the quality rule catalogue (expectations.catalogue);
+- docs/configuration.md: every `OGI_*` environment variable (orchestration.settings).
 
 `make docs` (or `python -m orchestration.reports.docs`) rewrites them; `--check` exits 1
 when they are out of date (tests/test_docs.py runs the same comparison).
@@ -212,7 +213,13 @@ def render_rules() -> str:
     )
 
 
-PAGES = {"tables.md": render_tables, "codes.md": render_codes, "rules.md": render_rules}
+def render_configuration() -> str:
+    from orchestration.settings import render_configuration as render
+
+    return render(_GENERATED.format(source="the settings table (orchestration/settings.py, `VARIABLES`)"))
+
+
+PAGES = {"tables.md": render_tables, "codes.md": render_codes, "rules.md": render_rules, "configuration.md": render_configuration}
 
 
 def stale(docs: Path = DOCS) -> list[str]:
