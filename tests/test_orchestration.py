@@ -210,7 +210,7 @@ def test_a_planted_table_three_cell_fails_its_rule_check_in_a_materialized_graph
         result = dg.materialize(
             [*defs.assets, *defs.asset_checks],
             instance=instance,
-            resources={"warehouse": WarehouseResource(db_path=str(db))},
+            resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
             run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}},
             selection=dg.AssetSelection.all() - dg.AssetSelection.assets("ingest_batches"),
         )
@@ -305,7 +305,7 @@ def test_the_blocking_gate_stops_published_when_a_failing_report_is_not_quaranti
             assets=defs.assets,
             asset_checks=defs.asset_checks,
             jobs=defs.jobs,
-            resources={"warehouse": WarehouseResource(db_path=str(db))},
+            resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
             executor=dg.in_process_executor,
         ).resolve_job_def("load_reports")
         result = job.execute_in_process(
