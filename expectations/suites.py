@@ -1,40 +1,52 @@
-"""Great Expectations suites over the reconciliation frames → `check_results` rows.
+"""Great Expectations carries the rule catalogue: one suite per catalogue suite, one expectation per rule.
 
-GX is imported lazily (it costs seconds and hundreds of MB) and only where
-validation runs; the Dagster definitions never import it at load time.
+DuckDB computes each rule's reconciliation rows (expectations/reconcile.py:
+one SQL statement per rule over every report being checked, with both sides
+of the rule and its bounds); Great Expectations judges them, and its
+verdicts are what is stored: a (rule, report) fails when GX lists one of its
+rows as unexpected, and every validation's result (success, statistics,
+per-expectation unexpected counts) goes to `core.validation_runs`
+(orchestration/engine/checking.py).
 
-Every reconciliation row states its own pass condition as bounds
-(`low ≤ observed ≤ high`; an equality has low = high = expected; a NULL
-bound is open), so one GX suite of four expectations judges every rule's
-rows in a single validation, with no per-rule row conditions:
+The GX objects are the ones its users know: an ephemeral context holding
+one `ExpectationSuite` per catalogue suite (parsing, table_arithmetic, …),
+each with one `ExpectRuleRowsToHold` per rule (expectations/
+gx_rule_expectation.py) carrying the rule's id, severity, suite, basis and
+description in `meta` and GX's own `severity` (blocking → critical, warning
+→ warning, info → info; an info rule has `mostly=0`, so it records what it
+finds and never fails); one pandas dataframe asset and one
+`ValidationDefinition` per suite, run once per check batch.
 
-* `observed` is never NULL (a rule that cannot compute its value must not
-  pass silently);
-* at least one bound is set;
-* `observed ≥ low` and `high ≥ observed` (rows without that bound skipped).
+Why a column per rule rather than one expectation per rule with a
+`row_condition`: GX evaluates a condition over the whole frame (≈0.7 s per
+rule per million rows). Each suite's frame instead has four columns per
+rule (row, observed, low, high), the rule's rows stacked from the top and
+the rest NULL (skipped by GX as missing), so each expectation reads only its
+own rows, and a check batch costs seven validations whatever its size.
+GX's fixed cost is ≈15 ms per expectation; the import (≈3 s) happens once per
+process, in the thread that checks, never in the background: a GX import
+racing Dagster's imports of SQLAlchemy failed one load in twenty with
+"partially initialized module 'sqlalchemy.orm.exc'" (issue 13).
 
-Why not one expectation per rule with a `row_condition`: GX evaluates each
-condition over the whole frame (≈0.7 s per rule per million rows) and its
-per-expectation overhead is ≈0.15 s (and ≈0.3 s per validation call),
-which made 60 rules cost minutes at 100k reports. Bounds in the data keep validation linear and the rule's
-logic in its SQL (reconcile.py), next to the evidence it shows.
-
-Failing rows come back as frame positions (`unexpected_index_list` without
-index column names — naming columns makes GX look each one up in Python) and
-are joined back; the verdict per (rule, report) is assembled with Polars
-expressions, not a Python loop over reports.
+Failing rows come back as positions in the rule's columns
+(`unexpected_index_list`, no index column names: naming columns makes GX look
+each one up in Python) and are joined back to the reconciliation rows; the
+verdict per (rule, report) is assembled with Polars expressions, not a
+Python loop over reports.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import polars as pl
 
-from expectations.catalogue import INFO, RULES, STORED_SEVERITY
+from expectations.catalogue import BLOCKING, INFO, RULES, STORED_SEVERITY, WARNING
 from expectations.reconcile import RECONCILIATIONS
 
 CHECK_SCHEMA: dict[str, pl.DataType] = {
@@ -68,54 +80,98 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
 _MAX_LISTED = 5  # failing places spelled out in one check result
 INFO_PREFIX = "[info] "
 
+# GX's own failure severity for each catalogue severity.
+GX_SEVERITY = {BLOCKING: "critical", WARNING: "warning", INFO: "info"}
+# COMPLETE: the only format whose lists of unexpected rows are whole (BASIC's partial list stops at
+# 200); positions only, no partial lists or query string built.
+RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 0, "return_unexpected_index_query": False}
+BATCH_DEFINITION = "checked_reports"
+
+
+@dataclass
+class SuiteValidation:
+    """What GX said about one suite on one check batch (the parts `core.validation_runs` keeps)."""
+
+    suite: str
+    success: bool
+    statistics: dict[str, float]
+    # per rule: GX's success, severity, rows judged (element_count − missing_count), unexpected rows
+    rules: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class CheckOutcome:
+    """One check batch: the `core.check_results` rows and the GX validations they came from."""
+
+    rows: pl.DataFrame
+    validations: list[SuiteValidation]
+    # per (suite, rule): reports assessed, reports with unexpected rows, reports not assessable
+    tallies: pl.DataFrame
+
+
+def catalogue_suites() -> dict[str, list[str]]:
+    """Catalogue suite → its rule ids, in catalogue order."""
+    out: dict[str, list[str]] = {}
+    for rule in RULES.values():
+        out.setdefault(rule.suite, []).append(rule.id)
+    return out
+
 
 _GX_LOCK = threading.Lock()
 
 
 def _gx():
-    """One ephemeral GX context per process, built on first use in the thread that
-    checks. Never imported in a background thread: a GX import racing Dagster's
-    imports of SQLAlchemy in the main thread failed one load in twenty with
-    "partially initialized module 'sqlalchemy.orm.exc'" (issue 13)."""
+    """The ephemeral GX context and the suites' validation definitions, built on first use in the
+    thread that checks (never a background thread, see the module docstring); rebuilt when the
+    catalogue changes (a rule's severity or suite), so the stored suites always state the catalogue."""
+    key = tuple((r.id, r.suite, r.severity, r.basis, r.description) for r in RULES.values())
     with _GX_LOCK:
-        return _gx_context()
+        return _gx_context(key)
 
 
 @functools.lru_cache(maxsize=1)
-def _gx_context():
-    """The ephemeral GX context, progress bars off."""
+def _gx_context(_catalogue_key: tuple):
+    """An ephemeral context holding one ExpectationSuite and one ValidationDefinition per catalogue suite."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    from expectations.gx_rule_expectation import ExpectRuleRowsToHold, rule_columns
+
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_def = (
-        context.data_sources.add_pandas("ogi_reconciliation")
-        .add_dataframe_asset("reconciliation")
-        .add_batch_definition_whole_dataframe("whole")
-    )
-    return gx, context, batch_def
+    source = context.data_sources.add_pandas("ogi_reconciliation")
+    definitions = {}
+    for suite_name, rule_ids in catalogue_suites().items():
+        batch_definition = source.add_dataframe_asset(suite_name).add_batch_definition_whole_dataframe(BATCH_DEFINITION)
+        suite = gx.ExpectationSuite(name=suite_name, meta={"catalogue": "expectations/catalogue.py"})
+        for rule_id in rule_ids:
+            rule = RULES[rule_id]
+            suite.add_expectation(
+                ExpectRuleRowsToHold(
+                    column_list=rule_columns(rule_id),
+                    mostly=0.0 if rule.severity == INFO else 1.0,
+                    severity=GX_SEVERITY[rule.severity],
+                    description=f"{rule_id}: {rule.description}",
+                    meta={
+                        "rule": rule_id,
+                        "severity": rule.severity,
+                        "suite": rule.suite,
+                        "basis": rule.basis,
+                        "description": rule.description,
+                    },
+                )
+            )
+        suite = context.suites.add(suite)
+        definitions[suite_name] = context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
+        )
+    return context, definitions
 
 
-@functools.lru_cache(maxsize=None)
-def _suite(rule_ids: tuple[str, ...]):
-    """The GX suite: the four bound expectations, tagged with the rules whose rows they judge."""
-    gx, _, _ = _gx()
-    meta = {"rules": list(rule_ids), "suites": sorted({RULES[r].suite for r in rule_ids if r in RULES})}
-    suite = gx.ExpectationSuite(name="ogi_rule_catalogue")
-    suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column="observed", meta=meta))
-    suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column="bound", meta=meta))
-    suite.add_expectation(
-        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="observed", column_B="low", or_equal=True, ignore_row_if="either_value_is_missing", meta=meta
-        )
-    )
-    suite.add_expectation(
-        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="high", column_B="observed", or_equal=True, ignore_row_if="either_value_is_missing", meta=meta
-        )
-    )
-    return suite
+def gx_suites() -> dict:
+    """The ExpectationSuites as stored in the GX context, by name."""
+    context, _ = _gx()
+    return {suite.name: suite for suite in context.suites.all()}
 
 
 def _rule_frame(con: duckdb.DuckDBPyConnection, rule_id: str) -> pl.DataFrame:
@@ -139,21 +195,65 @@ def reconciliation_frame(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) ->
     ).with_row_index("row")
 
 
-def validate(recon: pl.DataFrame) -> pl.DataFrame:
-    """Run the GX suite over the whole frame; returns the frame positions (`row`) of the failing rows."""
-    if recon.height == 0:
-        return pl.DataFrame(schema={"row": pl.UInt32})
-    _, _, batch_def = _gx()
-    numbers = recon.select("row", "observed", "low", "high", pl.coalesce("low", "high").alias("bound")).to_pandas()
-    numbers = numbers.set_index("row", drop=True)
-    numbers.index.name = None  # an unnamed index comes back as plain positions
-    rule_ids = tuple(sorted(recon["rule"].unique().to_list()))
-    batch = batch_def.get_batch(batch_parameters={"dataframe": numbers})
-    result = batch.validate(_suite(rule_ids), result_format={"result_format": "COMPLETE"})
-    failing: set[int] = set()
-    for res in result.results:
-        failing.update(int(i) for i in (res.result.get("unexpected_index_list") or []))
-    return pl.DataFrame({"row": sorted(failing)}, schema={"row": pl.UInt32})
+def _suite_frame(columns: dict[str, dict[str, np.ndarray]], rule_ids: list[str]):
+    """The suite's pandas frame: four columns per rule, its rows from the top, NULL below."""
+    import pandas as pd
+
+    from expectations.gx_rule_expectation import COLUMNS
+
+    height = max((len(columns[r]["row"]) for r in rule_ids if r in columns), default=0)
+    data: dict[str, np.ndarray] = {}
+    for rule_id in rule_ids:
+        mine = columns.get(rule_id)
+        for part in COLUMNS:
+            filled = np.full(height, np.nan)
+            if mine is not None:
+                filled[: len(mine[part])] = mine[part]
+            data[f"{rule_id}|{part}"] = filled
+    return pd.DataFrame(data)
+
+
+def validate(recon: pl.DataFrame) -> tuple[pl.DataFrame, list[SuiteValidation]]:
+    """Run every catalogue suite's ValidationDefinition over the frame.
+
+    Returns the frame positions (`row`) GX found unexpected, and what each
+    suite's validation said.
+    """
+    _, definitions = _gx()
+    columns: dict[str, dict[str, np.ndarray]] = {}
+    for part in recon.select("rule", "row", "observed", "low", "high").partition_by("rule", maintain_order=True):
+        columns[part["rule"][0]] = {
+            "row": part["row"].cast(pl.Float64).to_numpy(),
+            "observed": part["observed"].to_numpy(),
+            "low": part["low"].to_numpy(),
+            "high": part["high"].to_numpy(),
+        }
+    failing: list[np.ndarray] = []
+    validations: list[SuiteValidation] = []
+    for suite_name, rule_ids in catalogue_suites().items():
+        result = definitions[suite_name].run(
+            batch_parameters={"dataframe": _suite_frame(columns, rule_ids)}, result_format=RESULT_FORMAT
+        )
+        validation = SuiteValidation(suite_name, bool(result.success), dict(result.statistics))
+        for res in result.results:
+            config = res.expectation_config
+            rule_id = config.meta["rule"]
+            if res.exception_info and res.exception_info.get("raised_exception"):
+                raise RuntimeError(f"GX could not evaluate {rule_id}: {res.exception_info.get('exception_message')}")
+            positions = np.asarray(res.result.get("unexpected_index_list") or [], dtype=np.int64)
+            if len(positions) != res.result.get("unexpected_count", 0):
+                raise RuntimeError(f"GX listed {len(positions)} of {rule_id}'s {res.result.get('unexpected_count')} unexpected rows")
+            if len(positions):
+                failing.append(columns[rule_id]["row"][positions].astype(np.int64))
+            validation.rules[rule_id] = {
+                "success": bool(res.success),
+                "severity": getattr(config.severity, "value", config.severity),
+                "rows": int(res.result.get("element_count", 0)) - int(res.result.get("missing_count", 0)),
+                "unexpected_rows": int(res.result.get("unexpected_count", 0)),
+            }
+        validations.append(validation)
+    rows = np.unique(np.concatenate(failing)) if failing else np.array([], dtype=np.int64)
+    return pl.DataFrame({"row": rows}, schema={"row": pl.UInt32}), validations
 
 
 def _fmt(col: str) -> pl.Expr:
@@ -238,14 +338,15 @@ def _not_assessable(con: duckdb.DuckDBPyConnection, missing: pl.DataFrame) -> pl
     )
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None) -> pl.DataFrame:
-    """Every implemented rule on every given report, as `core.check_results` rows."""
+def check_reports(con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None) -> CheckOutcome:
+    """Every rule (or the given ones) on every given report: GX's verdicts as `core.check_results` rows."""
     rule_ids = list(rule_ids or RECONCILIATIONS)
     ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
     con.register("_ogi_check_ids", ids)
     try:
         recon = reconciliation_frame(con, rule_ids).filter(pl.col("doc_id").is_not_null())
-        failing = validate(recon).with_columns(pl.lit(True).alias("failed"))
+        failing, validations = validate(recon)
+        failing = failing.with_columns(pl.lit(True).alias("failed"))
         flagged = recon.join(failing, on="row", how="left").with_columns(pl.col("failed").fill_null(False))
         catalogue = _catalogue_frame()
 
@@ -316,10 +417,22 @@ def check_rows(con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: lis
     finally:
         con.unregister("_ogi_check_ids")
 
-    return (
+    rows = (
         pl.concat([rows_checked, rows_na], how="vertical")
         .join(catalogue.select("rule", "suite", "severity"), on="rule", how="left")
         .with_columns(pl.lit(datetime.now()).alias("checked_at"))
         .select(list(CHECK_SCHEMA))
         .cast(CHECK_SCHEMA)
     )
+    assessed = summary.group_by("rule").agg(
+        pl.len().cast(pl.Int64).alias("evaluated"), (pl.col("failures") > 0).sum().cast(pl.Int64).alias("unexpected")
+    )
+    unassessed = missing.group_by("rule").agg(pl.len().cast(pl.Int64).alias("not_assessable"))
+    tallies = (
+        pl.DataFrame({"rule": rule_ids}, schema={"rule": pl.String})
+        .join(catalogue.select("rule", "suite"), on="rule", how="left")
+        .join(assessed, on="rule", how="left")
+        .join(unassessed, on="rule", how="left")
+        .with_columns(pl.col("evaluated", "unexpected", "not_assessable").fill_null(0))
+    )
+    return CheckOutcome(rows=rows, validations=validations, tallies=tallies)

@@ -39,7 +39,7 @@ def test_graph_has_one_asset_per_stage_and_blocking_gate() -> None:
     published = dg.AssetKey("published")
     assert dg.AssetKey("check_results") in graph.get(published).parent_keys
     checks = {c.name: c for c in defs.resolve_asset_graph().asset_check_keys}
-    assert {"every_report_checked", "fact_keys_unique", "published_reports_pass_blocking_rules"} <= {
+    assert {"quarantine_gate", "fact_keys_unique", "published_reports_pass_blocking_rules"} <= {
         k.name for k in graph.asset_check_keys
     }
     blocking = {
@@ -48,7 +48,7 @@ def test_graph_has_one_asset_per_stage_and_blocking_gate() -> None:
         for spec in checks_def.check_specs
         if spec.blocking
     }
-    assert {"every_report_checked", "fact_keys_unique"} <= blocking
+    assert {"quarantine_gate", "fact_keys_unique"} <= blocking
     assert checks
 
 
@@ -74,8 +74,8 @@ def test_job_materializes_in_process_with_checks(tmp_path: Path) -> None:
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
         assert set(STAGES) <= materialized
         evaluations = result.get_asset_check_evaluations()
-        assert {e.check_name for e in evaluations} >= {"every_report_checked", "fact_keys_unique"}
-        gate = {"every_report_checked", "fact_keys_unique", "published_reports_pass_blocking_rules"}
+        assert {e.check_name for e in evaluations} >= {"quarantine_gate", "fact_keys_unique"}
+        gate = {"quarantine_gate", "fact_keys_unique", "published_reports_pass_blocking_rules"}
         assert all(e.passed for e in evaluations if e.check_name in gate)
         meta = {
             k: v.value
@@ -184,3 +184,138 @@ def test_a_planted_error_shows_as_its_rules_check_evaluation(tmp_path: Path) -> 
     assert "hongzequ_2023.pdf" in t401.metadata["worst_reports"].value
     assert by_name[rule_check_name("T3-03")].passed
     assert by_name["published_reports_pass_blocking_rules"].passed
+
+
+def test_a_planted_table_three_cell_fails_its_rule_check_in_a_materialized_graph(tmp_path: Path) -> None:
+    """A real seed (乌海市教育局 2022) with one table-三 cell changed (本年新收, 自然人: 0 → 7):
+    materializing the whole graph in a test instance, the run's events hold
+    rule_T3_01's failing evaluation counting that one report, ERROR because
+    T3-01 blocks; GX's verdict quarantined the report, the untouched seed is
+    published, and the blocking gate passed (the report is quarantined, not
+    the run)."""
+    from expectations.catalogue import RULES
+    from orchestration.assets.quality import rule_check_name
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    seed = SEEDS / "001_732b3b243defc543.txt"
+    lines = seed.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if line.startswith("一、本年新收政府信息公开申请数量 | 0 |"))
+    lines[row] = lines[row].replace(" | 0 |", " | 7 |", 1)
+    (inbox / "planted_t3.txt").write_text("".join(lines), encoding="utf-8")
+    clean = SEEDS / "002_0413918a63fee9e6.txt"
+    (inbox / clean.name).write_bytes(clean.read_bytes())
+    db = tmp_path / "ogi.duckdb"
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [*defs.assets, *defs.asset_checks],
+            instance=instance,
+            resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
+            run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}},
+            selection=dg.AssetSelection.all() - dg.AssetSelection.assets("ingest_batches"),
+        )
+        assert result.success
+        evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+        assert {rule_check_name(r) for r in RULES} <= set(evaluations)
+        t301 = evaluations[rule_check_name("T3-01")]
+        assert not t301.passed and t301.severity == dg.AssetCheckSeverity.ERROR
+        assert t301.metadata["reports_failed"].value == 1 and t301.metadata["reports_passed"].value == 1
+        assert "planted_t3.txt" in t301.metadata["worst_reports"].value
+        # Great Expectations' own result for the rule in this run travels with the check
+        assert t301.metadata["gx_last_run_success"].value is False and t301.metadata["gx_severity"].value == "critical"
+        assert t301.metadata["gx_last_run_unexpected_rows"].value >= 1
+        assert evaluations["quarantine_gate"].passed and evaluations["quarantine_gate"].metadata["reports_leaked"].value == 0
+        assert evaluations["quarantine_gate"].metadata["reports_quarantined"].value == 1
+        # the same evaluation is in the run's event log, as the Dagster UI shows it
+        logged = [
+            e.dagster_event.event_specific_data
+            for e in instance.all_logs(result.run_id)
+            if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
+        ]
+        assert any(d.check_name == "rule_T3_01" and not d.passed and d.metadata["reports_failed"].value == 1 for d in logged)
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = dict(con.execute(
+            "SELECT split_part(source_path, '/', -1), status || ': ' || coalesce(status_reason, '') FROM core.reports"
+        ).fetchall())
+        assert statuses["planted_t3.txt"].startswith("quarantined: ") and "T3-01" in statuses["planted_t3.txt"]
+        assert statuses[clean.name].startswith("published")
+        (failing,) = con.execute(
+            "SELECT location FROM core.check_results c JOIN core.reports r USING (doc_id) "
+            "WHERE c.rule = 'T3-01' AND c.status = 'fail'"
+        ).fetchone()
+        assert "new_received" in failing or "本年新收" in failing
+
+
+def test_every_table_asset_carries_its_ddl_columns_and_row_count(tmp_path: Path) -> None:
+    """The catalog documents the warehouse: each table asset's definition metadata is its
+    table's column schema with the DDL's COMMENT ON text, and each materialization reports
+    the table's row count."""
+    from orchestration.assets.catalog import ASSET_TABLES
+
+    graph = defs.resolve_asset_graph()
+    con = duckdb.connect(":memory:")
+    from warehouse import db as wdb
+
+    wdb.ensure_schema(con)
+    for asset, table in ASSET_TABLES.items():
+        schema = graph.get(dg.AssetKey(asset)).metadata["dagster/column_schema"]
+        schema_name, table_name = table.split(".")
+        expected = con.execute(
+            "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
+            [schema_name, table_name],
+        ).fetchall()
+        assert [(c.name, c.type, c.description) for c in schema.columns] == expected
+        assert all(c.description for c in schema.columns if table.startswith("core."))
+    db = tmp_path / "ogi.duckdb"
+    with dg.instance_for_test() as instance:
+        result = _load_in_test_instance(instance, db, SEEDS)
+        counts = {
+            e.asset_key.to_user_string(): e.materialization.metadata["dagster/row_count"].value
+            for e in result.get_asset_materialization_events()
+            if "dagster/row_count" in e.materialization.metadata
+        }
+    assert set(counts) == set(ASSET_TABLES)
+    with duckdb.connect(str(db), read_only=True) as wh:
+        for asset, table in ASSET_TABLES.items():
+            assert counts[asset] == wh.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    assert counts["report_metadata"] == 5 and counts["fact_requests"] > 100
+
+
+def test_the_blocking_gate_stops_published_when_a_failing_report_is_not_quarantined(tmp_path: Path) -> None:
+    """A leak planted by hand (a report failing T4-01 set to published behind the
+    check stage's back): the next run's quarantine_gate fails with ERROR and
+    names the leak, `published` does not run, and the analysts' snapshot is
+    left as it was."""
+    import shutil
+
+    from conftest import CORPUS
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copyfile(CORPUS / "hongzequ_2023.pdf", inbox / "hongzequ_2023.pdf")
+    db = tmp_path / "ogi.duckdb"
+    snapshot = tmp_path / "ogi.published.duckdb"
+    with dg.instance_for_test() as instance:
+        assert _load_in_test_instance(instance, db, inbox).success
+        written = snapshot.stat().st_mtime_ns
+        with duckdb.connect(str(db)) as con:
+            con.execute("UPDATE core.reports SET status = 'published', status_reason = NULL")
+        job = dg.Definitions(
+            assets=defs.assets,
+            asset_checks=defs.asset_checks,
+            jobs=defs.jobs,
+            resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
+            executor=dg.in_process_executor,
+        ).resolve_job_def("load_reports")
+        result = job.execute_in_process(
+            run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}},
+            instance=instance,
+            raise_on_error=False,
+        )
+        gate = {e.check_name: e for e in result.get_asset_check_evaluations()}["quarantine_gate"]
+        assert not gate.passed and gate.severity == dg.AssetCheckSeverity.ERROR
+        assert gate.metadata["reports_leaked"].value == 1 and gate.metadata["reports_unchecked"].value == 0
+        materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+        assert "check_results" in materialized and "published" not in materialized
+    assert snapshot.stat().st_mtime_ns == written

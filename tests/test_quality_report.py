@@ -492,11 +492,14 @@ def test_quarantined_pdf_report_shows_its_tables_as_read_with_the_failing_cells(
 
 def test_validation_runs_are_recorded_per_suite_and_drawn_as_history(tmp_path) -> None:
     """Two check runs (a load, then `ogi check`) leave one core.validation_runs
-    row per catalogue suite each, whose counts are the verdicts of that run;
-    the overview's history table shows both runs."""
+    row per catalogue suite each, holding Great Expectations' results: the
+    suite's success, its expectation statistics (one expectation per rule)
+    and per rule GX's severity, success, rows judged and unexpected rows, with
+    the reports they came to, which are the stored verdicts. The overview's
+    history tables show both runs, per suite and per rule."""
     import json
 
-    from expectations.catalogue import RULES
+    from expectations.catalogue import INFO, RULES
 
     db = tmp_path / "ogi.duckdb"
     assert ogi(["load", str(SEEDS), "--db", str(db), "--quiet"]) == 0
@@ -505,22 +508,29 @@ def test_validation_runs_are_recorded_per_suite_and_drawn_as_history(tmp_path) -
     assert len({r[0] for r in runs}) == 2
     assert {r[1] for r in runs} == {rule.suite for rule in RULES.values()}
     latest = _q(db, "SELECT run_id FROM core.validation_runs ORDER BY checked_at DESC LIMIT 1")[0][0]
-    verdicts = dict(
-        (suite, (ok, bad))
-        for suite, ok, bad in _q(
-            db,
-            """SELECT suite, count(*) FILTER (WHERE status = 'pass'), count(*) FILTER (WHERE status = 'fail')
-               FROM core.check_results GROUP BY suite""",
-        )
-    )
+    verdicts = {
+        (rule, status): n
+        for rule, status, n in _q(db, "SELECT rule, status, count(*) FROM core.check_results GROUP BY ALL")
+    }
     for run_id, suite, evaluated, successful, unsuccessful, success, results in runs:
+        per_rule = json.loads(results)
+        assert set(per_rule) == {r.id for r in RULES.values() if r.suite == suite}
+        assert evaluated == len(per_rule) and successful + unsuccessful == evaluated
+        assert successful == sum(1 for v in per_rule.values() if v["success"])
+        assert success == (unsuccessful == 0)
         if run_id != latest:
             continue
-        assert (successful, unsuccessful) == verdicts[suite] and evaluated == successful + unsuccessful
-        assert success == (unsuccessful == 0)
-        per_rule = json.loads(results)
-        assert sum(v["unexpected"] for v in per_rule.values()) == unsuccessful
+        for rule_id, v in per_rule.items():
+            info = RULES[rule_id].severity == INFO
+            assert v["severity"] == {"blocking": "critical", "warning": "warning", "info": "info"}[RULES[rule_id].severity]
+            assert v["evaluated"] == verdicts.get((rule_id, "pass"), 0) + verdicts.get((rule_id, "fail"), 0)
+            assert v["not_assessable"] == verdicts.get((rule_id, "not_assessable"), 0)
+            # GX's unexpected rows are the verdicts: a report fails exactly when GX found one of its rows unexpected
+            if not info:
+                assert v["unexpected"] == verdicts.get((rule_id, "fail"), 0)
+            assert (v["unexpected_rows"] > 0) == (v["unexpected"] > 0) and v["rows"] >= v["evaluated"]
+            assert v["success"] == (info or v["unexpected_rows"] == 0)
     index = write_report(db, tmp_path / "report")
     text = parse_dom(index.read_text(encoding="utf-8")).text
-    assert "Quality over time" in text
+    assert "Quality over time" in text and "Failure rate per rule" in text
     assert sum(1 for run_id in {r[0] for r in runs} if run_id[:8] in text) == 2

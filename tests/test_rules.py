@@ -28,7 +28,7 @@ from conftest import CORPUS, SEEDS
 from expectations import catalogue
 from expectations.catalogue import INFO, RULES, WARNING
 from expectations.reconcile import RECONCILIATIONS
-from expectations.suites import check_rows
+from expectations.suites import check_reports
 from orchestration.cli import main as ogi
 from transforms.agencies import agency_key, agency_type
 from warehouse import db as wdb
@@ -477,7 +477,7 @@ def _requests_total(con, doc_id: str, rows: dict[str, int]) -> None:
 
 
 def _verdicts(con, doc_ids: list[str], rules: list[str]) -> dict[tuple[str, str], dict]:
-    rows = check_rows(con, doc_ids, rules)
+    rows = check_reports(con, doc_ids, rules).rows
     return {(r["doc_id"], r["rule"]): r for r in rows.iter_rows(named=True)}
 
 

@@ -64,31 +64,45 @@ def purge_orphans(con) -> None:
         con.execute(f"DELETE FROM {table} WHERE doc_id IS NOT NULL AND doc_id NOT IN (SELECT doc_id FROM core.reports)")
 
 
+def set_statuses(con, parser_version: str, scope_view: str | None = None) -> None:
+    """Decide `status` / `status_reason` from the stored verdicts: of every report, or of those in `scope_view`.
+
+    The one statement of the gate: published when the report's checks are
+    current (`parser_version` in the stage ledger) and no blocking rule
+    failed; else quarantined with the failing blocking rules, or 'awaiting
+    checks'. The check stage runs it for each batch in the transaction that
+    writes the batch's verdicts, so a report's status never lags its
+    verdicts; `publish` runs it over everything before the snapshot.
+    """
+    scope = f"AND r2.doc_id IN (SELECT doc_id FROM {scope_view})" if scope_view else ""
+    con.execute(
+        f"""
+        UPDATE core.reports r SET
+            status = CASE WHEN f.doc_id IS NULL AND c.doc_id IS NOT NULL THEN 'published' ELSE 'quarantined' END,
+            status_reason = CASE
+                WHEN c.doc_id IS NULL THEN 'awaiting checks'
+                WHEN f.doc_id IS NOT NULL THEN f.reasons
+                END
+        FROM core.reports r2
+        LEFT JOIN (
+            SELECT doc_id, string_agg(rule, ', ' ORDER BY rule) AS reasons
+            FROM core.check_results WHERE severity = 'blocking' AND status = 'fail'
+            GROUP BY doc_id
+        ) f ON f.doc_id = r2.doc_id
+        LEFT JOIN (
+            SELECT doc_id FROM staging.stage_ledger WHERE stage = 'check_results' AND parser_version = ?
+        ) c ON c.doc_id = r2.doc_id
+        WHERE r.doc_id = r2.doc_id {scope}
+        """,
+        [parser_version],
+    )
+
+
 def publish(con, parser_version: str) -> PublishStats:
     started = time.perf_counter()
     with db.transaction(con):
         purge_orphans(con)
-        con.execute(
-            """
-            UPDATE core.reports r SET
-                status = CASE WHEN f.doc_id IS NULL AND c.doc_id IS NOT NULL THEN 'published' ELSE 'quarantined' END,
-                status_reason = CASE
-                    WHEN c.doc_id IS NULL THEN 'awaiting checks'
-                    WHEN f.doc_id IS NOT NULL THEN f.reasons
-                    END
-            FROM core.reports r2
-            LEFT JOIN (
-                SELECT doc_id, string_agg(rule, ', ' ORDER BY rule) AS reasons
-                FROM core.check_results WHERE severity = 'blocking' AND status = 'fail'
-                GROUP BY doc_id
-            ) f ON f.doc_id = r2.doc_id
-            LEFT JOIN (
-                SELECT doc_id FROM staging.stage_ledger WHERE stage = 'check_results' AND parser_version = ?
-            ) c ON c.doc_id = r2.doc_id
-            WHERE r.doc_id = r2.doc_id
-            """,
-            [parser_version],
-        )
+        set_statuses(con, parser_version)
     stats = PublishStats()
     for status, n in con.execute("SELECT status, count(*) FROM core.reports GROUP BY status").fetchall():
         if status == "published":

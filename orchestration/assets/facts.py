@@ -8,6 +8,7 @@ refer to them separately.
 
 import dagster as dg
 
+from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
@@ -24,7 +25,10 @@ FACT_ASSETS = (
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(name, group_name="facts", deps=["report_sections"], code_version=PARSER_VERSION, kinds={"duckdb"})
+        dg.AssetSpec(
+            name, group_name="facts", deps=["report_sections"], code_version=PARSER_VERSION, kinds={"duckdb"},
+            metadata=definition_metadata(name),
+        )
         for name in FACT_ASSETS
     ],
 )
@@ -32,7 +36,8 @@ def fact_tables(warehouse: WarehouseResource):
     """Tables 二/三/四, prose figures (and the table facts they state), pre-2019 statistics."""
     with warehouse.connect() as con:
         stats = run_stage(con, loading.FACTS, warehouse.pool(), warehouse.progress)
+        counts = {name: row_count(con, name) for name in FACT_ASSETS}
     meta = stats.as_metadata()
     for name in FACT_ASSETS:
         rows = stats.rows.get(f"core.{name}", 0)
-        yield dg.MaterializeResult(asset_key=name, metadata={**meta, "rows_written": rows})
+        yield dg.MaterializeResult(asset_key=name, metadata={**meta, "rows_written": rows, **counts[name]})

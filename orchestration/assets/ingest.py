@@ -18,6 +18,7 @@ is already stored is skipped.
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.jobs import BATCH_TAG
 from orchestration.resources import InboxResource, WarehouseResource
 from warehouse.ingest import ingest_files
@@ -39,7 +40,7 @@ class IngestConfig(dg.Config):
     paths: list[str] = []
 
 
-@dg.asset(group_name="ingest", kinds={"duckdb"})
+@dg.asset(group_name="ingest", kinds={"duckdb"}, metadata=definition_metadata("raw_documents"))
 def raw_documents(
     context: AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource, inbox: InboxResource
 ) -> dg.MaterializeResult:
@@ -48,8 +49,9 @@ def raw_documents(
     batch = context.run.tags.get(BATCH_TAG, "")
     with warehouse.connect() as con:
         stats = ingest_files(con, paths, progress=warehouse.progress)
+        rows = row_count(con, "raw_documents")
     meta = {"batch": batch or "(none)", "paths_given": len(paths), **stats.as_metadata()}
     context.log.info(f"ingest {batch or '(no batch)'}: {stats.as_metadata()}")
     if batch:
         context.log_event(dg.AssetMaterialization(asset_key="ingest_batches", partition=batch, metadata=meta))
-    return dg.MaterializeResult(metadata=meta)
+    return dg.MaterializeResult(metadata={**meta, **rows})

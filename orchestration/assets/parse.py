@@ -10,6 +10,7 @@ that same version. docs/how-a-stage-runs.md follows one stage end to end.
 
 import dagster as dg
 
+from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
@@ -23,7 +24,10 @@ class ParseConfig(dg.Config):
     reparse_all: bool = False
 
 
-@dg.asset(group_name="parse", deps=["raw_documents"], code_version=PARSER_VERSION, kinds={"duckdb"})
+@dg.asset(
+    group_name="parse", deps=["raw_documents"], code_version=PARSER_VERSION, kinds={"duckdb"},
+    metadata=definition_metadata("cleaned_text"),
+)
 def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Decoded, de-chromed text with tables as rows of cells (HTML, text, PDF, DOCX)."""
     with warehouse.connect() as con:
@@ -31,20 +35,29 @@ def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehou
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
         stats = run_stage(con, loading.clean_stage(con, warehouse.converter, warehouse.ocr_budget), warehouse.pool(), warehouse.progress)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        rows = row_count(con, "cleaned_text")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 
 
-@dg.asset(group_name="parse", deps=["cleaned_text"], code_version=PARSER_VERSION, kinds={"duckdb"})
+@dg.asset(
+    group_name="parse", deps=["cleaned_text"], code_version=PARSER_VERSION, kinds={"duckdb"},
+    metadata=definition_metadata("report_metadata"),
+)
 def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One core.reports row per report: agency, region, level, year, date, kind, format."""
     with warehouse.connect() as con:
         stats = run_stage(con, loading.METADATA, warehouse.pool(), warehouse.progress)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        rows = row_count(con, "report_metadata")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 
 
-@dg.asset(group_name="parse", deps=["report_metadata"], code_version=PARSER_VERSION, kinds={"duckdb"})
+@dg.asset(
+    group_name="parse", deps=["report_metadata"], code_version=PARSER_VERSION, kinds={"duckdb"},
+    metadata=definition_metadata("report_sections"),
+)
 def report_sections(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The report's sections by meaning, with offsets into the cleaned text."""
     with warehouse.connect() as con:
         stats = run_stage(con, loading.SECTIONS, warehouse.pool(), warehouse.progress)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        rows = row_count(con, "report_sections")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})

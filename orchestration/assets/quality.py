@@ -1,19 +1,27 @@
 """Stage 6 — check_results: the Great Expectations suites, and the gate before publishing.
 
-Per-report verdicts live in core.check_results and quarantine single
-reports; they never fail the run. The blocking asset checks below guard the
-gate itself (every report checked, no duplicated facts): if they fail,
+Per-report verdicts (Great Expectations', expectations/suites.py) live in
+core.check_results and quarantine single reports; they never fail the run.
+Every catalogue rule is also an asset check of its own (`rule_T3_01` …),
+non-blocking, so the Checks tab shows each rule's pass / fail /
+not-assessable counts and worst reports. The two blocking checks guard the
+gate itself (`quarantine_gate`: every report checked and decided, no
+failing report left unquarantined; `fact_keys_unique`): if they fail,
 something is wrong with the load, and nothing is published.
 """
 
 
+import json
+
 import dagster as dg
 
 from expectations.catalogue import BLOCKING, RULES
+from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.assets.facts import FACT_ASSETS
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine.checking import duplicate_fact_keys, run_checks
+from warehouse.publish import leaked_reports
 
 
 class CheckConfig(dg.Config):
@@ -22,16 +30,33 @@ class CheckConfig(dg.Config):
     recheck_all: bool = False
 
 
-@dg.asset(group_name="quality", deps=list(FACT_ASSETS), kinds={"duckdb", "great_expectations"})
+@dg.asset(
+    group_name="quality", deps=list(FACT_ASSETS), kinds={"duckdb", "great_expectations"},
+    metadata=definition_metadata("check_results"),
+)
 def check_results(config: CheckConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every implemented rule of the catalogue on every report loaded or re-derived."""
     with warehouse.connect() as con:
         stats = run_checks(con, everything=config.recheck_all, progress=warehouse.progress)
-    return dg.MaterializeResult(metadata=stats.as_metadata())
+        rows = row_count(con, "check_results")
+    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 
 
-@dg.asset_check(asset=check_results, blocking=True, description="Every report has current check results.")
-def every_report_checked(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+GATE_DESCRIPTION = (
+    "The gate before `published` (blocking): fails, and so stops `published` and the analysts' snapshot for this "
+    "run, when a report was never checked at the current parser version, when a checked report lacks a verdict "
+    "for some blocking rule, or when a report that fails a blocking rule is not quarantined (the gate leaked). "
+    "A report failing a blocking rule is not a failure of this check: the check stage quarantines that one "
+    "report (core.reports.status, decided with its verdicts) and everything else is published. That is why "
+    "the per-rule checks (rule_*) never block: a blocking rule that one report fails would otherwise stop "
+    "publication for every report."
+)
+
+
+@dg.asset_check(asset=check_results, blocking=True, description=GATE_DESCRIPTION)
+def quarantine_gate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Checks the gate, not the reports: see GATE_DESCRIPTION."""
+    blocking = sorted(r.id for r in RULES.values() if r.severity == BLOCKING)
     with warehouse.connect() as con:
         (unchecked,) = con.execute(
             """
@@ -41,10 +66,38 @@ def every_report_checked(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             """,
             [PARSER_VERSION],
         ).fetchone()
+        (undecided,) = con.execute(
+            """
+            SELECT count(*) FROM (
+                SELECT r.doc_id, count(DISTINCT c.rule) AS verdicts
+                FROM core.reports r
+                SEMI JOIN staging.stage_ledger l
+                  ON l.doc_id = r.doc_id AND l.stage = 'check_results' AND l.parser_version = ?
+                LEFT JOIN core.check_results c ON c.doc_id = r.doc_id AND list_contains(?, c.rule)
+                GROUP BY r.doc_id
+            ) WHERE verdicts < ?
+            """,
+            [PARSER_VERSION, blocking, len(blocking)],
+        ).fetchone()
+        leaked = leaked_reports(con)
+        (failing, quarantined) = con.execute(
+            """
+            SELECT count(DISTINCT doc_id) FILTER (WHERE severity = 'blocking' AND status = 'fail'),
+                   (SELECT count(*) FROM core.reports WHERE status = 'quarantined')
+            FROM core.check_results
+            """
+        ).fetchone()
     return dg.AssetCheckResult(
-        passed=unchecked == 0,
+        passed=unchecked == 0 and undecided == 0 and leaked == 0,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"reports_unchecked": unchecked},
+        metadata={
+            "reports_unchecked": unchecked,
+            "reports_without_blocking_verdicts": undecided,
+            "reports_leaked": leaked,
+            "reports_failing_blocking_rules": failing,
+            "reports_quarantined": quarantined,
+            "blocking_rules": ", ".join(blocking),
+        },
     )
 
 
@@ -83,7 +136,7 @@ def catalogue_rules(warehouse: WarehouseResource):  # noqa: ANN201 (a generator 
 
     Why none of them is blocking: a failing rule quarantines the reports that
     fail it (core.reports.status), never the run, so the others are still
-    published; the gate itself is `published_reports_pass_blocking_rules`.
+    published; the gate itself is `quarantine_gate`.
     A blocking rule that some report fails is reported with ERROR severity,
     a warning rule with WARN; the metadata names the worst reports.
     """
@@ -105,8 +158,26 @@ def catalogue_rules(warehouse: WarehouseResource):  # noqa: ANN201 (a generator 
                 WHERE k <= {_WORST} ORDER BY rule, k"""
         ).fetchall():
             worst.setdefault(rule, []).append(f"{path}: {message[:200]}")
+        # Great Expectations' own result for the rule in the latest check run (core.validation_runs)
+        gx: dict[str, dict] = {}
+        for (results,) in con.execute(
+            """SELECT results FROM core.validation_runs
+               WHERE run_id = (SELECT run_id FROM core.validation_runs ORDER BY checked_at DESC LIMIT 1)"""
+        ).fetchall():
+            gx.update(json.loads(results))
     for rule in RULES.values():
         passed, failed, na = counts.get(rule.id, (0, 0, 0))
+        latest = gx.get(rule.id)
+        gx_meta = (
+            {
+                "gx_last_run_success": bool(latest["success"]),
+                "gx_severity": str(latest["severity"]),
+                "gx_last_run_rows_judged": int(latest["rows"]),
+                "gx_last_run_unexpected_rows": int(latest["unexpected_rows"]),
+            }
+            if latest
+            else {}
+        )
         yield dg.AssetCheckResult(
             check_name=rule_check_name(rule.id),
             asset_key=check_results.key,
@@ -119,5 +190,6 @@ def catalogue_rules(warehouse: WarehouseResource):  # noqa: ANN201 (a generator 
                 "reports_failed": failed,
                 "reports_not_assessable": na,
                 "worst_reports": dg.MetadataValue.md("\n".join(f"- {w}" for w in worst.get(rule.id, [])) or "none"),
+                **gx_meta,
             },
         )

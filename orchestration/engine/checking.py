@@ -27,9 +27,10 @@ import polars as pl
 
 from expectations.catalogue import COVERAGE
 from expectations.reconcile import REPETITION_RATE, lsh_candidates, parent_code
-from expectations.suites import check_rows
+from expectations.suites import SuiteValidation, check_reports
 from transforms import PARSER_VERSION
 from warehouse import db
+from warehouse.publish import set_statuses
 from warehouse.shapes import rows_frame
 from orchestration.engine.neighbours import decide_batch, with_undecided_relatives
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
@@ -96,7 +97,8 @@ def agency_batches(con, doc_ids: list[str], batch_size: int) -> list[list[str]]:
 
 
 def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> None:
-    """Replace the batch's verdicts and ledger rows in one transaction (frames straight to DuckDB, no row dicts)."""
+    """Replace the batch's verdicts and ledger rows, mark its verified cells and decide its reports' statuses,
+    in one transaction (frames straight to DuckDB, no row dicts)."""
     ids = pl.DataFrame({"doc_id": batch}, schema={"doc_id": pl.String})
     ledger = ids.with_columns(
         pl.lit(STAGE).alias("stage"),
@@ -115,6 +117,7 @@ def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> Non
             stats.add_rows("core.check_results", db.write_frame(con, "core.check_results", rows))
             db.write_frame(con, "staging.stage_ledger", ledger)
             mark_verified(con, "_ogi_check_batch")
+            set_statuses(con, PARSER_VERSION, "_ogi_check_batch")
             store_repetition_rates(con, "_ogi_check_batch")
     finally:
         con.unregister("_ogi_check_batch")
@@ -163,27 +166,51 @@ def mark_verified(con, batch_view: str) -> None:
     con.register("_ogi_coverage", _COVERAGE)
     try:
         for table, (row_key, col_key) in _KEYS.items():
+            # A coverage pattern names a row or '*' and a column or '*': four equality joins, one per
+            # form, instead of one join on (r = '*' OR r = row) AND (c = '*' OR c = col), which DuckDB
+            # can only run as a filter over every (cell, pattern) pair of a report (4× slower). Only
+            # rows whose mark changes are written (a re-check rewrites few).
+            hits = "\n                UNION ALL\n".join(
+                f"""SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source, v.rule, v.status
+                FROM core.{table} f JOIN {batch_view} b ON b.doc_id = f.doc_id
+                JOIN verdicts v ON v.doc_id = f.doc_id AND {r_cond} AND {c_cond}"""
+                for r_cond, c_cond in (
+                    ("v.r = '*'", "v.c = '*'"),
+                    (f"v.r = f.{row_key}", "v.c = '*'"),
+                    ("v.r = '*'", f"v.c = f.{col_key}"),
+                    (f"v.r = f.{row_key}", f"v.c = f.{col_key}"),
+                )
+            )
             con.execute(
                 f"""
                 UPDATE core.{table} f SET verified = v.ok, verified_by = v.rules
                 FROM (
-                    SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source,
-                           f.value IS NOT NULL AND count(c.rule) FILTER (WHERE c.status = 'pass') > 0
-                               AND count(c.rule) FILTER (WHERE c.status = 'fail') = 0 AS ok,
-                           CASE WHEN f.value IS NOT NULL AND count(c.rule) FILTER (WHERE c.status = 'fail') = 0
-                                THEN coalesce(list(DISTINCT c.rule ORDER BY c.rule) FILTER (WHERE c.status = 'pass'), [])
-                                ELSE [] END AS rules
-                    FROM core.{table} f
-                    JOIN {batch_view} b ON b.doc_id = f.doc_id
-                    LEFT JOIN (
+                    WITH verdicts AS (
                         SELECT cv.r, cv.c, cr.doc_id, cr.rule, cr.status
                         FROM _ogi_coverage cv JOIN core.check_results cr ON cr.rule = cv.rule
                         JOIN {batch_view} b2 ON b2.doc_id = cr.doc_id
-                        WHERE cv.tbl = '{table}'
-                    ) c ON c.doc_id = f.doc_id AND (c.r = '*' OR c.r = f.{row_key}) AND (c.c = '*' OR c.c = f.{col_key})
-                    GROUP BY f.doc_id, f.{row_key}, f.{col_key}, f.source, f.value
+                        WHERE cv.tbl = '{table}' AND cr.status IN ('pass', 'fail')
+                    ),
+                    hits AS (
+                {hits}
+                    ),
+                    agg AS (
+                        SELECT doc_id, r, c, source,
+                               count(*) FILTER (WHERE status = 'pass') AS passed,
+                               count(*) FILTER (WHERE status = 'fail') AS failed,
+                               list(DISTINCT rule ORDER BY rule) FILTER (WHERE status = 'pass') AS rules
+                        FROM hits GROUP BY ALL
+                    )
+                    SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source,
+                           f.value IS NOT NULL AND coalesce(a.passed, 0) > 0 AND coalesce(a.failed, 0) = 0 AS ok,
+                           CASE WHEN f.value IS NOT NULL AND coalesce(a.failed, 0) = 0
+                                THEN coalesce(a.rules, []) ELSE [] END AS rules
+                    FROM core.{table} f
+                    JOIN {batch_view} b ON b.doc_id = f.doc_id
+                    LEFT JOIN agg a ON a.doc_id = f.doc_id AND a.r = f.{row_key} AND a.c = f.{col_key} AND a.source = f.source
                 ) v
                 WHERE f.doc_id = v.doc_id AND f.{row_key} = v.r AND f.{col_key} = v.c AND f.source = v.source
+                  AND (f.verified IS DISTINCT FROM v.ok OR f.verified_by IS DISTINCT FROM v.rules)
                 """
             )
     finally:
@@ -202,49 +229,68 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     done = 0
     if progress:
         progress(STAGE, 0, len(doc_ids))
+    validations: list[SuiteValidation] = []
     tallies: list[pl.DataFrame] = []
     for batch in agency_batches(con, doc_ids, batch_size):
         stats.rows["cells_decided_across_years"] = stats.rows.get("cells_decided_across_years", 0) + decide_batch(con, batch)
-        rows = check_rows(con, batch)
-        _commit(con, batch, rows, stats)
-        stats.rows["failures"] = stats.rows.get("failures", 0) + rows.filter(pl.col("status") == "fail").height
-        tallies.append(rows.group_by("suite", "rule", "status").len())
+        outcome = check_reports(con, batch)
+        _commit(con, batch, outcome.rows, stats)
+        stats.rows["failures"] = stats.rows.get("failures", 0) + outcome.rows.filter(pl.col("status") == "fail").height
+        validations += outcome.validations
+        tallies.append(outcome.tallies)
         done += len(batch)
         if progress:
             progress(STAGE, done, len(doc_ids))
-    if tallies:
-        stats.rows["core.validation_runs"] = record_validation_run(con, pl.concat(tallies))
+    if validations:
+        stats.rows["core.validation_runs"] = record_validation_run(con, validations, pl.concat(tallies))
     return stats
 
 
-def record_validation_run(con, tallies: pl.DataFrame) -> int:
-    """One `core.validation_runs` row per catalogue suite for this check run.
 
-    The verdicts are Great Expectations' (expectations.suites.validate judges
-    every reconciliation row); this keeps, per suite, how many (report, rule)
-    verdicts were reached, passed and failed, and per rule the unexpected
-    count, so that quality can be followed from load to load.
+def record_validation_run(con, validations: list[SuiteValidation], tallies: pl.DataFrame) -> int:
+    """One `core.validation_runs` row per catalogue suite for this check run: Great Expectations' results.
+
+    Each batch of the run validated every suite once; the run's row per
+    suite is GX's, over all its batches: `success` when every validation
+    succeeded, `evaluated` / `successful` / `unsuccessful` GX's expectation
+    statistics (an expectation, i.e. a rule, counts as successful only if
+    it succeeded on every batch), and per rule in `results` GX's severity,
+    success, rows judged and unexpected rows, with the reports they came
+    to (`evaluated`, `unexpected`, `not_assessable`), so that quality can be
+    followed from load to load, rule by rule.
     """
     run_id = uuid.uuid4().hex
     checked_at = datetime.now()
-    totals = tallies.group_by("suite", "rule", "status").agg(pl.col("len").sum())
+    reports = (
+        tallies.group_by("rule")
+        .agg(pl.col("evaluated", "unexpected", "not_assessable").sum())
+    )
+    by_rule = {r["rule"]: r for r in reports.iter_rows(named=True)}
+    suites: dict[str, dict] = {}
+    for validation in validations:
+        suite = suites.setdefault(validation.suite, {"success": True, "rules": {}})
+        suite["success"] &= validation.success
+        for rule_id, res in validation.rules.items():
+            entry = suite["rules"].setdefault(
+                rule_id, {"severity": res["severity"], "success": True, "rows": 0, "unexpected_rows": 0}
+            )
+            entry["success"] &= res["success"]
+            entry["rows"] += res["rows"]
+            entry["unexpected_rows"] += res["unexpected_rows"]
     out = []
-    for suite in sorted(totals["suite"].unique().to_list()):
-        part = totals.filter(pl.col("suite") == suite)
-        per_rule: dict[str, dict[str, int]] = {}
-        for rule, status, n in part.select("rule", "status", "len").iter_rows():
-            entry = per_rule.setdefault(rule, {"evaluated": 0, "unexpected": 0, "not_assessable": 0})
-            if status == "not_assessable":
-                entry["not_assessable"] += n
-            else:
-                entry["evaluated"] += n
-                entry["unexpected"] += n if status == "fail" else 0
-        evaluated = sum(e["evaluated"] for e in per_rule.values())
-        failed = sum(e["unexpected"] for e in per_rule.values())
+    for name, suite in suites.items():
+        per_rule = {
+            rule_id: {
+                **entry,
+                **{k: int(by_rule.get(rule_id, {}).get(k) or 0) for k in ("evaluated", "unexpected", "not_assessable")},
+            }
+            for rule_id, entry in suite["rules"].items()
+        }
+        successful = sum(1 for e in per_rule.values() if e["success"])
         out.append({
-            "run_id": run_id, "suite": suite, "checked_at": checked_at, "success": failed == 0,
-            "evaluated": evaluated, "successful": evaluated - failed, "unsuccessful": failed,
-            "results": json.dumps(dict(sorted(per_rule.items()))),
+            "run_id": run_id, "suite": name, "checked_at": checked_at, "success": suite["success"],
+            "evaluated": len(per_rule), "successful": successful, "unsuccessful": len(per_rule) - successful,
+            "results": json.dumps(per_rule),
         })
     frame = rows_frame("core.validation_runs", out)
     with db.transaction(con):

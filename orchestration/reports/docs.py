@@ -198,8 +198,10 @@ def render_rules() -> str:
             "never fails (stored as `warning` with status `pass` or `not_assessable`; a finding worth a look has a "
             "message starting `[info] note:`). Every rule records one row per report in `core.check_results`. "
             "`basis` cites the format reference's rule catalogue (§6) or says why the rule is ours. "
-            "Each rule is one SQL statement over all reports being checked (expectations/reconcile.py), "
-            "judged by one Great Expectations suite (expectations/suites.py).",
+            "Each rule is one SQL statement over all reports being checked (expectations/reconcile.py) and one "
+            "Great Expectations expectation in the GX suite named after its suite (expectations/suites.py), whose "
+            "verdicts are the ones stored; in Dagster each rule is the asset check `rule_<id>` of `check_results` "
+            "(T3-01 → `rule_T3_01`). How the three fit together: [checks.md](checks.md).",
             "",
             markdown_table(),
             "",

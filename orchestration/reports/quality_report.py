@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -950,35 +951,66 @@ _HISTORY_RUNS = 12
 
 
 def _history_section(w: _Writer) -> Markup:
-    """Quality over time: the last check runs' failure rate per suite (core.validation_runs)."""
+    """Quality over time, as Great Expectations judged each check run (core.validation_runs).
+
+    Two tables over the last runs, newest first: per suite, GX's verdict
+    (success, and how many of its expectations — one per rule — succeeded);
+    per rule that found anything in those runs, the share of the reports it
+    assessed that GX found unexpected rows in (for an info rule: notes).
+    """
     runs = w.q(
         f"""SELECT run_id, max(checked_at) AS finished FROM core.validation_runs GROUP BY run_id
             ORDER BY finished DESC LIMIT {_HISTORY_RUNS}"""
     )
     if not runs:
         return Markup()
-    suites = [r[0] for r in w.q("SELECT DISTINCT suite FROM core.validation_runs ORDER BY suite")]
-    cells = {
-        (run, suite): (evaluated, failed)
-        for run, suite, evaluated, failed in w.q(
-            "SELECT run_id, suite, evaluated, unsuccessful FROM core.validation_runs WHERE run_id IN (SELECT unnest(?))",
-            [[r[0] for r in runs]],
-        )
-    }
+    run_ids = [r[0] for r in runs]
+    rows = w.q(
+        "SELECT run_id, suite, success, evaluated, successful, results FROM core.validation_runs "
+        "WHERE run_id IN (SELECT unnest(?))",
+        [run_ids],
+    )
+    suites = sorted({r[1] for r in rows})
+    by_suite = {(run, suite): (success, evaluated, successful) for run, suite, success, evaluated, successful, _ in rows}
+    per_rule: dict[str, dict[str, dict]] = {}
+    for run, _, _, _, _, results in rows:
+        for rule, res in json.loads(results).items():
+            per_rule.setdefault(rule, {})[run] = res
 
-    def cell(run: str, suite: str):
-        evaluated, failed = cells.get((run, suite), (0, 0))
-        if not evaluated:
+    def suite_cell(run: str, suite: str):
+        if (run, suite) not in by_suite:
             return _span("muted", "—")
-        text = f"{failed:,}/{evaluated:,} ({failed / evaluated:.1%})"
-        return _span("fail", text) if failed else text
+        success, evaluated, successful = by_suite[(run, suite)]
+        return f"✓ {successful}/{evaluated}" if success else _span("fail", f"✗ {successful}/{evaluated}")
 
+    def rule_cell(res: dict | None):
+        if not res or not res.get("evaluated"):
+            return _span("muted", "—")
+        bad, n = res.get("unexpected", 0), res["evaluated"]
+        text = f"{bad:,}/{n:,} ({bad / n:.1%})"
+        return _span("fail", text) if bad and res.get("severity") != "info" else text
+
+    noteworthy = sorted(r for r, by_run in per_rule.items() if any(v.get("unexpected") for v in by_run.values()))
+    per_rule_section = _section(
+        heading="Failure rate per rule", anchor="history-rules",
+        intro="Reports in which Great Expectations found unexpected rows / reports the rule assessed in that run, "
+        "for every rule that found something in the runs above (an info rule's are notes, never failures).",
+        headers=["rule", "GX severity", *(f"{at:%Y-%m-%d %H:%M} {run[:8]}" for run, at in runs)],
+        rows=[
+            [_code(rule), next(iter(per_rule[rule].values())).get("severity", ""),
+             *(rule_cell(per_rule[rule].get(run)) for run in run_ids)]
+            for rule in noteworthy
+        ],
+        empty="No rule found anything in these runs.",
+    )
     return _section(
         heading="Quality over time", anchor="history",
-        intro="Each check run (a load that checked reports, ogi check, the daily run) as Great Expectations judged it: "
-        "failed / evaluated verdicts per suite, newest first (core.validation_runs).",
+        intro="Each check run (a load that checked reports, ogi check, the daily run) as Great Expectations judged it "
+        "(core.validation_runs), newest first. Per suite: ✓ when every expectation of the suite succeeded, and its "
+        "expectations (one per rule) successful / evaluated.",
         headers=["checked at", "run", *suites],
-        rows=[[f"{at:%Y-%m-%d %H:%M:%S}", _code(run[:8]), *(cell(run, s) for s in suites)] for run, at in runs],
+        rows=[[f"{at:%Y-%m-%d %H:%M:%S}", _code(run[:8]), *(suite_cell(run, s) for s in suites)] for run, at in runs],
+        after=per_rule_section,
     )
 
 

@@ -243,15 +243,15 @@ CREATE TABLE IF NOT EXISTS core.validation_runs (
     unsuccessful BIGINT NOT NULL,
     results      JSON NOT NULL
 );
-COMMENT ON TABLE core.validation_runs IS 'Every Great Expectations validation: one row per catalogue suite per check run (a load that checked reports, ogi check, the daily run); the quality report''s history comes from here.';
+COMMENT ON TABLE core.validation_runs IS 'Every Great Expectations validation: one row per catalogue suite (one GX ExpectationSuite, one expectation per rule) per check run (a load that checked reports, ogi check, the daily run); the quality report''s history comes from here.';
 COMMENT ON COLUMN core.validation_runs.run_id IS 'Id of the check run (one per run of the check stage).';
-COMMENT ON COLUMN core.validation_runs.suite IS 'Catalogue suite: parsing, table_arithmetic, narrative_consistency, cross_year, cross_report, timeliness, completeness, metadata.';
+COMMENT ON COLUMN core.validation_runs.suite IS 'Catalogue suite = GX suite: parsing, table_arithmetic, narrative_consistency, cross_year, cross_report, timeliness, completeness, metadata.';
 COMMENT ON COLUMN core.validation_runs.checked_at IS 'When the run finished.';
-COMMENT ON COLUMN core.validation_runs.success IS 'True when no report failed a rule of the suite in this run.';
-COMMENT ON COLUMN core.validation_runs.evaluated IS 'Verdicts the run reached for the suite: (report, rule) pairs that were assessable.';
-COMMENT ON COLUMN core.validation_runs.successful IS 'Of those, passed.';
-COMMENT ON COLUMN core.validation_runs.unsuccessful IS 'Of those, failed (the expectation''s unexpected count, by report).';
-COMMENT ON COLUMN core.validation_runs.results IS 'JSON: per rule id, {"evaluated", "unexpected", "not_assessable"} report counts.';
+COMMENT ON COLUMN core.validation_runs.success IS 'GX''s verdict on the suite: every expectation succeeded on every batch of the run (an info rule''s expectation has mostly = 0 and never fails).';
+COMMENT ON COLUMN core.validation_runs.evaluated IS 'GX statistics: expectations evaluated (one per rule of the suite).';
+COMMENT ON COLUMN core.validation_runs.successful IS 'GX statistics: expectations that succeeded (on every batch of the run).';
+COMMENT ON COLUMN core.validation_runs.unsuccessful IS 'GX statistics: expectations that failed, i.e. rules that found unexpected rows.';
+COMMENT ON COLUMN core.validation_runs.results IS 'JSON per rule id: GX''s severity (critical/warning/info) and success, rows judged and unexpected_rows (GX''s element and unexpected counts), and the reports they came to: evaluated (assessed), unexpected (with an unexpected row: failed, or noted for an info rule), not_assessable.';
 
 CREATE TABLE IF NOT EXISTS core.load_errors (
     source_path VARCHAR NOT NULL,
