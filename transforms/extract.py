@@ -25,7 +25,7 @@ from transforms.decoding import decode_bytes
 from transforms import ruleless
 from transforms.locations import Origins, attach_origins
 from transforms.model import ExtractedText, TransformError
-from transforms.ocr_layout import OcrPage, render_page
+from transforms.ocr_layout import OcrPage, join_parts, render_page
 
 _READ = "read"
 
@@ -81,7 +81,6 @@ _PAGE_NUMBER_RE = re.compile(
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共6页
     r"|\d{1,4}\s*/\s*\d{1,4})$"  # 3/6
 )
-_CJK_RE = re.compile("[\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d]")
 _LAYOUT_CELL_CHARS = 400
 _MAX_SPAN = 100
 
@@ -527,9 +526,9 @@ def _band_rows(lines: list[dict], band: list[int], bounds: list[float], absorbed
     rows = []
     for k in anchors:
         pieces = parts[k]
-        row = [_join_cell_lines([p[j] for p in pieces]) for j in range(len(bounds) - 1)]
+        row = [join_parts([p[j] for p in pieces]) for j in range(len(bounds) - 1)]
         if first_value > 0:
-            label = _join_cell_lines(["".join(p[:first_value]) for p in pieces])
+            label = join_parts(["".join(p[:first_value]) for p in pieces])
             row[:first_value] = [""] * (first_value - 1) + [label]
         rows.append(row)
     return rows
@@ -624,7 +623,7 @@ def _pdf_table_rows(
     for k, row in enumerate(rows):
         if not row:
             continue
-        cells = [_join_cell_lines((cell or "").split("\n")) for cell in row]
+        cells = [join_parts((cell or "").split("\n")) for cell in row]
         if not any(cells):
             continue
         if len(row) == 1 or all(cell is None for cell in row[1:]):
@@ -661,20 +660,6 @@ def _pdf_boxes(page_number: int, table, above: int, below: int, width: int) -> l
         out.append([f"pdf p{page_number} ({xs[j]:.0f},{bottom:.0f},{xs[j + 1]:.0f},{bottom:.0f})" if j + 1 < len(xs)
                     else f"pdf p{page_number} ({x0:.0f},{bottom:.0f},{x1:.0f},{bottom:.0f})" for j in range(width)])
     return out
-
-
-def _join_cell_lines(parts: list[str]) -> str:
-    """Join the wrapped lines of one cell: nothing between CJK characters
-    ("本年新" + "收"), a space otherwise (so "3" and "5" never become "35")."""
-    text = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if text and not (_CJK_RE.match(text[-1]) and _CJK_RE.match(part[0])):
-            text += " "
-        text += part
-    return text
 
 
 # ---------------------------------------------------------------------------
@@ -817,7 +802,7 @@ def _docx_cell_text(tc) -> str:  # noqa: ANN001
     tab in a " | " row would read as a cell separator of the tab layout)."""
     lines: list[str] = []
     _docx_blocks(tc, lines)
-    return _join_cell_lines("\n".join(lines).replace("\t", " ").split("\n"))
+    return join_parts("\n".join(lines).replace("\t", " ").split("\n"))
 
 
 def _docx_table(tbl, lines: list[str], origins: Origins | None = None) -> None:  # noqa: ANN001

@@ -97,7 +97,8 @@ def _centre(box: Box) -> tuple[float, float]:
 
 
 def join_parts(parts: list[str]) -> str:
-    """Pieces of one line or cell: nothing between CJK characters, a space
+    """Pieces of one line or cell (OCR boxes, or the wrapped lines of a PDF table cell in
+    transforms.extract): nothing between CJK characters ("本年新" + "收"), a space
     otherwise (so "3" and "5" never become "35")."""
     text = ""
     for part in parts:
