@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -213,14 +214,17 @@ def _suite_frame(columns: dict[str, dict[str, np.ndarray]], rule_ids: list[str])
     return pd.DataFrame(data)
 
 
-def validate(recon: pl.DataFrame) -> tuple[pl.DataFrame, list[SuiteValidation]]:
-    """Run every catalogue suite's ValidationDefinition over the frame.
+RuleColumns = dict[str, dict[str, np.ndarray]]
+Judge = Callable[[RuleColumns], tuple[np.ndarray, list[SuiteValidation]]]
 
-    Returns the frame positions (`row`) GX found unexpected, and what each
-    suite's validation said.
+
+def rule_columns(recon: pl.DataFrame) -> RuleColumns:
+    """The frame's rows per rule as numpy columns (row, observed, low, high): what GX judges.
+
+    Plain arrays, so a check batch can be handed to GX in another process
+    (orchestration/engine/validator.py) as cheaply as in this one.
     """
-    _, definitions = _gx()
-    columns: dict[str, dict[str, np.ndarray]] = {}
+    columns: RuleColumns = {}
     for part in recon.select("rule", "row", "observed", "low", "high").partition_by("rule", maintain_order=True):
         columns[part["rule"][0]] = {
             "row": part["row"].cast(pl.Float64).to_numpy(),
@@ -228,6 +232,17 @@ def validate(recon: pl.DataFrame) -> tuple[pl.DataFrame, list[SuiteValidation]]:
             "low": part["low"].to_numpy(),
             "high": part["high"].to_numpy(),
         }
+    return columns
+
+
+def run_validations(columns: RuleColumns) -> tuple[np.ndarray, list[SuiteValidation]]:
+    """Run every catalogue suite's ValidationDefinition over the rules' columns.
+
+    Returns the frame positions (`row`) GX found unexpected, and what each
+    suite's validation said. Runs wherever GX is imported: in the checking
+    thread by default, or in the validator process a load starts early.
+    """
+    _, definitions = _gx()
     failing: list[np.ndarray] = []
     validations: list[SuiteValidation] = []
     for suite_name, rule_ids in catalogue_suites().items():
@@ -253,6 +268,23 @@ def validate(recon: pl.DataFrame) -> tuple[pl.DataFrame, list[SuiteValidation]]:
             }
         validations.append(validation)
     rows = np.unique(np.concatenate(failing)) if failing else np.array([], dtype=np.int64)
+    return rows, validations
+
+
+def warm_up() -> None:
+    """Import GX, build the context and run each suite once over nothing, so that the first real
+    check batch pays none of GX's first-use costs (the validator process does this while the
+    parser stages run)."""
+    run_validations({})
+
+
+def validate(recon: pl.DataFrame, judge: Judge = run_validations) -> tuple[pl.DataFrame, list[SuiteValidation]]:
+    """GX's verdict on a reconciliation frame: the failing `row`s, and what each suite's validation said.
+
+    `judge` runs the ValidationDefinitions (run_validations here, or the same
+    function in the validator process).
+    """
+    rows, validations = judge(rule_columns(recon))
     return pl.DataFrame({"row": rows}, schema={"row": pl.UInt32}), validations
 
 
@@ -338,14 +370,19 @@ def _not_assessable(con: duckdb.DuckDBPyConnection, missing: pl.DataFrame) -> pl
     )
 
 
-def check_reports(con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None) -> CheckOutcome:
-    """Every rule (or the given ones) on every given report: GX's verdicts as `core.check_results` rows."""
+def check_reports(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None, judge: Judge = run_validations
+) -> CheckOutcome:
+    """Every rule (or the given ones) on every given report: GX's verdicts as `core.check_results` rows.
+
+    `judge` runs GX (see validate).
+    """
     rule_ids = list(rule_ids or RECONCILIATIONS)
     ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
     con.register("_ogi_check_ids", ids)
     try:
         recon = reconciliation_frame(con, rule_ids).filter(pl.col("doc_id").is_not_null())
-        failing, validations = validate(recon)
+        failing, validations = validate(recon, judge)
         failing = failing.with_columns(pl.lit(True).alias("failed"))
         flagged = recon.join(failing, on="row", how="left").with_columns(pl.col("failed").fill_null(False))
         catalogue = _catalogue_frame()

@@ -21,6 +21,7 @@ from warehouse import db
 from warehouse.snapshot import published_path
 from orchestration.engine import ocr
 from orchestration.engine.convert import Converter
+from orchestration.engine.validator import Validator, shared_validator
 from orchestration.engine.workers import Limits, WorkerPool, shared_pool
 from orchestration.settings import BY_FIELD, Settings, parse
 
@@ -115,6 +116,10 @@ class WarehouseResource(dg.ConfigurableResource):
     def pool(self) -> WorkerPool:
         """The process's worker pool with these limits (started on first use, then kept)."""
         return shared_pool(self.limits)
+
+    def validator(self) -> Validator:
+        """The process's Great Expectations process (orchestration/engine/validator.py)."""
+        return shared_validator()
 
     @property
     def path(self) -> str:

@@ -58,7 +58,7 @@ def _checker_cannot_import(monkeypatch) -> str:
     """The check stage fails as the import race of issue 13 made it fail (every report parsed, none checked)."""
     from orchestration.engine import checking
 
-    def failing(con, doc_ids):  # noqa: ANN001, ANN202
+    def failing(con, doc_ids, **_):  # noqa: ANN001, ANN202
         raise AttributeError(
             "partially initialized module 'sqlalchemy.orm.exc' has no attribute 'UnmappedClassError' "
             "(most likely due to a circular import)"
@@ -68,8 +68,18 @@ def _checker_cannot_import(monkeypatch) -> str:
     return "partially initialized module"
 
 
+def _validator_process_dies(monkeypatch) -> str:
+    """Great Expectations' own process (orchestration/engine/validator.py) is killed while it judges a batch."""
+    from orchestration.engine import validator
+    import worker_tasks
+
+    monkeypatch.setattr(validator, "run_validations", worker_tasks.validator_dies)
+    return "Great Expectations could not judge the check batch (worker_crashed)"
+
+
 @pytest.mark.parametrize(
-    "inject", [_disk_full_on_fact_rows, _warehouse_gone_while_reading_sections, _checker_cannot_import]
+    "inject",
+    [_disk_full_on_fact_rows, _warehouse_gone_while_reading_sections, _checker_cannot_import, _validator_process_dies],
 )
 def test_a_run_failure_is_never_recorded_against_documents(tmp_path: Path, monkeypatch, capsys, inject) -> None:
     folder = _folder(tmp_path)

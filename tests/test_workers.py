@@ -20,7 +20,7 @@ from orchestration.engine.workers import Limits, WorkerPool
 
 @pytest.fixture(scope="module")
 def pool():
-    pool = WorkerPool(Limits(workers=2, seconds=2.0, memory_mb=400))
+    pool = WorkerPool(Limits(workers=2, seconds=2.0, memory_mb=1500))  # forked workers start at the fork server's size
     yield pool
     pool.close()
 
@@ -50,7 +50,7 @@ def test_a_document_over_its_time_is_abandoned_and_the_pool_goes_on(pool) -> Non
 
 
 def test_a_document_over_its_memory_gets_memory_limit(pool) -> None:
-    assert _code(_outcome(pool, tasks.allocate, 1000)) == "memory_limit"
+    assert _code(_outcome(pool, tasks.allocate, 2000)) == "memory_limit"
     assert _outcome(pool, tasks.allocate, 50) == 50 * 1024 * 1024  # a fresh worker took over
 
 

@@ -43,3 +43,8 @@ def issue_columns(marker: str) -> dict:
     """parse_issues columns for one document; `bad` makes a value the Boolean column cannot hold."""
     blocking = "not a boolean" if marker == "bad" else False
     return {"staging.parse_issues": {"stage": ["test"], "code": ["t"], "tbl": [None], "blocking": [blocking], "message": [marker]}}
+
+
+def validator_dies(columns: dict) -> None:
+    """Stands in for GX's validations in the validator process, and kills that process."""
+    os.kill(os.getpid(), signal.SIGKILL)

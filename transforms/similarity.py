@@ -27,7 +27,6 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 SECTIONS = ("overview", "problems_improvements")  # 一 总体情况, 五 存在的主要问题及改进情况
 SHINGLE = 5
@@ -63,7 +62,12 @@ def _band_key(values: np.ndarray) -> int:
 @lru_cache(maxsize=1)
 def permutations() -> tuple[np.ndarray, np.ndarray]:
     """The NUM_PERM random permutations of seed SEED, drawn once per process (drawing them
-    cost more than hashing a section)."""
+    cost more than hashing a section).
+
+    datasketch is imported here, not at module level: it imports SciPy
+    (≈0.3 s), which only the processes that hash sections need."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
@@ -75,6 +79,8 @@ def signature(text: str) -> tuple[int, list[int], list[int]] | None:
     spread the 32-bit values as they would SHA-1's. Signatures stored by
     another hash are not comparable: changing it needs a new PARSER_VERSION.
     """
+    from datasketch import MinHash
+
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None

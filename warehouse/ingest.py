@@ -176,6 +176,25 @@ def ingest_files(
     return stats
 
 
+def unseen_files(con: duckdb.DuckDBPyConnection, paths: list[str | Path]) -> tuple[int, int, int]:
+    """(report files under `paths`, those a load would read, those it would record a read error for).
+
+    A file is read unless its path, size and modification time are those it
+    had when it was last read. A stat per file, no reading: the loader asks
+    before its run starts, so that a load with files to read starts its
+    workers while the run is set up, and a reload of stored files starts none.
+    """
+    known = _known_fingerprints(con)
+    seen = unseen = failing = 0
+    for found in discover(paths):
+        seen += 1
+        if found.error is not None:
+            failing += 1
+        elif found.fingerprint is None or known.get(str(found.path)) != found.fingerprint:
+            unseen += 1
+    return seen, unseen, failing
+
+
 def _known_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
     return {
         path: (size, mtime_ns)

@@ -202,6 +202,14 @@ def _previous(con: duckdb.DuckDBPyConnection, published: Path, layout: str) -> _
     return _Previous(watermark, changed_since_full)
 
 
+def is_current(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> bool:
+    """Whether the snapshot on disk is the one this warehouse last wrote, and no stage has run since."""
+    previous = _previous(con, published_path(db_path), _layout(con, _comments(con)))
+    if previous is None:
+        return False
+    return not con.execute("SELECT 1 FROM staging.stage_ledger WHERE done_at > ? LIMIT 1", [previous.watermark]).fetchall()
+
+
 def _changed_docs(con: duckdb.DuckDBPyConnection, since) -> list[str]:
     """Documents some stage (parse, check) processed after the snapshot was written."""
     return [

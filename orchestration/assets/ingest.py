@@ -50,6 +50,11 @@ def raw_documents(
     with warehouse.connect() as con:
         stats = ingest_files(con, paths, progress=warehouse.progress)
         rows = row_count(con, "raw_documents")
+    if stats.new:
+        # New documents will be parsed and checked: start the parser workers and the GX process
+        # now, so their start-up runs alongside this run's next steps instead of inside them.
+        warehouse.pool().prestart(stats.new)
+        warehouse.validator().start()
     meta = {"batch": batch or "(none)", "paths_given": len(paths), **stats.as_metadata()}
     context.log.info(f"ingest {batch or '(no batch)'}: {stats.as_metadata()}")
     if batch:

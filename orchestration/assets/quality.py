@@ -37,7 +37,9 @@ class CheckConfig(dg.Config):
 def check_results(config: CheckConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every implemented rule of the catalogue on every report loaded or re-derived."""
     with warehouse.connect() as con:
-        stats = run_checks(con, everything=config.recheck_all, progress=warehouse.progress)
+        stats = run_checks(
+            con, everything=config.recheck_all, progress=warehouse.progress, judge=warehouse.validator().judge
+        )
         rows = row_count(con, "check_results")
     return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
 

@@ -27,7 +27,7 @@ import polars as pl
 
 from expectations.catalogue import COVERAGE
 from expectations.reconcile import REPETITION_RATE, lsh_candidates, parent_code
-from expectations.suites import SuiteValidation, check_reports
+from expectations.suites import Judge, SuiteValidation, check_reports, run_validations
 from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses
@@ -217,8 +217,20 @@ def mark_verified(con, batch_view: str) -> None:
         con.unregister("_ogi_coverage")
 
 
-def run_checks(con, *, everything: bool = False, progress: Progress | None = None, batch_size: int = 5000) -> StageStats:
-    """Check pending reports (and their neighbours), or all of them, in large vectorised batches."""
+def run_checks(
+    con,
+    *,
+    everything: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = 5000,
+    judge: Judge = run_validations,
+) -> StageStats:
+    """Check pending reports (and their neighbours), or all of them, in large vectorised batches.
+
+    `judge` runs GX's validations (expectations.suites.run_validations in this
+    process by default; the assets pass the validator process's, see
+    orchestration/engine/validator.py).
+    """
     stats = StageStats(stage=STAGE)
     if everything:
         doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM core.reports ORDER BY doc_id").fetchall()]
@@ -233,7 +245,7 @@ def run_checks(con, *, everything: bool = False, progress: Progress | None = Non
     tallies: list[pl.DataFrame] = []
     for batch in agency_batches(con, doc_ids, batch_size):
         stats.rows["cells_decided_across_years"] = stats.rows.get("cells_decided_across_years", 0) + decide_batch(con, batch)
-        outcome = check_reports(con, batch)
+        outcome = check_reports(con, batch, judge=judge)
         _commit(con, batch, outcome.rows, stats)
         stats.rows["failures"] = stats.rows.get("failures", 0) + outcome.rows.filter(pl.col("status") == "fail").height
         validations += outcome.validations

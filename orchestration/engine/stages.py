@@ -316,6 +316,7 @@ def run_stage(
     stats = StageStats(stage=stage.name)
     pending = pending_doc_ids(con, stage.name, stage.source_sql)
     stats.pending = len(pending)
+    pool.prestart(len(pending))
     done = 0
     progress(stage.name, 0, len(pending))
     window: deque[tuple[list[str], list[StageInput], Batch]] = deque()

@@ -4,8 +4,9 @@ Why a pool of our own rather than `concurrent.futures`: one pathological
 file (a regex that backtracks for minutes, a page that inflates to
 gigabytes, a C extension that crashes) must cost exactly that file, never
 the load.  `ProcessPoolExecutor` can neither time out one task nor survive a
-dead worker (the whole pool breaks).  Here every worker is a *spawned*
-process (a clean interpreter that imports only the transforms) whose address
+dead worker (the whole pool breaks).  Here every worker is a process forked
+from a fork server (a clean interpreter that imports only the transforms, see
+_context) whose address
 space is capped with `RLIMIT_AS`, and each worker has a supervisor thread in
 the parent that hands it one document at a time and waits at most
 `Limits.seconds`.  Past that the worker is killed and replaced and the
@@ -22,11 +23,15 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.forkserver
+import multiprocessing.popen_forkserver  # imported here, not first in a supervisor thread (issue 13's race)
 import os
 import queue
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -45,7 +50,7 @@ class Limits:
 
     workers: int = 0  # 0: default_workers(); the settings come from orchestration.settings
     seconds: float = 120.0
-    memory_mb: int = 2048
+    memory_mb: int = 2048  # 0: no limit (the validator process, whose input is a whole check batch)
 
     def resolved(self) -> Limits:
         return Limits(self.workers or default_workers(), self.seconds, self.memory_mb)
@@ -70,9 +75,13 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> 
     """
     import importlib
 
-    for module in preload:
-        importlib.import_module(module)
-    _limit_memory(memory_mb)
+    for entry in preload:  # "module" is imported; "module:function" is imported and called
+        module, _, function = entry.partition(":")
+        loaded = importlib.import_module(module)
+        if function:
+            getattr(loaded, function)()
+    if memory_mb:
+        _limit_memory(memory_mb)
     conn.send("ready")
     while True:
         try:
@@ -101,6 +110,32 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> 
 
 
 # --- the parent side --------------------------------------------------------------
+
+
+_CONTEXT_LOCK = threading.Lock()
+
+
+def _context(preload: tuple[str, ...], fork_server: bool = True) -> multiprocessing.context.BaseContext:
+    """Workers are forked from a fork server: a clean interpreter started once per loader process.
+
+    The first pool to start a worker names the modules the server imports
+    (the parser's: the transforms, the division index, the MinHash
+    permutations, ≈1 s of CPU), so every worker after it, and every
+    replacement of a worker killed for a time or memory limit, starts in
+    milliseconds with those already in memory. The server is started fresh
+    (not forked from this multi-threaded parent), so a worker is as clean as
+    a spawned one. A pool of one long-lived process that needs none of the
+    parser's modules (the GX validator) is spawned instead, so it need not
+    wait for the server to import them.
+    """
+    if not fork_server:
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    with _CONTEXT_LOCK:
+        if not getattr(_context, "preloaded", False):
+            ctx.set_forkserver_preload([entry for entry in preload if ":" not in entry])
+            _context.preloaded = True  # type: ignore[attr-defined]
+    return ctx
 
 
 class WorkersUnavailable(RuntimeError):
@@ -150,7 +185,7 @@ class _Slot:
 
     def _start(self) -> Connection:
         if self._proc is None or not self._proc.is_alive():
-            ctx = multiprocessing.get_context("spawn")
+            ctx = _context(self._pool.preload, self._pool.fork_server)
             parent, child = ctx.Pipe()
             self._proc = ctx.Process(
                 target=_worker_main,
@@ -193,17 +228,26 @@ class _Slot:
                 return f"killed by signal {-code}"
         return f"exit code {code}"
 
-    def stop(self) -> None:
+    def stop(self, wait: float) -> None:
+        """Ask the worker to exit, give it `wait` seconds, then kill it (workers hold no state)."""
         if self._conn is not None:
             try:
                 self._conn.send(None)
-            except OSError:
+            except (OSError, ValueError):
                 pass
         if self._proc is not None:
-            self._proc.join(2)
+            self._proc.join(wait)
         self._kill()
 
     def _serve(self) -> None:
+        # The worker is started as soon as the slot is: the pool starts as many slots as there is
+        # work for, at once, so their interpreters start side by side rather than one after
+        # another on each slot's first document. A start that fails here is tried again (and
+        # reported) at the first task.
+        try:
+            self._start()
+        except Exception:  # noqa: BLE001 - reported by _run on the first task
+            self._kill()
         while True:
             task = self._pool._tasks.get()
             if task is None:
@@ -245,13 +289,28 @@ class _Slot:
 class WorkerPool:
     """`submit(func, items)` runs `func(*args)` for every `(key, args)` in a worker, with the limits."""
 
-    def __init__(self, limits: Limits | None = None, preload: tuple[str, ...] = ()) -> None:
+    def __init__(self, limits: Limits | None = None, preload: tuple[str, ...] = (), fork_server: bool = True) -> None:
         self.limits = (limits or Limits()).resolved()
         self.preload = preload
+        self.fork_server = fork_server
         self._tasks: queue.Queue = queue.Queue()
-        self._slots = [_Slot(self, i) for i in range(self.limits.workers)]
-        for slot in self._slots:
-            slot.thread.start()
+        self._slots: list[_Slot] = []
+        self._grow_lock = threading.Lock()
+
+    def prestart(self, documents: int) -> None:
+        """Start workers for `documents` documents (at most one per allowed worker), all at once.
+
+        A stage calls this as soon as it knows how many documents are pending,
+        so the workers' start-up (a fresh interpreter importing the
+        transforms, ≈1 s) overlaps the reading of the first batch; a load of
+        one report starts one worker, a load with nothing pending none.
+        """
+        wanted = min(self.limits.workers, max(0, documents))
+        with self._grow_lock:
+            while len(self._slots) < wanted:
+                slot = _Slot(self, len(self._slots))
+                self._slots.append(slot)
+                slot.thread.start()
 
     def submit(self, func: Callable, items: Iterable[tuple[str, tuple]]) -> Batch:
         """Queue the batch and return at once; `Batch.wait()` collects it.
@@ -260,17 +319,27 @@ class WorkerPool:
         whose arguments and result pickle.
         """
         items = list(items)
+        self.prestart(len(items))
         batch = Batch(len(items))
         for key, args in items:
             self._tasks.put((batch, key, func, args))
         return batch
 
-    def close(self) -> None:
-        for _ in self._slots:
+    def close(self, grace: float = 1.0) -> None:
+        """Stop every worker within `grace` seconds in all: idle ones exit, busy or starting ones are killed.
+
+        Bounded, because a load that ends while a worker is still starting (the
+        GX process importing, say) must not wait for it at exit.
+        """
+        with self._grow_lock:
+            slots = list(self._slots)
+        for _ in slots:
             self._tasks.put(None)
-        for slot in self._slots:
-            slot.thread.join(10)
-            slot.stop()
+        deadline = time.monotonic() + grace
+        for slot in slots:
+            slot.thread.join(max(0.0, deadline - time.monotonic()))
+        for slot in slots:
+            slot.stop(max(0.0, deadline - time.monotonic()))
 
 
 _shared: WorkerPool | None = None

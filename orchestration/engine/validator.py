@@ -1,0 +1,87 @@
+"""Great Expectations in a process of its own, started as soon as a load knows it has something to check.
+
+Why: importing GX and building its context costs ≈3 s of CPU and ≈260 MB,
+and its first validations pay first-use costs too. In the loader's own
+process that was a fixed 4 s on every load, one report or a thousand, on
+the critical path of the check stage (issue 17). Here the GX context lives
+in one spawned process (a worker of orchestration.engine.workers, with no
+memory cap and a generous time limit): the load starts it when it stores
+new documents, so its import and warm-up run while the parser stages do,
+and the check stage hands it plain numpy columns (expectations.suites.
+rule_columns) and gets GX's verdicts back. A load with nothing to check
+never starts it, so never imports GX at all.
+
+A separate process also keeps GX's imports away from Dagster's: the two
+cannot race (issue 13's `partially initialized module` failure came from a
+GX import in a background thread of the loader).
+
+If the process cannot start, dies or runs out of time, that is the run's
+failure, not the documents': ValidatorFailed propagates, the check step
+fails, and nothing is recorded against any report (they stay pending).
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+
+import numpy as np
+
+from expectations.suites import RuleColumns, SuiteValidation, run_validations
+from transforms.model import TransformError
+from orchestration.engine.workers import Limits, WorkerPool
+
+# One check batch (≤ 5,000 reports, a few hundred thousand rule rows) takes GX seconds to
+# minutes on a small machine; an hour means the process is stuck.
+VALIDATION_SECONDS = 3600.0
+
+
+class ValidatorFailed(RuntimeError):
+    """GX's process could not judge a check batch: a failure of the run, never of a document."""
+
+
+class Validator:
+    """The GX process of this loader: `start()` early, `judge(columns)` in the check stage."""
+
+    def __init__(self) -> None:
+        self._pool: WorkerPool | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Spawn the process (importing GX and warming its suites up) unless it is running."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = WorkerPool(
+                    Limits(workers=1, seconds=VALIDATION_SECONDS, memory_mb=0),
+                    preload=("expectations.suites:warm_up",),
+                    fork_server=False,  # GX starts importing at once, beside the parser's fork server
+                )
+            self._pool.prestart(1)
+
+    def judge(self, columns: RuleColumns) -> tuple[np.ndarray, list[SuiteValidation]]:
+        """expectations.suites.run_validations, run in the GX process."""
+        self.start()
+        assert self._pool is not None
+        outcome = self._pool.submit(run_validations, [("batch", (columns,))]).wait()["batch"]
+        if isinstance(outcome, TransformError):
+            raise ValidatorFailed(f"Great Expectations could not judge the check batch ({outcome.code}): {outcome.message}")
+        return outcome
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+_shared = Validator()
+
+
+def shared_validator() -> Validator:
+    """The process's GX validator (its process is started on first `start()` and kept for later loads)."""
+    return _shared
+
+
+@atexit.register
+def _close_shared() -> None:
+    _shared.close()
