@@ -67,10 +67,10 @@ class Validator:
             raise ValidatorFailed(f"Great Expectations could not judge the check batch ({outcome.code}): {outcome.message}")
         return outcome
 
-    def close(self) -> None:
+    def close(self, grace: float = 1.0) -> None:
         with self._lock:
             if self._pool is not None:
-                self._pool.close()
+                self._pool.close(grace)
                 self._pool = None
 
 
@@ -84,4 +84,4 @@ def shared_validator() -> Validator:
 
 @atexit.register
 def _close_shared() -> None:
-    _shared.close()
+    _shared.close(grace=0.3)  # at exit: GX keeps nothing; a busy or slow-exiting process is killed

@@ -371,5 +371,5 @@ def shared_pool(limits: Limits | None = None) -> WorkerPool:
 def _close_shared() -> None:
     global _shared
     if _shared is not None:
-        _shared.close()
+        _shared.close(grace=0.3)  # at exit: idle workers exit cleanly; a busy one is not waited for
         _shared = None
