@@ -5,8 +5,11 @@ another body's text with the name changed. Comparing every pair of 100,000
 reports is 5·10⁹ comparisons; MinHash with locality-sensitive hashing
 (LSH) makes it a join on band keys: two sections whose 5-gram sets have
 Jaccard similarity J share at least one of BANDS band keys with
-probability 1 − (1 − J^ROWS)^BANDS (≈ 0.95 at J = 0.8, ≈ 0.24 at J = 0.6, ≈ 0.06 at J = 0.5),
-and only those candidates are compared, by the share of equal MinHash
+probability 1 − (1 − J^ROWS)^BANDS (≈ 0.95 at J = 0.8, ≈ 0.24 at J = 0.6, ≈ 0.06 at J = 0.5).
+Rule C-01 (expectations/reconcile.py) takes as candidates the pairs that
+share at least two band keys (≥ 0.998 at J = 0.9, ≈ 0.78 at J = 0.8,
+≈ 0.03 at J = 0.6: templated wording shares one band by chance far more
+often than two) and compares only those, by the share of equal MinHash
 values (an unbiased estimate of J).
 
 The signature of one section depends on that section alone, so it is

@@ -56,7 +56,7 @@ def with_neighbours(con, doc_ids: list[str]) -> list[str]:
             FROM core.reports p JOIN _ogi_pending_ids USING (doc_id)
             JOIN core.reports g ON g.report_year = p.report_year AND g.agency_type = 'government'
              AND (g.region_code = p.region_code OR g.region_code = {parent_code('p.region_code')})
-            UNION  -- the reports that share an LSH band with this one (C-01)
+            UNION  -- the reports that share two LSH bands with this one (C-01)
             SELECT other_id FROM ({lsh_candidates('_ogi_pending_ids')})
             ORDER BY doc_id
             """

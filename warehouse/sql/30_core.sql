@@ -57,7 +57,7 @@ COMMENT ON COLUMN core.text_signatures.doc_id IS 'Report id.';
 COMMENT ON COLUMN core.text_signatures.section IS 'overview (一) or problems_improvements (五).';
 COMMENT ON COLUMN core.text_signatures.shingles IS 'Distinct character 5-grams of the section (whitespace dropped, digit runs folded to 0).';
 COMMENT ON COLUMN core.text_signatures.minhash IS 'The 128 MinHash values (datasketch, seed 1) of those 5-grams: the share of equal positions estimates the Jaccard similarity of two sections.';
-COMMENT ON COLUMN core.text_signatures.bands IS 'LSH band keys: 16 bands of 8 MinHash values, each hashed to 64 bits; two sections sharing a key (same band) are candidate copies.';
+COMMENT ON COLUMN core.text_signatures.bands IS 'LSH band keys: 16 bands of 8 MinHash values, each hashed to 64 bits; two sections sharing two keys (each in its band) are candidate copies (rule C-01).';
 
 CREATE TABLE IF NOT EXISTS core.sections (
     doc_id       VARCHAR NOT NULL,
