@@ -158,10 +158,11 @@ def _start_workers_early(settings: Settings, documents: int) -> None:
     of one report that is most of its time. The run's resources find the
     same validator and pool.
     """
-    from orchestration.engine.validator import shared_validator
+    from orchestration.engine.validator import EARLY_GX_DOCUMENTS, shared_validator
     from orchestration.engine.workers import Limits, shared_pool
 
-    shared_validator().start()  # first: GX's import is the longest start-up
+    if documents <= EARLY_GX_DOCUMENTS:
+        shared_validator().start()  # first: GX's import is the longest start-up
     shared_pool(Limits(settings.workers, settings.doc_seconds, settings.doc_memory_mb)).prestart(documents)
 
 

@@ -36,6 +36,7 @@ class CheckConfig(dg.Config):
 )
 def check_results(config: CheckConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every implemented rule of the catalogue on every report loaded or re-derived."""
+    warehouse.pool().close()  # the parser stages are done: their idle workers would only hold memory
     with warehouse.connect() as con:
         stats = run_checks(
             con, everything=config.recheck_all, progress=warehouse.progress, judge=warehouse.validator().judge

@@ -34,6 +34,10 @@ from orchestration.engine.workers import Limits, WorkerPool
 # One check batch (≤ 5,000 reports, a few hundred thousand rule rows) takes GX seconds to
 # minutes on a small machine; an hour means the process is stuck.
 VALIDATION_SECONDS = 3600.0
+# Up to this many documents to parse, the load starts GX's process with itself: its start-up is
+# then most of a small load's time. A larger load starts it with its check stage (seconds of a
+# load of minutes), so that it holds no memory while the parser workers need it.
+EARLY_GX_DOCUMENTS = 2000
 
 
 class ValidatorFailed(RuntimeError):

@@ -340,6 +340,11 @@ class WorkerPool:
             slot.thread.join(max(0.0, deadline - time.monotonic()))
         for slot in slots:
             slot.stop(max(0.0, deadline - time.monotonic()))
+        with self._grow_lock:
+            # A closed pool is empty, not dead: the next submit or prestart starts workers again
+            # (from the fork server, in milliseconds). The check stage closes the parser's pool
+            # this way so that idle workers hold no memory while GX and DuckDB need it.
+            self._slots = [s for s in self._slots if s not in slots]
 
 
 _shared: WorkerPool | None = None
