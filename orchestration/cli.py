@@ -138,6 +138,7 @@ def _plan(settings: Settings, paths: list[str]):
     (the warehouse is held by another writer: the run will wait for it)."""
     import duckdb
 
+    from orchestration.engine.convert import Converter
     from orchestration.engine.pending import LoadPlan, plan_load
     from warehouse import db
 
@@ -145,7 +146,7 @@ def _plan(settings: Settings, paths: list[str]):
         return LoadPlan(files_seen=0, files_to_read=1, files_failing=0, documents_pending=0, snapshot_current=False)
     try:
         with db.connect(settings.db) as con:
-            return plan_load(con, settings.db, paths)
+            return plan_load(con, settings.db, paths, Converter(settings.soffice))
     except duckdb.IOException:
         return None
 

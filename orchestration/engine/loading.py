@@ -71,15 +71,32 @@ def _read_clean(
     ]
 
 
+_NEEDING_CONVERTER = "stage = 'cleaned_text' AND outcome = 'needs_converter'"
+_NEEDING_OCR = (
+    "stage = 'cleaned_text' AND outcome = 'pdf_no_text_layer' AND doc_id IN (SELECT doc_id FROM core.load_errors "
+    "WHERE error = 'pdf_no_text_layer' AND message LIKE '%OCR is not installed%')"
+)
+
+
+def waiting_for_tools(con, converter: convert.Converter) -> int:
+    """Documents stored while LibreOffice or OCR was missing, now that it is there (pending again at the next run)."""
+    waiting = 0
+    if converter.find() is not None:
+        (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_CONVERTER}").fetchone()
+        waiting += n
+    if ocr.available():
+        (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_OCR}").fetchone()
+        waiting += n
+    return waiting
+
+
 def retry_needing_converter(con, converter: convert.Converter) -> int:
     """Legacy Word files stored while LibreOffice was missing are pending again once it is found."""
     if converter.find() is None:
         return 0
-    (n,) = con.execute(
-        "SELECT count(*) FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'needs_converter'"
-    ).fetchone()
+    (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_CONVERTER}").fetchone()
     if n:
-        con.execute("DELETE FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'needs_converter'")
+        con.execute(f"DELETE FROM staging.stage_ledger WHERE {_NEEDING_CONVERTER}")
     return n
 
 
@@ -87,17 +104,9 @@ def retry_needing_ocr(con) -> int:
     """Scanned PDFs stored while OCR was missing are pending again once it is installed."""
     if not ocr.available():
         return 0
-    (n,) = con.execute(
-        "SELECT count(*) FROM staging.stage_ledger l JOIN core.load_errors e USING (doc_id) "
-        "WHERE l.stage = 'cleaned_text' AND l.outcome = 'pdf_no_text_layer' AND e.error = 'pdf_no_text_layer' "
-        "AND e.message LIKE '%OCR is not installed%'"
-    ).fetchone()
+    (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_OCR}").fetchone()
     if n:
-        con.execute(
-            "DELETE FROM staging.stage_ledger WHERE stage = 'cleaned_text' AND outcome = 'pdf_no_text_layer' "
-            "AND doc_id IN (SELECT doc_id FROM core.load_errors WHERE error = 'pdf_no_text_layer' "
-            "AND message LIKE '%OCR is not installed%')"
-        )
+        con.execute(f"DELETE FROM staging.stage_ledger WHERE {_NEEDING_OCR}")
     return n
 
 

@@ -6,7 +6,8 @@ tenths of a second) so that
 - a load with files to read starts its parser workers and the GX process
   at once, and their start-up overlaps the run's own set-up;
 - a reload where every file is stored unchanged, no stage has anything
-  pending at this parser version and the published snapshot is the one
+  pending at this parser version (nor a document that waited for
+  LibreOffice or OCR that is now installed) and the published snapshot is the one
   this warehouse last wrote does not start a run at all: there is nothing a
   run could change (loading the same files twice changes nothing), and the
   answer comes in a fraction of the time a Dagster run takes to set up.
@@ -22,7 +23,8 @@ import duckdb
 from warehouse.ingest import unseen_files
 from warehouse.snapshot import is_current
 from orchestration.engine.checking import STAGE as CHECK_STAGE
-from orchestration.engine.loading import CLEAN, FACTS, METADATA, SECTIONS
+from orchestration.engine.convert import Converter
+from orchestration.engine.loading import CLEAN, FACTS, METADATA, SECTIONS, waiting_for_tools
 from orchestration.engine.stages import pending_doc_ids
 
 _STAGES = (
@@ -47,8 +49,8 @@ class LoadPlan:
         return not (self.files_to_read or self.files_failing or self.documents_pending) and self.snapshot_current
 
 
-def plan_load(con: duckdb.DuckDBPyConnection, db_path: str | Path, paths: list[str]) -> LoadPlan:
-    """What loading `paths` into the warehouse behind `con` would do."""
+def plan_load(con: duckdb.DuckDBPyConnection, db_path: str | Path, paths: list[str], converter: Converter) -> LoadPlan:
+    """What loading `paths` into the warehouse behind `con` would do (with this LibreOffice)."""
     seen, to_read, failing = unseen_files(con, paths)
     pending: set[str] = set()
     for stage, source_sql in _STAGES:
@@ -57,6 +59,6 @@ def plan_load(con: duckdb.DuckDBPyConnection, db_path: str | Path, paths: list[s
         files_seen=seen,
         files_to_read=to_read,
         files_failing=failing,
-        documents_pending=len(pending),
+        documents_pending=len(pending) + waiting_for_tools(con, converter),
         snapshot_current=is_current(con, db_path),
     )
