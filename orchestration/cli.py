@@ -141,9 +141,12 @@ def _plan(settings: Settings, paths: list[str]):
     from orchestration.engine.convert import Converter
     from orchestration.engine.pending import LoadPlan, plan_load
     from warehouse import db
+    from warehouse.ingest import discover
 
-    if not Path(settings.db).exists():
-        return LoadPlan(files_seen=0, files_to_read=1, files_failing=0, documents_pending=0, snapshot_current=False)
+    if not Path(settings.db).exists():  # a new warehouse: every file that can be read is read
+        found = list(discover(paths))
+        failing = sum(1 for f in found if f.error is not None)
+        return LoadPlan(len(found), len(found) - failing, failing, documents_pending=0, snapshot_current=False)
     try:
         with db.connect(settings.db) as con:
             return plan_load(con, settings.db, paths, Converter(settings.soffice))
