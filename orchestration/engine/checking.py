@@ -36,6 +36,7 @@ from orchestration.engine.neighbours import decide_batch, with_undecided_relativ
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
 
 STAGE = "check_results"
+SOURCE_SQL = "SELECT doc_id, rowid AS pos FROM core.reports"  # the reports the check stage takes, in stored order
 
 
 def with_neighbours(con, doc_ids: list[str]) -> list[str]:
@@ -235,7 +236,7 @@ def run_checks(
     if everything:
         doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM core.reports ORDER BY doc_id").fetchall()]
     else:
-        pending = pending_doc_ids(con, STAGE, "SELECT doc_id, rowid AS pos FROM core.reports")
+        pending = pending_doc_ids(con, STAGE, SOURCE_SQL)
         doc_ids = with_undecided_relatives(con, with_neighbours(con, pending))
     stats.pending = len(doc_ids)
     done = 0

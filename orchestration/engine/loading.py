@@ -78,36 +78,34 @@ _NEEDING_OCR = (
 )
 
 
+def _waiting(con, where: str) -> int:
+    (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {where}").fetchone()
+    return n
+
+
+def _retry(con, where: str) -> int:
+    """Forget the ledger rows `where` selects, so their documents are pending again; how many."""
+    n = _waiting(con, where)
+    if n:
+        con.execute(f"DELETE FROM staging.stage_ledger WHERE {where}")
+    return n
+
+
 def waiting_for_tools(con, converter: convert.Converter) -> int:
     """Documents stored while LibreOffice or OCR was missing, now that it is there (pending again at the next run)."""
-    waiting = 0
-    if converter.find() is not None:
-        (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_CONVERTER}").fetchone()
-        waiting += n
-    if ocr.available():
-        (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_OCR}").fetchone()
-        waiting += n
-    return waiting
+    return (_waiting(con, _NEEDING_CONVERTER) if converter.find() is not None else 0) + (
+        _waiting(con, _NEEDING_OCR) if ocr.available() else 0
+    )
 
 
 def retry_needing_converter(con, converter: convert.Converter) -> int:
     """Legacy Word files stored while LibreOffice was missing are pending again once it is found."""
-    if converter.find() is None:
-        return 0
-    (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_CONVERTER}").fetchone()
-    if n:
-        con.execute(f"DELETE FROM staging.stage_ledger WHERE {_NEEDING_CONVERTER}")
-    return n
+    return _retry(con, _NEEDING_CONVERTER) if converter.find() is not None else 0
 
 
 def retry_needing_ocr(con) -> int:
     """Scanned PDFs stored while OCR was missing are pending again once it is installed."""
-    if not ocr.available():
-        return 0
-    (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {_NEEDING_OCR}").fetchone()
-    if n:
-        con.execute(f"DELETE FROM staging.stage_ledger WHERE {_NEEDING_OCR}")
-    return n
+    return _retry(con, _NEEDING_OCR) if ocr.available() else 0
 
 
 def _read_metadata(con, doc_ids: list[str]) -> list[StageInput]:

@@ -22,7 +22,7 @@ import duckdb
 
 from warehouse.ingest import unseen_files
 from warehouse.snapshot import is_current
-from orchestration.engine.checking import STAGE as CHECK_STAGE
+from orchestration.engine.checking import SOURCE_SQL as CHECK_SOURCE_SQL, STAGE as CHECK_STAGE
 from orchestration.engine.convert import Converter
 from orchestration.engine.loading import CLEAN, FACTS, METADATA, SECTIONS, waiting_for_tools
 from orchestration.engine.stages import pending_doc_ids
@@ -32,7 +32,7 @@ _STAGES = (
     (METADATA.name, METADATA.source_sql),
     (SECTIONS.name, SECTIONS.source_sql),
     (FACTS.name, FACTS.source_sql),
-    (CHECK_STAGE, "SELECT doc_id, rowid AS pos FROM core.reports"),
+    (CHECK_STAGE, CHECK_SOURCE_SQL),
 )
 
 
