@@ -2,9 +2,11 @@
 
 DuckDB computes both sides of every rule (GX cannot run on DuckDB, see
 stack-notes.md); Great Expectations then judges the frame (suites.py). One
-SQL statement per rule, over every report registered in `_ogi_check_ids` at
-once — never a loop over reports — so a load of 100k reports runs ~60
-statements per batch, not millions.
+SQL statement per rule, over every report of the checked batch at once —
+never a loop over reports — so a load of 100k reports runs ~60 statements
+per batch, not millions. The batch's own rows are read from its copies
+(expectations/checked.py: `checked.REPORTS`, `checked.REQUESTS`, …), other
+reports' rows (the previous year, another agency) from `core`.
 
 Every statement yields the columns
 
@@ -45,6 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from expectations import checked
 from transforms import codes
 
 
@@ -66,7 +69,6 @@ def _list_lit(values) -> str:
     return "[" + _in_list(values) + "]"
 
 
-_IDS = "JOIN _ogi_check_ids USING (doc_id)"
 _RESULT_ROWS = codes.RESULT_ROWS_BASE + codes.OTHER_ROWS_2021 + (codes.OTHER_ROW_SINGLE,)
 _OTHER_SPLIT = _in_list(codes.OTHER_ROWS_2021)
 _UNDECIDED_CODES = _in_list(("undecidable_split", "split_search_exhausted"))
@@ -163,8 +165,8 @@ _P01 = f"""
 SELECT r.doc_id, 'parser' AS location,
        count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
        string_agg(i.code || ': ' || i.message, ' | ') AS evidence
-FROM core.reports r {_IDS}
-LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.blocking AND i.code NOT IN ('rows_missing', 'ocr_identity_broken')
+FROM {checked.REPORTS} r
+LEFT JOIN {checked.PARSE_ISSUES} i ON i.doc_id = r.doc_id AND i.blocking AND i.code NOT IN ('rows_missing', 'ocr_identity_broken')
 GROUP BY r.doc_id
 """
 
@@ -173,8 +175,8 @@ _P06 = f"""
 SELECT r.doc_id, 'tables read by OCR' AS location,
        count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
        string_agg(coalesce(i.tbl, '') || ': ' || i.message, ' | ') AS evidence
-FROM core.reports r {_IDS}
-LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.code = 'ocr_identity_broken' AND i.blocking
+FROM {checked.REPORTS} r
+LEFT JOIN {checked.PARSE_ISSUES} i ON i.doc_id = r.doc_id AND i.code = 'ocr_identity_broken' AND i.blocking
 GROUP BY r.doc_id
 """
 
@@ -184,8 +186,8 @@ _P05 = f"""
 SELECT r.doc_id, 'tables read in part' AS location,
        count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
        string_agg(coalesce(i.tbl, '') || ': ' || i.message, ' | ') AS evidence
-FROM core.reports r {_IDS}
-LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.code = 'rows_missing' AND i.blocking
+FROM {checked.REPORTS} r
+LEFT JOIN {checked.PARSE_ISSUES} i ON i.doc_id = r.doc_id AND i.code = 'rows_missing' AND i.blocking
 GROUP BY r.doc_id
 """
 
@@ -193,30 +195,30 @@ _P02 = f"""
 SELECT r.doc_id, 'parser: undecided cells of tables 二/三/四' AS location,
        count(i.code)::DOUBLE AS observed, 0::DOUBLE AS expected,
        string_agg(coalesce(i.tbl, '') || ': ' || i.message, ' | ') AS evidence
-FROM core.reports r {_IDS}
-LEFT JOIN staging.parse_issues i
+FROM {checked.REPORTS} r
+LEFT JOIN {checked.PARSE_ISSUES} i
   ON i.doc_id = r.doc_id AND NOT i.blocking AND i.code IN ({_UNDECIDED_CODES})
  AND i.tbl IS DISTINCT FROM '{_LEGACY}'
  -- a run a neighbouring year decided in full is no longer undecided
- AND NOT EXISTS (SELECT 1 FROM staging.parse_issues d
+ AND NOT EXISTS (SELECT 1 FROM {checked.PARSE_ISSUES} d
                  WHERE d.doc_id = i.doc_id AND d.code = 'split_decided_by_neighbour' AND d.readings = i.readings)
 GROUP BY r.doc_id
 """
 
 _P03 = f"""
 WITH scope AS (
-    SELECT DISTINCT doc_id FROM core.fact_legacy_stats {_IDS}
-    UNION SELECT DISTINCT doc_id FROM staging.parse_issues {_IDS} WHERE tbl = '{_LEGACY}'
+    SELECT DISTINCT doc_id FROM {checked.LEGACY}
+    UNION SELECT DISTINCT doc_id FROM {checked.PARSE_ISSUES} WHERE tbl = '{_LEGACY}'
 ),
 blank AS (
     SELECT doc_id, count(*) AS n,
            string_agg(indicator || ' (' || period || ') raw “' || coalesce(raw_text, '') || '”', '; ') AS ev
-    FROM core.fact_legacy_stats JOIN scope USING (doc_id) WHERE value IS NULL GROUP BY doc_id
+    FROM {checked.LEGACY} JOIN scope USING (doc_id) WHERE value IS NULL GROUP BY doc_id
 ),
 issues AS (
     SELECT doc_id, count(*) FILTER (WHERE code IN ({_LEGACY_UNREAD})) AS n,
            string_agg(code || ': ' || message, ' | ') AS ev
-    FROM staging.parse_issues JOIN scope USING (doc_id) WHERE tbl = '{_LEGACY}' GROUP BY doc_id
+    FROM {checked.PARSE_ISSUES} JOIN scope USING (doc_id) WHERE tbl = '{_LEGACY}' GROUP BY doc_id
 )
 SELECT s.doc_id, 'pre-2019 statistics table: cells left empty or rows not read' AS location,
        (coalesce(b.n, 0) + coalesce(i.n, 0))::DOUBLE AS observed, 0::DOUBLE AS expected,
@@ -227,13 +229,13 @@ FROM scope s LEFT JOIN blank b USING (doc_id) LEFT JOIN issues i USING (doc_id)
 _P04 = f"""
 WITH cells AS (
     SELECT doc_id, value, 'table 二 ' || coalesce(row_label, item) || ' / ' || coalesce(column_label, metric) AS loc, raw_text
-    FROM core.fact_active_disclosure {_IDS} WHERE source = 'table'
+    FROM {checked.ACTIVE} WHERE source = 'table'
     UNION ALL
     SELECT doc_id, value, 'table 三 ' || coalesce(row_label, row_code) || ' / ' || applicant, raw_text
-    FROM core.fact_requests {_IDS} WHERE source = 'table'
+    FROM {checked.REQUESTS} WHERE source = 'table'
     UNION ALL
     SELECT doc_id, value, 'table 四 ' || proceeding || ' / ' || outcome, raw_text
-    FROM core.fact_review_litigation {_IDS} WHERE source = 'table'
+    FROM {checked.REVIEW} WHERE source = 'table'
 )
 SELECT doc_id, 'tables 二/三/四: cells stored as NULL' AS location,
        count(*) FILTER (WHERE value IS NULL)::DOUBLE AS observed, 0::DOUBLE AS expected,
@@ -251,7 +253,7 @@ _T2_CELLS = f"""
 cells AS (
     SELECT doc_id, item, metric, value,
            'table 二, ' || coalesce(row_label, item) || ' / ' || coalesce(column_label, metric) AS loc, raw_text
-    FROM core.fact_active_disclosure {_IDS}
+    FROM {checked.ACTIVE}
     WHERE source = 'table' AND value IS NOT NULL
 )"""
 
@@ -288,7 +290,7 @@ SELECT doc_id,
        0::DOUBLE AS low, NULL::DOUBLE AS high,
        '上一年项目数量 “' || coalesce(max(raw_text) FILTER (WHERE metric = 'prior_year'), '') || '”, 本年增/减 “'
          || coalesce(max(raw_text) FILTER (WHERE metric = 'change'), '') || '”' AS evidence
-FROM core.fact_active_disclosure {_IDS}
+FROM {checked.ACTIVE}
 WHERE source = 'table' AND metric IN ('prior_year', 'change') AND value IS NOT NULL
 GROUP BY doc_id, item
 HAVING count(DISTINCT metric) = 2
@@ -304,7 +306,7 @@ SELECT doc_id,
        NULL::DOUBLE AS low, max(value) FILTER (WHERE metric = '{high_metric}')::DOUBLE AS high,
        '{low_metric} “' || coalesce(max(raw_text) FILTER (WHERE metric = '{low_metric}'), '') || '”, {high_metric} “'
          || coalesce(max(raw_text) FILTER (WHERE metric = '{high_metric}'), '') || '”' AS evidence
-FROM core.fact_active_disclosure {_IDS}
+FROM {checked.ACTIVE}
 WHERE source = 'table' AND metric IN ('{low_metric}', '{high_metric}') AND value IS NOT NULL
   AND item IN ('regulations', 'normative_documents')
 GROUP BY doc_id, item
@@ -322,7 +324,7 @@ SELECT f.doc_id,
        max(f.value)::DOUBLE AS observed, NULL::DOUBLE AS low, 0::DOUBLE AS high,
        count(*) AS places,
        string_agg(coalesce(f.column_label, f.metric) || ' “' || coalesce(f.raw_text, '') || '”', '; ') AS evidence
-FROM core.fact_active_disclosure f {_IDS} JOIN core.reports r USING (doc_id)
+FROM {checked.ACTIVE} f JOIN {checked.REPORTS} r USING (doc_id)
 WHERE f.source = 'table' AND f.item = 'regulations' AND f.value IS NOT NULL AND r.admin_level IN ('county', 'township')
 GROUP BY f.doc_id
 """
@@ -332,14 +334,14 @@ SELECT doc_id, 'table 二, 第二十条第(九)项 政府集中采购 / 采购�
        CASE WHEN unit IS NULL THEN 1 ELSE 0 END::DOUBLE AS observed, 0::DOUBLE AS expected,
        'raw “' || coalesce(raw_text, '') || '”' AS evidence,
        coalesce(unit, 'no unit') AS shown_observed, '元 or 万元 stated' AS shown_expected
-FROM core.fact_active_disclosure {_IDS}
+FROM {checked.ACTIVE}
 WHERE source = 'table' AND item = 'procurement' AND metric = 'amount' AND value IS NOT NULL
 """
 
 _PAIRS = f"""
 pairs AS (
     SELECT c.doc_id, p.doc_id AS prev_id, p.report_year AS prev_year, {_file('p.source_path')} AS prev_file
-    FROM core.reports c {_IDS}
+    FROM {checked.REPORTS} c
     JOIN core.reports p ON p.agency_id = c.agency_id AND p.report_year = c.report_year - 1 AND p.doc_id <> c.doc_id
 )"""
 
@@ -347,7 +349,7 @@ _T207 = f"""
 WITH {_PAIRS},
 fee AS (
     SELECT f.doc_id, f.value, f.unit, f.raw_text, r.admin_level
-    FROM core.fact_active_disclosure f {_IDS} JOIN core.reports r USING (doc_id)
+    FROM {checked.ACTIVE} f JOIN {checked.REPORTS} r USING (doc_id)
     WHERE f.source = 'table' AND f.item = 'fees' AND f.metric = 'amount' AND f.value IS NOT NULL AND r.format_version = '2021'
 ),
 prev_fee AS (
@@ -384,7 +386,7 @@ SELECT doc_id,
        coalesce(max(value) FILTER (WHERE applicant = 'total'), 0)::DOUBLE AS observed,
        coalesce(sum(value) FILTER (WHERE applicant <> 'total'), 0)::DOUBLE AS expected,
        string_agg(applicant || '=' || coalesce(raw_text, ''), ' ' ORDER BY applicant) AS evidence
-FROM core.fact_requests {_IDS}
+FROM {checked.REQUESTS}
 WHERE source = 'table'
 GROUP BY doc_id, row_code
 -- a row whose 总计 the report left blank is not assessable: a NULL is never computed into a number
@@ -397,7 +399,7 @@ SELECT doc_id,
        coalesce(max(value) FILTER (WHERE row_code = 'total_processed'), 0)::DOUBLE AS observed,
        coalesce(sum(value) FILTER (WHERE row_code IN ({_in_list(_RESULT_ROWS)})), 0)::DOUBLE AS expected,
        '(七)总计=' || coalesce(max(raw_text) FILTER (WHERE row_code = 'total_processed'), '') AS evidence
-FROM core.fact_requests {_IDS}
+FROM {checked.REQUESTS}
 WHERE source = 'table'
 GROUP BY doc_id, applicant
 -- not assessable for a column whose (七)总计 is blank, or whose result rows the
@@ -416,7 +418,7 @@ SELECT doc_id,
          || ' 上年结转=' || coalesce(max(raw_text) FILTER (WHERE row_code = 'carried_over'), '')
          || ' 总计=' || coalesce(max(raw_text) FILTER (WHERE row_code = 'total_processed'), '')
          || ' 结转下年度=' || coalesce(max(raw_text) FILTER (WHERE row_code = 'carried_forward'), '') AS evidence
-FROM core.fact_requests {_IDS}
+FROM {checked.REQUESTS}
 WHERE source = 'table'
 GROUP BY doc_id, applicant
 HAVING count(*) FILTER (WHERE row_code IN ('new_received', 'total_processed')) = 2
@@ -433,23 +435,23 @@ SELECT doc_id,
        count(*) AS places,
        string_agg({loc} || ' raw “' || coalesce(raw_text, '') || '”', '; ') FILTER (WHERE value < 0) AS evidence,
        'smallest cell ' || min(value)::VARCHAR AS shown_observed
-FROM {table} {_IDS}
+FROM {table}
 WHERE source = 'table' AND value IS NOT NULL
 GROUP BY doc_id
 """
 
 
-_T304 = _non_negative("core.fact_requests", "table 三", "coalesce(row_label, row_code) || ' / ' || applicant")
+_T304 = _non_negative(checked.REQUESTS, "table 三", "coalesce(row_label, row_code) || ' / ' || applicant")
 
-_T305 = "SELECT NULL::VARCHAR AS doc_id, NULL AS location, NULL::DOUBLE AS observed, NULL::DOUBLE AS expected, NULL AS evidence FROM _ogi_check_ids WHERE false"
+_T305 = f"SELECT NULL::VARCHAR AS doc_id, NULL AS location, NULL::DOUBLE AS observed, NULL::DOUBLE AS expected, NULL AS evidence FROM {checked.IDS} WHERE false"
 _T305_NA = f"""
 SELECT r.doc_id,
        CASE WHEN count(i.code) > 0
             THEN 'the report prints ' || count(i.code) || ' subtotal row(s); the parser reads them but does not store their values: '
                  || string_agg(i.message, ' | ')
             ELSE 'the report prints no subtotal rows' END AS reason
-FROM core.reports r {_IDS}
-LEFT JOIN staging.parse_issues i ON i.doc_id = r.doc_id AND i.code = 'subtotal_row'
+FROM {checked.REPORTS} r
+LEFT JOIN {checked.PARSE_ISSUES} i ON i.doc_id = r.doc_id AND i.code = 'subtotal_row'
 GROUP BY r.doc_id
 """
 
@@ -459,7 +461,7 @@ WITH t AS (
            list(DISTINCT f.row_code) AS present,
            bool_or(f.row_code = '{codes.OTHER_ROW_SINGLE}') AS single_other,
            bool_or(f.row_code IN ({_OTHER_SPLIT})) AS split_other
-    FROM core.fact_requests f {_IDS} JOIN core.reports r USING (doc_id)
+    FROM {checked.REQUESTS} f JOIN {checked.REPORTS} r USING (doc_id)
     WHERE f.source = 'table'
     GROUP BY f.doc_id
 ),
@@ -494,7 +496,7 @@ SELECT doc_id,
        '结转下年度=' || coalesce(max(raw_text) FILTER (WHERE row_code = 'carried_forward'), '')
          || ' 新收=' || coalesce(max(raw_text) FILTER (WHERE row_code = 'new_received'), '')
          || ' 上年结转=' || coalesce(max(raw_text) FILTER (WHERE row_code = 'carried_over'), '') AS evidence
-FROM core.fact_requests {_IDS}
+FROM {checked.REQUESTS}
 WHERE source = 'table'
 GROUP BY doc_id, applicant
 HAVING count(*) FILTER (WHERE row_code = 'carried_forward' AND value IS NOT NULL) = 1
@@ -510,13 +512,13 @@ SELECT doc_id,
        coalesce(max(value) FILTER (WHERE outcome = 'total'), 0)::DOUBLE AS observed,
        coalesce(sum(value) FILTER (WHERE outcome <> 'total'), 0)::DOUBLE AS expected,
        string_agg(outcome || '=' || coalesce(raw_text, ''), ' ' ORDER BY outcome) AS evidence
-FROM core.fact_review_litigation JOIN _ogi_check_ids USING (doc_id)
+FROM {table}
 WHERE source = 'table' AND proceeding = '{proceeding}'
 GROUP BY doc_id
 HAVING count(*) FILTER (WHERE outcome = 'total') = 1 AND count(value) FILTER (WHERE outcome = 'total') = 1
 """
 
-_T404 = _non_negative("core.fact_review_litigation", "table 四", "proceeding || ' / ' || outcome")
+_T404 = _non_negative(checked.REVIEW, "table 四", "proceeding || ' / ' || outcome")
 
 # ---------------------------------------------------------------------------
 # prose vs tables
@@ -532,7 +534,7 @@ def _prose_vs_table(metric_re: str, table_sql: str, table_name: str) -> str:
     return f"""
 WITH prose AS (
     SELECT n.doc_id, n.section, n.value, n.phrase, n.start_offset, n.end_offset, n.metric, {_context('n', 'c')} AS ctx
-    FROM core.fact_narrative_figures n {_IDS} JOIN staging.cleaned_text c USING (doc_id)
+    FROM {checked.NARRATIVE} n JOIN {checked.TEXTS} c USING (doc_id)
     WHERE n.qualifier = 'exact' AND regexp_matches(coalesce(n.metric, ''), '{metric_re}')
 ),
 tab AS ({table_sql})
@@ -549,7 +551,7 @@ _X01 = _prose_vs_table(
     f"""
     SELECT doc_id, 'requests.' || row_code || '.' || applicant AS metric, value,
            coalesce(row_label, row_code) || ' / ' || applicant AS label, '“' || coalesce(raw_text, '') || '”' AS raw
-    FROM core.fact_requests {_IDS} WHERE source = 'table' AND value IS NOT NULL""",
+    FROM {checked.REQUESTS} WHERE source = 'table' AND value IS NOT NULL""",
     "table 三",
 )
 
@@ -558,12 +560,12 @@ _X03 = _prose_vs_table(
     f"""
     SELECT doc_id, 'review_litigation.' || proceeding || '.' || outcome AS metric, value,
            proceeding || ' / ' || outcome AS label, '“' || coalesce(raw_text, '') || '”' AS raw
-    FROM core.fact_review_litigation {_IDS} WHERE source = 'table' AND value IS NOT NULL
+    FROM {checked.REVIEW} WHERE source = 'table' AND value IS NOT NULL
     UNION ALL
     SELECT doc_id, 'review_litigation.litigation.' || outcome AS metric, sum(value) AS value,
            '行政诉讼 (未经复议直接起诉 + 复议后起诉) / ' || outcome AS label,
            string_agg(proceeding || ' “' || coalesce(raw_text, '') || '”', ' + ' ORDER BY proceeding) AS raw
-    FROM core.fact_review_litigation {_IDS}
+    FROM {checked.REVIEW}
     WHERE source = 'table' AND proceeding IN ('litigation_direct', 'litigation_after_review')
     GROUP BY doc_id, outcome
     HAVING count(value) = 2""",
@@ -576,7 +578,7 @@ _X04 = _prose_vs_table(
     SELECT doc_id, 'active_disclosure.' || item || '.' || metric AS metric, value,
            coalesce(row_label, item) || ' / ' || coalesce(column_label, metric) AS label,
            '“' || coalesce(raw_text, '') || '”' AS raw
-    FROM core.fact_active_disclosure {_IDS} WHERE source = 'table' AND value IS NOT NULL""",
+    FROM {checked.ACTIVE} WHERE source = 'table' AND value IS NOT NULL""",
     "table 二",
 )
 
@@ -597,7 +599,7 @@ f0 AS (
     SELECT n.doc_id, n.section, n.value::DOUBLE AS value, n.unit, n.qualifier, n.phrase, n.start_offset, n.end_offset,
            row_number() OVER w AS k,
            coalesce(lag(n.end_offset) OVER w, 0) AS prev_end
-    FROM core.fact_narrative_figures n {_IDS}
+    FROM {checked.NARRATIVE} n
     WINDOW w AS (PARTITION BY n.doc_id ORDER BY n.start_offset, n.end_offset)
 ),
 f1 AS (  -- one substring per figure (UTF-8 offsets cost a scan of the text): from the previous figure (or 120
@@ -605,7 +607,7 @@ f1 AS (  -- one substring per figure (UTF-8 offsets cost a scan of the text): fr
     SELECT f0.*, greatest(least(f0.prev_end, f0.start_offset - 120), f0.start_offset - 2000, 0) AS lo,
            substring(c.text, greatest(least(f0.prev_end, f0.start_offset - 120), f0.start_offset - 2000, 0) + 1,
                      f0.end_offset + 6 - greatest(least(f0.prev_end, f0.start_offset - 120), f0.start_offset - 2000, 0)) AS snip
-    FROM f0 JOIN staging.cleaned_text c USING (doc_id)
+    FROM f0 JOIN {checked.TEXTS} c USING (doc_id)
 ),
 figs AS (
     SELECT doc_id, section, value, unit, qualifier, phrase, start_offset, end_offset, k, prev_end,
@@ -640,12 +642,12 @@ classified AS (
     FROM counts WHERE kw <> ''
 ),
 totals AS (
-    SELECT doc_id, value AS total FROM core.fact_requests {_IDS}
+    SELECT doc_id, value AS total FROM {checked.REQUESTS}
     WHERE source = 'table' AND row_code = 'total_processed' AND applicant = 'total'
 ),
 tab AS (
     SELECT f.doc_id, g.grp, sum(f.value) AS value, max(t.total) AS total
-    FROM core.fact_requests f {_IDS}
+    FROM {checked.REQUESTS} f
     JOIN totals t USING (doc_id)
     JOIN (VALUES ('granted', 'granted'), ('granted_partly', 'granted'), ('granted_partly', 'partly_granted'),
                  ('partly', 'partly_granted')) g(grp, row_code) ON g.row_code = f.row_code
@@ -655,7 +657,7 @@ tab AS (
     SELECT f.doc_id, CASE WHEN f.row_code LIKE 'denied_%' THEN 'denied' WHEN f.row_code LIKE 'unable_%' THEN 'unable'
                           WHEN f.row_code LIKE 'rejected_%' THEN 'rejected' ELSE 'other' END AS grp,
            sum(f.value) AS value, max(t.total) AS total
-    FROM core.fact_requests f {_IDS}
+    FROM {checked.REQUESTS} f
     JOIN totals t USING (doc_id)
     WHERE f.source = 'table' AND f.applicant = 'total'
       AND (f.row_code LIKE 'denied_%' OR f.row_code LIKE 'unable_%' OR f.row_code LIKE 'rejected_%' OR f.row_code LIKE 'other_%')
@@ -684,7 +686,7 @@ found AS (
 )
 SELECT n.doc_id, n.location, n.observed, n.expected, n.low, n.high, n.shown_expected,
        {_context('n', 'c')} AS evidence
-FROM found n JOIN staging.cleaned_text c USING (doc_id)
+FROM found n JOIN {checked.TEXTS} c USING (doc_id)
 """
 
 _FEE_WORDS = r"信息处理费|处理费|收费|收取[^。]{0,12}费"
@@ -699,14 +701,14 @@ SELECT r.doc_id, 'section 六 (' || s.heading || ')' AS location,
             WHEN regexp_matches(s.body, '{_NOTHING}') THEN 'nothing to report (无)'
             ELSE 'fee not mentioned' END AS shown_observed,
        'fee outcome stated' AS shown_expected
-FROM core.reports r {_IDS}
-JOIN core.sections s ON s.doc_id = r.doc_id AND s.section = 'other_matters'
+FROM {checked.REPORTS} r
+JOIN {checked.SECTIONS} s ON s.doc_id = r.doc_id AND s.section = 'other_matters'
 WHERE r.format_version = '2021' AND r.doc_kind = 'annual_report'
 """
 _X05_NA = f"""
 SELECT r.doc_id, CASE WHEN r.format_version = '2021' AND r.doc_kind = 'annual_report'
                       THEN 'the report has no section 六 (see M-05)' END AS reason
-FROM core.reports r {_IDS}
+FROM {checked.REPORTS} r
 """
 
 _X06 = f"""
@@ -718,8 +720,8 @@ SELECT f.doc_id, 'table 三 (六)2 逾期未缴费 total ' || f.value || ' → s
        CASE WHEN regexp_matches(coalesce(s.body, ''), '处理费') THEN '信息处理费 mentioned' ELSE '信息处理费 not mentioned' END
          AS shown_observed,
        '信息处理费 mentioned' AS shown_expected
-FROM core.fact_requests f {_IDS}
-LEFT JOIN core.sections s ON s.doc_id = f.doc_id AND s.section = 'other_matters'
+FROM {checked.REQUESTS} f
+LEFT JOIN {checked.SECTIONS} s ON s.doc_id = f.doc_id AND s.section = 'other_matters'
 WHERE f.source = 'table' AND f.row_code = 'other_unpaid_fee' AND f.applicant = 'total' AND f.value > 0
 """
 
@@ -806,7 +808,7 @@ SELECT n.doc_id, n.location, n.observed, n.low, n.high, n.shown_observed, n.show
             ELSE '…' || replace(substring(c.text, greatest(n.ref_start - 20, 0) + 1, n.ref_end - greatest(n.ref_start - 20, 0) + 10),
                                 chr(10), ' ') || '… …' || replace(substring(c.text, greatest(n.start_offset - 40, 0) + 1,
                                 n.end_offset - greatest(n.start_offset - 40, 0) + 4), chr(10), ' ') || '…' END AS evidence
-FROM found n JOIN staging.cleaned_text c USING (doc_id)
+FROM found n JOIN {checked.TEXTS} c USING (doc_id)
 """
 
 _X08 = f"""
@@ -815,7 +817,7 @@ SELECT n.doc_id, {_prose_loc()} AS location,
        {_context('n', 'c')} AS evidence,
        {_num("n.value * CASE WHEN n.unit = '万元' THEN 10000 ELSE 1 END")} || ' 元' AS shown_observed,
        'a multiple of 10 元' AS shown_expected
-FROM core.fact_narrative_figures n {_IDS} JOIN staging.cleaned_text c USING (doc_id)
+FROM {checked.NARRATIVE} n JOIN {checked.TEXTS} c USING (doc_id)
 WHERE n.unit IN ('元', '万元') AND n.qualifier = 'exact' AND position('处理费' IN {_pre('n', 'c', 30)}) > 0
 """
 
@@ -823,7 +825,7 @@ _X09 = f"""
 WITH seqs AS (
     SELECT s.doc_id, s.section, s.start_offset,
            regexp_extract_all(s.body, '([一二三四五六七八九十])是[^否]', 1) AS raw
-    FROM core.sections s {_IDS}
+    FROM {checked.SECTIONS} s
 ),
 n AS (
     SELECT *, list_transform(raw, lambda x: instr('一二三四五六七八九十', x)) AS seq FROM seqs WHERE len(raw) >= 2
@@ -848,7 +850,7 @@ FROM n
 _Y01 = f"""
 WITH {_PAIRS},
 cur AS (
-    SELECT doc_id, applicant, value, raw_text FROM core.fact_requests {_IDS}
+    SELECT doc_id, applicant, value, raw_text FROM {checked.REQUESTS}
     WHERE source = 'table' AND row_code = 'carried_over' AND value IS NOT NULL
 ),
 prev AS (
@@ -871,7 +873,7 @@ cur AS (
            max(value) FILTER (WHERE metric = 'in_force') AS in_force,
            max(value) FILTER (WHERE metric = 'issued') AS issued,
            max(value) FILTER (WHERE metric = 'repealed') AS repealed
-    FROM core.fact_active_disclosure {_IDS}
+    FROM {checked.ACTIVE}
     WHERE source = 'table' AND item IN ('regulations', 'normative_documents') AND metric IN ('in_force', 'issued', 'repealed')
     GROUP BY doc_id, item
 ),
@@ -896,7 +898,7 @@ _Y04 = f"""
 WITH {_PAIRS},
 cur AS (
     SELECT doc_id, item, any_value(row_label) AS label, max(value) AS prior_year, max(raw_text) AS raw
-    FROM core.fact_active_disclosure {_IDS}
+    FROM {checked.ACTIVE}
     WHERE source = 'table' AND metric = 'prior_year' AND value IS NOT NULL
     GROUP BY doc_id, item
 ),
@@ -925,7 +927,7 @@ cur AS (
     SELECT doc_id, regexp_replace(indicator, '\\s+', '', 'g') AS ind, any_value(indicator) AS indicator,
            max(value) FILTER (WHERE period = 'cumulative') AS cum, max(value) FILTER (WHERE period = 'year') AS yr,
            max(raw_text) FILTER (WHERE period = 'cumulative') AS raw
-    FROM core.fact_legacy_stats {_IDS}
+    FROM {checked.LEGACY}
     GROUP BY ALL
 ),
 prev AS (
@@ -943,77 +945,18 @@ FROM pairs p JOIN cur c ON c.doc_id = p.doc_id JOIN prev v ON v.doc_id = p.prev_
 WHERE c.cum IS NOT NULL AND c.yr IS NOT NULL
 """
 
-# Y-06: share of this year's character 5-grams (whitespace dropped, digit runs
-# folded to 0 so that changed figures do not hide copied text) that also occur
-# in the previous year's same section. The 5-grams are sampled by hash value
-# (a 5-gram is kept in both years or in neither), which estimates the share
-# without holding every 5-gram of a 20 000-report batch in memory.
-_Y06_SAMPLE = 4  # keep the 5-grams whose hash is divisible by 4: the same ones in both years, a quarter of the work
-_Y06_MIN_SHINGLES = 12  # sampled 5-grams, ≈ 50 characters of section text
-_Y06_WITH = f"""
-WITH pairs AS (
-    SELECT c.doc_id, p.doc_id AS prev_id, p.report_year AS prev_year, {_file('p.source_path')} AS prev_file
-    FROM core.reports c {_IDS}
-    JOIN core.reports p ON p.agency_id = c.agency_id AND p.report_year = c.report_year - 1
-     AND p.doc_id <> c.doc_id AND p.doc_kind = c.doc_kind
-    WHERE c.doc_kind = 'annual_report'
-),
-docs AS (SELECT doc_id FROM pairs UNION SELECT prev_id FROM pairs),
-norm AS (
-    SELECT s.doc_id, s.section, regexp_replace(regexp_replace(s.body, '\\s+', '', 'g'), '[0-9]+', '0', 'g') AS t
-    FROM core.sections s JOIN docs USING (doc_id)
-    WHERE s.section IN ('overview', 'problems_improvements')
-),
-chars AS (SELECT doc_id, section, string_split(t, '') AS c FROM norm WHERE length(t) >= 5),
-sh AS (  -- 5-grams from the character list: substring(t, i, 5) would rescan the UTF-8 text for every i
-    SELECT DISTINCT doc_id, section, h FROM (
-        SELECT doc_id, section,
-               unnest(list_transform(range(1, len(c) - 3), lambda i: hash(c[i] || c[i + 1] || c[i + 2] || c[i + 3] || c[i + 4]))) AS h
-        FROM chars
-    ) WHERE h % {_Y06_SAMPLE} = 0
-),
-sizes AS (SELECT doc_id, section, count(*) AS n FROM sh GROUP BY ALL),
-both_years AS (  -- joined on document keys only: a join on the 5-gram hash would pair every report sharing boilerplate
-    SELECT p.doc_id, p.prev_id, s.section, s.h, 1 AS side FROM pairs p JOIN sh s ON s.doc_id = p.doc_id
-    UNION ALL
-    SELECT p.doc_id, p.prev_id, s.section, s.h, 2 AS side FROM pairs p JOIN sh s ON s.doc_id = p.prev_id
-),
-shared AS (
-    SELECT doc_id, prev_id, section, count(*) FILTER (WHERE sides = 2) AS n
-    FROM (SELECT doc_id, prev_id, section, h, count(DISTINCT side) AS sides FROM both_years GROUP BY ALL)
-    GROUP BY ALL
-)
-"""
-_Y06 = _Y06_WITH + f"""
-SELECT p.doc_id,
-       'section ' || {_sec('sa.section')} || ' vs the ' || p.prev_year || ' report (' || p.prev_file || ')' AS location,
-       floor(100.0 * coalesce(x.n, 0) / sa.n)::DOUBLE AS observed, NULL::DOUBLE AS low, 79::DOUBLE AS high,
-       coalesce(x.n, 0) || ' of ' || sa.n || ' sampled 5-grams of this year''s section also in the ' || p.prev_year
-         || ' section (' || sb.n || '; 1 in {_Y06_SAMPLE} 5-grams sampled by hash, digits folded)' AS evidence,
-       floor(100.0 * coalesce(x.n, 0) / sa.n)::BIGINT || '% repeated' AS shown_observed, '< 80% repeated' AS shown_expected
-FROM pairs p
-JOIN sizes sa ON sa.doc_id = p.doc_id
-JOIN sizes sb ON sb.doc_id = p.prev_id AND sb.section = sa.section
-LEFT JOIN shared x ON x.doc_id = p.doc_id AND x.prev_id = p.prev_id AND x.section = sa.section
-WHERE sa.n >= {_Y06_MIN_SHINGLES}
-"""
-
-
-# The repetition rate stored per report (core.reports.repetition_rate): the
-# share of this year's sampled 5-grams of sections 一 and 五 together that
-# repeat the previous report's same section (the most repeated previous
-# version when several are loaded).
-REPETITION_RATE = _Y06_WITH + f"""
-, per_prev AS (
-    SELECT p.doc_id, p.prev_id, sum(coalesce(x.n, 0)) / sum(sa.n) AS rate
-    FROM pairs p
-    JOIN sizes sa ON sa.doc_id = p.doc_id
-    JOIN sizes sb ON sb.doc_id = p.prev_id AND sb.section = sa.section
-    LEFT JOIN shared x ON x.doc_id = p.doc_id AND x.prev_id = p.prev_id AND x.section = sa.section
-    WHERE sa.n >= {_Y06_MIN_SHINGLES}
-    GROUP BY p.doc_id, p.prev_id
-)
-SELECT doc_id, max(rate)::DOUBLE AS rate FROM per_prev GROUP BY doc_id
+# Y-06: share of this year's sampled character 5-grams of sections 一 and 五
+# that also occur in the previous year's same section, counted once per batch
+# (expectations.checked.REPETITION, which also gives the stored repetition rate).
+_Y06 = f"""
+SELECT doc_id,
+       'section ' || {_sec('section')} || ' vs the ' || prev_year || ' report (' || prev_file || ')' AS location,
+       floor(100.0 * shared / n)::DOUBLE AS observed, NULL::DOUBLE AS low, 79::DOUBLE AS high,
+       shared || ' of ' || n || ' sampled 5-grams of this year''s section also in the ' || prev_year
+         || ' section (' || prev_n || '; 1 in {checked.Y06_SAMPLE} 5-grams sampled by hash, digits folded)' AS evidence,
+       floor(100.0 * shared / n)::BIGINT || '% repeated' AS shown_observed, '< 80% repeated' AS shown_expected
+FROM {checked.REPETITION}
+ORDER BY doc_id, prev_id, section  -- places listed in the message: 一 before 五
 """
 
 # Y-08: table 三 printed again: every cell equal to the previous year's, and not all zero.
@@ -1021,12 +964,12 @@ _Y08_MIN_CELLS = 100  # a table 三 read whole has 23–25 rows x 7 columns
 _Y08 = f"""
 WITH pairs AS (
     SELECT c.doc_id, p.doc_id AS prev_id, p.report_year AS prev_year, {_file('p.source_path')} AS prev_file
-    FROM core.reports c {_IDS}
+    FROM {checked.REPORTS} c
     JOIN core.reports p ON p.agency_id = c.agency_id AND p.report_year = c.report_year - 1
      AND p.doc_id <> c.doc_id AND p.doc_kind = c.doc_kind
     WHERE c.doc_kind = 'annual_report'
 ),
-cur AS (SELECT f.doc_id, f.row_code, f.applicant, f.value FROM core.fact_requests f {_IDS} WHERE f.source = 'table'),
+cur AS (SELECT f.doc_id, f.row_code, f.applicant, f.value FROM {checked.REQUESTS} f WHERE f.source = 'table'),
 sizes AS (SELECT doc_id, count(*) AS n FROM cur GROUP BY doc_id),
 cmp AS (
     SELECT p.doc_id, p.prev_id, any_value(p.prev_year) AS prev_year, any_value(p.prev_file) AS prev_file,
@@ -1060,7 +1003,7 @@ SELECT r.doc_id, CASE
     WHEN r.report_year IS NULL THEN 'the report year is unknown'
     WHEN count(p.doc_id) = 0 THEN 'no report of this agency for ' || (r.report_year - 1) || ' is loaded'
     ELSE 'this report and its ' || (r.report_year - 1) || ' report do not both have {what}' END AS reason
-FROM core.reports r {_IDS}
+FROM {checked.REPORTS} r
 LEFT JOIN core.reports p ON p.agency_id = r.agency_id AND p.report_year = r.report_year - 1 AND p.doc_id <> r.doc_id
 GROUP BY r.doc_id, r.agency_id, r.report_year
 """
@@ -1077,7 +1020,7 @@ SELECT r.doc_id, 'report year ' || r.report_year || ', table format' AS location
        CASE WHEN r.report_year <= 2018 THEN 'pre2019 (no national table before 2019)'
             WHEN r.report_year <= 2020 THEN '2019 (国办公开办函〔2019〕60号)'
             ELSE '2021 (国办公开办函〔2021〕30号)' END AS shown_expected
-FROM core.reports r {_IDS}
+FROM {checked.REPORTS} r
 WHERE r.doc_kind = 'annual_report' AND r.report_year IS NOT NULL AND r.format_version <> 'none'
 """
 
@@ -1091,7 +1034,7 @@ def _deadline(where: str, month: int, law: str) -> str:
     return f"""
 WITH rep AS (
     SELECT r.*, {_BODY_KIND} AS body, make_date(r.report_year + 1, {month}, 31) AS deadline
-    FROM core.reports r {_IDS}
+    FROM {checked.REPORTS} r
     WHERE r.doc_kind = 'annual_report' AND r.report_year IS NOT NULL AND r.published_on IS NOT NULL
 )
 SELECT doc_id, 'publication date ({law})' AS location,
@@ -1114,7 +1057,7 @@ SELECT r.doc_id, CASE
     WHEN NOT ({scope}) THEN '{out_of_scope}'
     WHEN r.published_on IS NULL THEN 'the publication date is unknown'
     END AS reason
-FROM (SELECT r.*, {_BODY_KIND} AS body FROM core.reports r {_IDS}) r
+FROM (SELECT r.*, {_BODY_KIND} AS body FROM {checked.REPORTS} r) r
 """
 
 
@@ -1130,14 +1073,14 @@ _M04 = _deadline("report_year >= 2019 AND body = 'township'", 1, "default 31 Jan
 _SECTION_ORDER = ", ".join(f"('{s}', {i})" for i, s in enumerate(codes.SECTIONS))
 _M05 = f"""
 WITH scope AS (
-    SELECT r.doc_id FROM core.reports r {_IDS}
+    SELECT r.doc_id FROM {checked.REPORTS} r
     WHERE r.doc_kind = 'annual_report' AND r.format_version IN ('2019', '2021')
 ),
 parts AS (
-    SELECT doc_id, section AS part FROM core.sections JOIN scope USING (doc_id)
-    UNION SELECT DISTINCT doc_id, 'table 二' FROM core.fact_active_disclosure JOIN scope USING (doc_id) WHERE source = 'table'
-    UNION SELECT DISTINCT doc_id, 'table 三' FROM core.fact_requests JOIN scope USING (doc_id) WHERE source = 'table'
-    UNION SELECT DISTINCT doc_id, 'table 四' FROM core.fact_review_litigation JOIN scope USING (doc_id) WHERE source = 'table'
+    SELECT doc_id, section AS part FROM {checked.SECTIONS} JOIN scope USING (doc_id)
+    UNION SELECT DISTINCT doc_id, 'table 二' FROM {checked.ACTIVE} JOIN scope USING (doc_id) WHERE source = 'table'
+    UNION SELECT DISTINCT doc_id, 'table 三' FROM {checked.REQUESTS} JOIN scope USING (doc_id) WHERE source = 'table'
+    UNION SELECT DISTINCT doc_id, 'table 四' FROM {checked.REVIEW} JOIN scope USING (doc_id) WHERE source = 'table'
 ),
 required AS (
     SELECT * FROM (VALUES ('overview'), ('proactive_disclosure'), ('requests'), ('review_litigation'),
@@ -1152,7 +1095,7 @@ ordered AS (
     SELECT s.doc_id, s.section, s.heading, o.idx,
            max(o.idx) OVER (PARTITION BY s.doc_id ORDER BY s.start_offset
                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS max_before
-    FROM core.sections s JOIN scope USING (doc_id) JOIN (VALUES {_SECTION_ORDER}) o(section, idx) USING (section)
+    FROM {checked.SECTIONS} s JOIN scope USING (doc_id) JOIN (VALUES {_SECTION_ORDER}) o(section, idx) USING (section)
 ),
 disorder AS (
     SELECT doc_id, count(*) AS n, string_agg(heading, ', ') AS headings FROM ordered WHERE idx < max_before GROUP BY doc_id
@@ -1179,13 +1122,13 @@ _M06_LIST = ", ".join(
 )
 _M06_SCOPE = "body = 'government' OR (body = 'township' AND regexp_matches(agency, '(人民政府|政府)$'))"
 _M06 = f"""
-WITH rep AS (SELECT r.*, {_BODY_KIND} AS body FROM core.reports r {_IDS})
+WITH rep AS (SELECT r.*, {_BODY_KIND} AS body FROM {checked.REPORTS} r)
 SELECT r.doc_id, 'Art. 50(4) elements in the text of a people''s government report' AS location,
        ({_M06_FOUND})::DOUBLE AS observed, 1::DOUBLE AS low, NULL::DOUBLE AS high,
        coalesce('mentions: ' || nullif(concat_ws(', ', {_M06_LIST}), ''), 'none of 工作考核, 社会评议, 责任追究 is mentioned')
          AS evidence,
        ({_M06_FOUND}) || ' of 3 elements mentioned' AS shown_observed, 'at least 1 of 3' AS shown_expected
-FROM rep r JOIN staging.cleaned_text c USING (doc_id)
+FROM rep r JOIN {checked.TEXTS} c USING (doc_id)
 WHERE r.doc_kind = 'annual_report' AND r.report_year >= 2019 AND ({_M06_SCOPE})
 """
 _M06_NA = f"""
@@ -1194,7 +1137,7 @@ SELECT r.doc_id, CASE
     WHEN r.report_year IS NULL OR r.report_year < 2019 THEN 'Art. 50(4) applies to reports from 2019 on'
     WHEN NOT ({_M06_SCOPE}) OR body IS NULL THEN 'not a people''s government report (' || coalesce(body, 'agency unknown') || ')'
     END AS reason
-FROM (SELECT r.*, {_BODY_KIND} AS body FROM core.reports r {_IDS}) r
+FROM (SELECT r.*, {_BODY_KIND} AS body FROM {checked.REPORTS} r) r
 """
 
 _DAY1 = r"(\d{4})\s*年\s*0?1\s*月\s*0?1\s*日"
@@ -1205,7 +1148,7 @@ WITH stated AS (
            list_contains(regexp_extract_all(c.text, '{_DAY1}', 1), r.report_year::VARCHAR)
              AND list_contains(regexp_extract_all(c.text, '{_DAY31}', 1), r.report_year::VARCHAR) AS ok,
            replace(regexp_extract(c.text, '{_DAY1}[^。]{{0,16}}?{_DAY31}'), chr(10), '') AS statement
-    FROM core.reports r {_IDS} JOIN staging.cleaned_text c USING (doc_id)
+    FROM {checked.REPORTS} r JOIN {checked.TEXTS} c USING (doc_id)
     WHERE r.doc_kind = 'annual_report' AND r.report_year IS NOT NULL
 )
 SELECT doc_id, 'statistical period (1 January – 31 December ' || report_year || ')' AS location,
@@ -1222,7 +1165,7 @@ SELECT r.doc_id, 'other loaded versions of the ' || r.report_year || ' report of
          || coalesce('; other versions: ' || string_agg(left(o.doc_id, 12) || '… first seen ' || od.first_seen_at::VARCHAR
                      || ', published_on ' || coalesce(o.published_on::VARCHAR, '?') || ' (' || {_file('o.source_path')} || ')', '; '), '')
          AS evidence
-FROM core.reports r {_IDS}
+FROM {checked.REPORTS} r
 JOIN raw.documents d ON d.doc_id = r.doc_id
 LEFT JOIN core.reports o ON o.agency_id = r.agency_id AND o.report_year = r.report_year AND o.doc_kind = r.doc_kind
  AND o.doc_id <> r.doc_id
@@ -1234,13 +1177,13 @@ GROUP BY r.doc_id, r.report_year, r.agency
 _WHOLE_REGION = "全(省|市|区|县|州|盟|旗|自治区|自治州)"
 _M09 = f"""
 WITH rep AS (
-    SELECT r.*, {_BODY_KIND} AS body FROM core.reports r {_IDS}
+    SELECT r.*, {_BODY_KIND} AS body FROM {checked.REPORTS} r
     WHERE r.doc_kind = 'annual_report'
 ),
 gov AS (SELECT * FROM rep WHERE body = 'government'),
 office AS (
     SELECT n.doc_id, string_agg({_context('n', 'c', 30, 6)}, ' | ') AS ctx
-    FROM core.fact_narrative_figures n JOIN gov USING (doc_id) JOIN staging.cleaned_text c USING (doc_id)
+    FROM {checked.NARRATIVE} n JOIN gov USING (doc_id) JOIN {checked.TEXTS} c USING (doc_id)
     WHERE n.metric LIKE 'requests.%' AND regexp_matches({_pre('n', 'c', 30)}, '政府办|办公室')
     GROUP BY n.doc_id
 )
@@ -1255,7 +1198,7 @@ SELECT g.doc_id, 'scope of a government''s report (section 一 and the request f
        concat_ws(', ', CASE WHEN NOT regexp_matches(coalesce(s.body, ''), '{_WHOLE_REGION}') THEN 'no 全X wording' END,
                  CASE WHEN o.ctx IS NOT NULL THEN 'office-only figures' END) AS shown_observed,
        'whole-region wording, figures for the region' AS shown_expected
-FROM gov g LEFT JOIN core.sections s ON s.doc_id = g.doc_id AND s.section = 'overview'
+FROM gov g LEFT JOIN {checked.SECTIONS} s ON s.doc_id = g.doc_id AND s.section = 'overview'
 LEFT JOIN office o ON o.doc_id = g.doc_id
 """
 
@@ -1264,7 +1207,7 @@ SELECT r.doc_id, 'document kind' AS location,
        CASE WHEN r.doc_kind IN ('annual_report', 'work_summary') THEN 0 ELSE 1 END::DOUBLE AS observed,
        0::DOUBLE AS expected,
        'doc_kind=' || r.doc_kind AS evidence
-FROM core.reports r {_IDS}
+FROM {checked.REPORTS} r
 """
 
 # M-11: the region names one division of the national list.
@@ -1273,7 +1216,7 @@ SELECT r.doc_id, 'region ' || r.region || ' in the national division list (GB/T 
        CASE WHEN r.region_code IS NULL THEN 1 ELSE 0 END::DOUBLE AS observed, 0::DOUBLE AS expected,
        coalesce(r.region_note, 'region_code ' || r.region_code) AS evidence,
        coalesce(r.region_code, 'no code') AS shown_observed, 'one division' AS shown_expected
-FROM core.reports r {_IDS}
+FROM {checked.REPORTS} r
 WHERE r.region IS NOT NULL
 """
 
@@ -1299,8 +1242,8 @@ _ROLLUP_VALUES = "\nUNION ALL\n".join(
 )
 _R01_PARENTS = f"""
     SELECT r.doc_id, r.region_code, r.report_year, r.agency_id
-    FROM core.reports r {_IDS}
-    JOIN core.sections s ON s.doc_id = r.doc_id AND s.section = 'overview'
+    FROM {checked.REPORTS} r
+    JOIN {checked.SECTIONS} s ON s.doc_id = r.doc_id AND s.section = 'overview'
     WHERE r.agency_type = 'government' AND r.region_code IS NOT NULL AND r.report_year IS NOT NULL
       AND r.doc_kind = 'annual_report' AND regexp_matches(s.body, '{_WHOLE_REGION}')
 """
@@ -1336,7 +1279,7 @@ SELECT r.doc_id, CASE
     WHEN p.doc_id IS NULL THEN 'section 一 does not say the report covers the whole region (全市/全县/全区 …)'
     ELSE 'no report of its departments or subordinate areas for ' || r.report_year || ' is loaded with table 三/四 totals'
     END AS reason
-FROM core.reports r {_IDS} LEFT JOIN ({_R01_PARENTS}) p USING (doc_id)
+FROM {checked.REPORTS} r LEFT JOIN ({_R01_PARENTS}) p USING (doc_id)
 """
 
 # C-01: sections 一/五 shared with another agency's report, found by MinHash
@@ -1385,19 +1328,19 @@ GROUP BY m.doc_id, u.doc_id, m.section HAVING count(*) >= {_C01_MIN_BANDS}
 
 
 _C01 = f"""
-WITH cand AS ({lsh_candidates('_ogi_check_ids')}),
+WITH cand AS ({lsh_candidates(checked.IDS)}),
 scored AS (
     SELECT c.doc_id, c.section, c.other_id,
            list_sum(list_transform(range(1, len(a.minhash) + 1), lambda i: (a.minhash[i] = b.minhash[i])::INT))
              * 100.0 / len(a.minhash) AS sim
     FROM cand c
-    JOIN core.reports r ON r.doc_id = c.doc_id JOIN core.reports o ON o.doc_id = c.other_id
-    JOIN core.text_signatures a ON a.doc_id = c.doc_id AND a.section = c.section
+    JOIN {checked.REPORTS} r ON r.doc_id = c.doc_id JOIN core.reports o ON o.doc_id = c.other_id
+    JOIN {checked.SIGNATURES} a ON a.doc_id = c.doc_id AND a.section = c.section
     JOIN core.text_signatures b ON b.doc_id = c.other_id AND b.section = c.section
     WHERE r.agency_id IS DISTINCT FROM o.agency_id OR r.agency_id IS NULL
 ),
 best AS (
-    SELECT doc_id, section, max(sim) AS sim, arg_max(other_id, sim) AS other_id,
+    SELECT doc_id, section, max(sim) AS sim, arg_max(other_id, (sim, other_id)) AS other_id,  -- ties: the same one every run
            count(*) FILTER (WHERE sim >= {C01_THRESHOLD}) AS copies
     FROM scored GROUP BY doc_id, section
 )
@@ -1411,7 +1354,7 @@ SELECT t.doc_id, 'section ' || {_sec('t.section')} || ' vs other agencies'' repo
               || ' ' || coalesce(o.report_year::VARCHAR, '?')
             ELSE floor(coalesce(b.sim, 0)) || '% similar at most' END AS shown_observed,
        '< {C01_THRESHOLD}% shared with any other agency''s report' AS shown_expected
-FROM core.text_signatures t {_IDS}
+FROM {checked.SIGNATURES} t
 LEFT JOIN best b ON b.doc_id = t.doc_id AND b.section = t.section
 LEFT JOIN core.reports o ON o.doc_id = b.other_id
 """
@@ -1498,7 +1441,7 @@ for _rule, _proc, _label in (
     ("T4-02", "litigation_direct", "未经复议直接起诉"),
     ("T4-03", "litigation_after_review", "复议后起诉"),
 ):
-    RECONCILIATIONS[_rule] = Check(_T4_SQL.format(proceeding=_proc, label=_label), _NO_TABLE4)
+    RECONCILIATIONS[_rule] = Check(_T4_SQL.format(proceeding=_proc, label=_label, table=checked.REVIEW), _NO_TABLE4)
 
 # Why a rule could not be assessed for a report that has no rows for it (default reasons).
 NOT_ASSESSABLE_REASON: dict[str, str] = {rule_id: check.not_assessable for rule_id, check in RECONCILIATIONS.items()}

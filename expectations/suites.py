@@ -47,6 +47,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from expectations import checked
 from expectations.catalogue import BLOCKING, INFO, RULES, STORED_SEVERITY, WARNING
 from expectations.reconcile import RECONCILIATIONS
 
@@ -185,7 +186,7 @@ def _rule_frame(con: duckdb.DuckDBPyConnection, rule_id: str) -> pl.DataFrame:
 
 
 def reconciliation_frame(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> pl.DataFrame:
-    """All reconciliation rows of the given rules for the registered `_ogi_check_ids` (one SQL per rule)."""
+    """All reconciliation rows of the given rules for the checked batch (expectations.checked; one SQL per rule)."""
     frames = [_rule_frame(con, rule_id) for rule_id in rule_ids]
     recon = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=FRAME_SCHEMA)
     equality = pl.col("low").is_null() & pl.col("high").is_null()
@@ -377,82 +378,87 @@ def check_reports(
 
     `judge` runs GX (see validate).
     """
+    with checked.batch(con, doc_ids):
+        return check_batch(con, doc_ids, rule_ids, judge)
+
+
+def check_batch(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None, judge: Judge = run_validations
+) -> CheckOutcome:
+    """check_reports over a batch already copied by `expectations.checked.batch` (the check stage
+    keeps the copies for the verified marks it writes next)."""
     rule_ids = list(rule_ids or RECONCILIATIONS)
     ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
-    con.register("_ogi_check_ids", ids)
-    try:
-        recon = reconciliation_frame(con, rule_ids).filter(pl.col("doc_id").is_not_null())
-        failing, validations = validate(recon, judge)
-        failing = failing.with_columns(pl.lit(True).alias("failed"))
-        flagged = recon.join(failing, on="row", how="left").with_columns(pl.col("failed").fill_null(False))
-        catalogue = _catalogue_frame()
+    recon = reconciliation_frame(con, rule_ids).filter(pl.col("doc_id").is_not_null())
+    failing, validations = validate(recon, judge)
+    failing = failing.with_columns(pl.lit(True).alias("failed"))
+    flagged = recon.join(failing, on="row", how="left").with_columns(pl.col("failed").fill_null(False))
+    catalogue = _catalogue_frame()
 
-        # failing places, the first few spelled out per (rule, report)
-        bad = (
-            flagged.filter(pl.col("failed"))
-            .sort("row")
-            .with_columns(pl.int_range(pl.len()).over(["rule", "doc_id"]).alias("rank"))
-            .with_columns(
-                pl.coalesce("shown_observed", _fmt("observed")).alias("obs_text"),
-                _expected_text().alias("exp_text"),
-            )
+    # failing places, the first few spelled out per (rule, report)
+    bad = (
+        flagged.filter(pl.col("failed"))
+        .sort("row")
+        .with_columns(pl.int_range(pl.len()).over(["rule", "doc_id"]).alias("rank"))
+        .with_columns(
+            pl.coalesce("shown_observed", _fmt("observed")).alias("obs_text"),
+            _expected_text().alias("exp_text"),
         )
-        listed = bad.filter(pl.col("rank") < _MAX_LISTED)
-        details = (
-            listed.with_columns(
-                (pl.col("location") + pl.lit(": observed ") + pl.col("obs_text") + pl.lit(", expected ") + pl.col("exp_text"))
-                .alias("piece")
-            )
-            .group_by(["rule", "doc_id"])
-            .agg(
-                pl.col("piece").str.join("; ").alias("places_text"),
-                pl.col("obs_text").str.join("; ").alias("observed"),
-                pl.col("exp_text").str.join("; ").alias("expected"),
-                pl.col("location").str.join("; ").alias("location"),
-                pl.col("evidence").fill_null("").str.join(" | ").alias("evidence"),
-            )
+    )
+    listed = bad.filter(pl.col("rank") < _MAX_LISTED)
+    details = (
+        listed.with_columns(
+            (pl.col("location") + pl.lit(": observed ") + pl.col("obs_text") + pl.lit(", expected ") + pl.col("exp_text"))
+            .alias("piece")
         )
-        summary = flagged.group_by(["rule", "doc_id"]).agg(
-            pl.col("places").sum().alias("places"),
-            pl.col("failed").sum().alias("failures"),
+        .group_by(["rule", "doc_id"])
+        .agg(
+            pl.col("piece").str.join("; ").alias("places_text"),
+            pl.col("obs_text").str.join("; ").alias("observed"),
+            pl.col("exp_text").str.join("; ").alias("expected"),
+            pl.col("location").str.join("; ").alias("location"),
+            pl.col("evidence").fill_null("").str.join(" | ").alias("evidence"),
         )
-        verdicts = (
-            summary.join(details, on=["rule", "doc_id"], how="left")
-            .join(catalogue, on="rule", how="left")
-            .with_columns(
-                (pl.lit(" (") + pl.col("note") + pl.lit(")")).fill_null("").alias("note_text"),
-                pl.when(pl.col("failures") > _MAX_LISTED)
-                .then(pl.format(" (and {} more)", pl.col("failures") - _MAX_LISTED))
-                .otherwise(pl.lit(""))
-                .alias("more"),
-            )
+    )
+    summary = flagged.group_by(["rule", "doc_id"]).agg(
+        pl.col("places").sum().alias("places"),
+        pl.col("failed").sum().alias("failures"),
+    )
+    verdicts = (
+        summary.join(details, on=["rule", "doc_id"], how="left")
+        .join(catalogue, on="rule", how="left")
+        .with_columns(
+            (pl.lit(" (") + pl.col("note") + pl.lit(")")).fill_null("").alias("note_text"),
+            pl.when(pl.col("failures") > _MAX_LISTED)
+            .then(pl.format(" (and {} more)", pl.col("failures") - _MAX_LISTED))
+            .otherwise(pl.lit(""))
+            .alias("more"),
         )
-        found = pl.col("failures") > 0
-        info = pl.col("info")
-        rows_checked = verdicts.select(
-            "doc_id",
-            "rule",
-            pl.when(found & ~info).then(pl.lit("fail")).otherwise(pl.lit("pass")).alias("status"),
-            pl.when(found).then(pl.col("observed")).alias("observed"),
-            pl.when(found).then(pl.col("expected")).alias("expected"),
-            pl.when(found & info)
-            .then(pl.format("{}note: {} — at {} place(s): {}{}{}", pl.lit(INFO_PREFIX), "description", "failures", "places_text", "more", "note_text"))
-            .when(found)
-            .then(pl.format("{} — fails at {} place(s): {}{}{}", "description", "failures", "places_text", "more", "note_text"))
-            .when(info)
-            .then(pl.format("{}nothing to note ({} place(s) checked){}", pl.lit(INFO_PREFIX), "places", "note_text"))
-            .otherwise(pl.format("holds at all {} place(s) checked{}", "places", "note_text"))
-            .alias("message"),
-            pl.when(found).then(pl.col("location")).alias("location"),
-            pl.when(found).then(pl.col("evidence")).alias("evidence"),
-        )
+    )
+    found = pl.col("failures") > 0
+    info = pl.col("info")
+    rows_checked = verdicts.select(
+        "doc_id",
+        "rule",
+        pl.when(found & ~info).then(pl.lit("fail")).otherwise(pl.lit("pass")).alias("status"),
+        pl.when(found).then(pl.col("observed")).alias("observed"),
+        pl.when(found).then(pl.col("expected")).alias("expected"),
+        pl.when(found & info)
+        .then(pl.format("{}note: {} — at {} place(s): {}{}{}", pl.lit(INFO_PREFIX), "description", "failures", "places_text", "more", "note_text"))
+        .when(found)
+        .then(pl.format("{} — fails at {} place(s): {}{}{}", "description", "failures", "places_text", "more", "note_text"))
+        .when(info)
+        .then(pl.format("{}nothing to note ({} place(s) checked){}", pl.lit(INFO_PREFIX), "places", "note_text"))
+        .otherwise(pl.format("holds at all {} place(s) checked{}", "places", "note_text"))
+        .alias("message"),
+        pl.when(found).then(pl.col("location")).alias("location"),
+        pl.when(found).then(pl.col("evidence")).alias("evidence"),
+    )
 
-        # reports a rule found nothing to look at: not assessable, with the reason
-        expected_pairs = ids.join(pl.DataFrame({"rule": rule_ids}, schema={"rule": pl.String}), how="cross")
-        missing = expected_pairs.join(summary.select("rule", "doc_id"), on=["rule", "doc_id"], how="anti")
-        rows_na = _not_assessable(con, missing)
-    finally:
-        con.unregister("_ogi_check_ids")
+    # reports a rule found nothing to look at: not assessable, with the reason
+    expected_pairs = ids.join(pl.DataFrame({"rule": rule_ids}, schema={"rule": pl.String}), how="cross")
+    missing = expected_pairs.join(summary.select("rule", "doc_id"), on=["rule", "doc_id"], how="anti")
+    rows_na = _not_assessable(con, missing)
 
     rows = (
         pl.concat([rows_checked, rows_na], how="vertical")

@@ -64,7 +64,7 @@ def _checker_cannot_import(monkeypatch) -> str:
             "(most likely due to a circular import)"
         )
 
-    monkeypatch.setattr(checking, "check_reports", failing)
+    monkeypatch.setattr(checking, "check_batch", failing)
     return "partially initialized module"
 
 

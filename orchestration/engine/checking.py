@@ -26,8 +26,9 @@ from datetime import datetime
 import polars as pl
 
 from expectations.catalogue import COVERAGE
-from expectations.reconcile import REPETITION_RATE, lsh_candidates, parent_code
-from expectations.suites import Judge, SuiteValidation, check_reports, run_validations
+from expectations import checked
+from expectations.reconcile import lsh_candidates, parent_code
+from expectations.suites import Judge, SuiteValidation, check_batch, run_validations
 from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses
@@ -99,47 +100,44 @@ def agency_batches(con, doc_ids: list[str], batch_size: int) -> list[list[str]]:
 
 def _commit(con, batch: list[str], rows: pl.DataFrame, stats: StageStats) -> None:
     """Replace the batch's verdicts and ledger rows, mark its verified cells and decide its reports' statuses,
-    in one transaction (frames straight to DuckDB, no row dicts)."""
-    ids = pl.DataFrame({"doc_id": batch}, schema={"doc_id": pl.String})
-    ledger = ids.with_columns(
+    in one transaction (frames straight to DuckDB, no row dicts). Runs inside `checked.batch`: the
+    marks and the repetition rates are read from the batch's copies."""
+    ledger = pl.DataFrame({"doc_id": batch}, schema={"doc_id": pl.String}).with_columns(
         pl.lit(STAGE).alias("stage"),
         pl.lit(PARSER_VERSION).alias("parser_version"),
         pl.lit("ok").alias("outcome"),
         pl.lit(datetime.now()).alias("done_at"),
     )
-    con.register("_ogi_check_batch", ids)
+    con.register("_ogi_check_verdicts", rows)
     try:
         with db.transaction(con):
-            con.execute("DELETE FROM core.check_results WHERE doc_id IN (SELECT doc_id FROM _ogi_check_batch)")
+            con.execute(f"DELETE FROM core.check_results WHERE doc_id IN (SELECT doc_id FROM {checked.IDS})")
             con.execute(
-                "DELETE FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_check_batch)",
+                f"DELETE FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM {checked.IDS})",
                 [STAGE],
             )
             stats.add_rows("core.check_results", db.write_frame(con, "core.check_results", rows))
             db.write_frame(con, "staging.stage_ledger", ledger)
-            mark_verified(con, "_ogi_check_batch")
-            set_statuses(con, PARSER_VERSION, "_ogi_check_batch")
-            store_repetition_rates(con, "_ogi_check_batch")
+            mark_verified(con, "_ogi_check_verdicts")
+            set_statuses(con, PARSER_VERSION, checked.IDS)
+            store_repetition_rates(con)
     finally:
-        con.unregister("_ogi_check_batch")
+        con.unregister("_ogi_check_verdicts")
     stats.ok += len(batch)
 
 
-def store_repetition_rates(con, batch_view: str) -> None:
-    """Set `core.reports.repetition_rate` of the reports in `batch_view` (Y-06's measure, both sections together).
+def store_repetition_rates(con) -> None:
+    """Set `core.reports.repetition_rate` of the checked batch's reports (Y-06's measure, both sections together).
 
     Stored rather than computed in the view: evaluators rank agencies by it
     (points are deducted above 50%), and recomputing 5-grams of every report
-    for every query would cost what a check run costs.
+    for every query would cost what a check run costs. Read from the overlap
+    counts the batch computed once for rule Y-06 (`expectations.checked.REPETITION`).
     """
-    con.execute(f"UPDATE core.reports SET repetition_rate = NULL WHERE doc_id IN (SELECT doc_id FROM {batch_view})")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _ogi_check_ids AS SELECT doc_id FROM {batch_view}")
-    try:
-        con.execute(
-            f"UPDATE core.reports r SET repetition_rate = x.rate FROM ({REPETITION_RATE}) x WHERE r.doc_id = x.doc_id"
-        )
-    finally:
-        con.execute("DROP VIEW IF EXISTS _ogi_check_ids")
+    con.execute(f"UPDATE core.reports SET repetition_rate = NULL WHERE doc_id IN (SELECT doc_id FROM {checked.IDS})")
+    con.execute(
+        f"UPDATE core.reports r SET repetition_rate = x.rate FROM ({checked.REPETITION_RATE}) x WHERE r.doc_id = x.doc_id"
+    )
 
 
 _COVERAGE = pl.DataFrame(
@@ -147,71 +145,67 @@ _COVERAGE = pl.DataFrame(
      "r": [c[2] for c in COVERAGE], "c": [c[3] for c in COVERAGE]},
     schema={"rule": pl.String, "tbl": pl.String, "r": pl.String, "c": pl.String},
 )
-# Each fact table's row and column key columns.
+# Each fact table's copy in the checked batch and its row and column key columns.
 _KEYS = {
-    "fact_requests": ("row_code", "applicant"),
-    "fact_review_litigation": ("proceeding", "outcome"),
-    "fact_active_disclosure": ("item", "metric"),
+    "fact_requests": (checked.REQUESTS, "row_code", "applicant"),
+    "fact_review_litigation": (checked.REVIEW, "proceeding", "outcome"),
+    "fact_active_disclosure": (checked.ACTIVE, "item", "metric"),
 }
 
 
-def mark_verified(con, batch_view: str) -> None:
-    """Set `verified` / `verified_by` on the fact rows of the reports in `batch_view`.
+def mark_verified(con, verdicts: str) -> None:
+    """Set `verified` / `verified_by` on the fact rows of the checked batch, from its verdicts (`verdicts`,
+    the batch's `core.check_results` rows).
 
     A cell is verified when its value is a number, at least one identity
     covering it (`expectations.catalogue.COVERAGE`) passed for its report,
     and none covering it failed; `verified_by` lists the passing ones.
     Runs in the check stage's transaction, right after the verdicts it
-    reads are written, so a fact row never carries a stale mark.
+    reads are written, so a fact row never carries a stale mark. The marks
+    are computed on the batch's copies of the fact rows (expectations.checked)
+    and only the rows whose mark changes are written back (a re-check rewrites
+    few): one scan of each fact table per batch.
     """
     con.register("_ogi_coverage", _COVERAGE)
     try:
-        for table, (row_key, col_key) in _KEYS.items():
-            # A coverage pattern names a row or '*' and a column or '*': four equality joins, one per
-            # form, instead of one join on (r = '*' OR r = row) AND (c = '*' OR c = col), which DuckDB
-            # can only run as a filter over every (cell, pattern) pair of a report (4× slower). Only
-            # rows whose mark changes are written (a re-check rewrites few).
-            hits = "\n                UNION ALL\n".join(
-                f"""SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source, v.rule, v.status
-                FROM core.{table} f JOIN {batch_view} b ON b.doc_id = f.doc_id
-                JOIN verdicts v ON v.doc_id = f.doc_id AND {r_cond} AND {c_cond}"""
-                for r_cond, c_cond in (
-                    ("v.r = '*'", "v.c = '*'"),
-                    (f"v.r = f.{row_key}", "v.c = '*'"),
-                    ("v.r = '*'", f"v.c = f.{col_key}"),
-                    (f"v.r = f.{row_key}", f"v.c = f.{col_key}"),
-                )
-            )
+        for table, (copy, row_key, col_key) in _KEYS.items():
+            # Which rules cover a cell depends only on its row and column (a coverage pattern names
+            # one or '*'), and which rules passed or failed only on its report: two small joins and
+            # two list filters per cell, never a (cell × rule) expansion of the batch.
             con.execute(
                 f"""
                 UPDATE core.{table} f SET verified = v.ok, verified_by = v.rules
                 FROM (
-                    WITH verdicts AS (
-                        SELECT cv.r, cv.c, cr.doc_id, cr.rule, cr.status
-                        FROM _ogi_coverage cv JOIN core.check_results cr ON cr.rule = cv.rule
-                        JOIN {batch_view} b2 ON b2.doc_id = cr.doc_id
-                        WHERE cv.tbl = '{table}' AND cr.status IN ('pass', 'fail')
+                    WITH judged AS (
+                        SELECT doc_id, list(rule) FILTER (WHERE status = 'pass') AS passed,
+                               list(rule) FILTER (WHERE status = 'fail') AS failed
+                        FROM {verdicts} GROUP BY doc_id
                     ),
-                    hits AS (
-                {hits}
+                    cells AS (SELECT DISTINCT {row_key} AS r, {col_key} AS c FROM {copy}),
+                    cover AS (
+                        SELECT x.r, x.c, list_sort(list_distinct(list(cv.rule))) AS rules
+                        FROM cells x JOIN _ogi_coverage cv ON cv.tbl = '{table}'
+                         AND (cv.r = '*' OR cv.r = x.r) AND (cv.c = '*' OR cv.c = x.c)
+                        GROUP BY x.r, x.c
                     ),
-                    agg AS (
-                        SELECT doc_id, r, c, source,
-                               count(*) FILTER (WHERE status = 'pass') AS passed,
-                               count(*) FILTER (WHERE status = 'fail') AS failed,
-                               list(DISTINCT rule ORDER BY rule) FILTER (WHERE status = 'pass') AS rules
-                        FROM hits GROUP BY ALL
+                    marks AS (
+                        SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source, f.value, f.verified, f.verified_by,
+                               list_filter(coalesce(cv.rules, []), lambda x: list_contains(coalesce(j.passed, []), x)) AS vouch,
+                               len(list_filter(coalesce(cv.rules, []), lambda x: list_contains(coalesce(j.failed, []), x))) AS refuted
+                        FROM {copy} f
+                        LEFT JOIN cover cv ON cv.r = f.{row_key} AND cv.c = f.{col_key}
+                        LEFT JOIN judged j ON j.doc_id = f.doc_id
+                    ),
+                    decided AS (
+                        SELECT doc_id, r, c, source, verified, verified_by,
+                               value IS NOT NULL AND len(vouch) > 0 AND refuted = 0 AS ok,
+                               CASE WHEN value IS NOT NULL AND refuted = 0 THEN vouch ELSE [] END AS rules
+                        FROM marks
                     )
-                    SELECT f.doc_id, f.{row_key} AS r, f.{col_key} AS c, f.source,
-                           f.value IS NOT NULL AND coalesce(a.passed, 0) > 0 AND coalesce(a.failed, 0) = 0 AS ok,
-                           CASE WHEN f.value IS NOT NULL AND coalesce(a.failed, 0) = 0
-                                THEN coalesce(a.rules, []) ELSE [] END AS rules
-                    FROM core.{table} f
-                    JOIN {batch_view} b ON b.doc_id = f.doc_id
-                    LEFT JOIN agg a ON a.doc_id = f.doc_id AND a.r = f.{row_key} AND a.c = f.{col_key} AND a.source = f.source
+                    SELECT doc_id, r, c, source, ok, rules FROM decided
+                    WHERE verified IS DISTINCT FROM ok OR verified_by IS DISTINCT FROM rules
                 ) v
                 WHERE f.doc_id = v.doc_id AND f.{row_key} = v.r AND f.{col_key} = v.c AND f.source = v.source
-                  AND (f.verified IS DISTINCT FROM v.ok OR f.verified_by IS DISTINCT FROM v.rules)
                 """
             )
     finally:
@@ -246,8 +240,9 @@ def run_checks(
     tallies: list[pl.DataFrame] = []
     for batch in agency_batches(con, doc_ids, batch_size):
         stats.rows["cells_decided_across_years"] = stats.rows.get("cells_decided_across_years", 0) + decide_batch(con, batch)
-        outcome = check_reports(con, batch, judge=judge)
-        _commit(con, batch, outcome.rows, stats)
+        with checked.batch(con, batch):
+            outcome = check_batch(con, batch, judge=judge)
+            _commit(con, batch, outcome.rows, stats)
         stats.rows["failures"] = stats.rows.get("failures", 0) + outcome.rows.filter(pl.col("status") == "fail").height
         validations += outcome.validations
         tallies.append(outcome.tallies)
