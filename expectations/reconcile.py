@@ -1357,6 +1357,7 @@ SELECT t.doc_id, 'section ' || {_sec('t.section')} || ' vs other agencies'' repo
 FROM {checked.SIGNATURES} t
 LEFT JOIN best b ON b.doc_id = t.doc_id AND b.section = t.section
 LEFT JOIN core.reports o ON o.doc_id = b.other_id
+ORDER BY t.doc_id, t.section  -- places listed in the message: 一 before 五
 """
 
 # ---------------------------------------------------------------------------

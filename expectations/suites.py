@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -185,7 +185,7 @@ def _rule_frame(con: duckdb.DuckDBPyConnection, rule_id: str) -> pl.DataFrame:
     return frame.select([pl.col(name).cast(dtype) for name, dtype in FRAME_SCHEMA.items()])
 
 
-def reconciliation_frame(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> pl.DataFrame:
+def reconciliation_frame(con: duckdb.DuckDBPyConnection, rule_ids: list[str], first_row: int = 0) -> pl.DataFrame:
     """All reconciliation rows of the given rules for the checked batch (expectations.checked; one SQL per rule)."""
     frames = [_rule_frame(con, rule_id) for rule_id in rule_ids]
     recon = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=FRAME_SCHEMA)
@@ -194,7 +194,7 @@ def reconciliation_frame(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) ->
         pl.when(equality).then(pl.col("expected")).otherwise(pl.col("low")).alias("low"),
         pl.when(equality).then(pl.col("expected")).otherwise(pl.col("high")).alias("high"),
         pl.col("places").fill_null(1),
-    ).with_row_index("row")
+    ).with_row_index("row", offset=first_row)
 
 
 def _suite_frame(columns: dict[str, dict[str, np.ndarray]], rule_ids: list[str]):
@@ -216,7 +216,11 @@ def _suite_frame(columns: dict[str, dict[str, np.ndarray]], rule_ids: list[str])
 
 
 RuleColumns = dict[str, dict[str, np.ndarray]]
-Judge = Callable[[RuleColumns], tuple[np.ndarray, list[SuiteValidation]]]
+Judged = tuple[np.ndarray, list[SuiteValidation]]  # the failing frame rows, and what each suite's validation said
+# A judge starts GX on some suites' columns and returns at once a function that waits for the verdicts:
+# the check stage computes the next suite's SQL while GX judges the previous one (judge_here judges
+# before returning; orchestration.engine.validator's judges in GX's own process).
+Judge = Callable[[RuleColumns, Sequence[str]], Callable[[], Judged]]
 
 
 def rule_columns(recon: pl.DataFrame) -> RuleColumns:
@@ -236,8 +240,8 @@ def rule_columns(recon: pl.DataFrame) -> RuleColumns:
     return columns
 
 
-def run_validations(columns: RuleColumns) -> tuple[np.ndarray, list[SuiteValidation]]:
-    """Run every catalogue suite's ValidationDefinition over the rules' columns.
+def run_validations(columns: RuleColumns, suites: Sequence[str] | None = None) -> Judged:
+    """Run the given catalogue suites' ValidationDefinitions (default: every suite's) over the rules' columns.
 
     Returns the frame positions (`row`) GX found unexpected, and what each
     suite's validation said. Runs wherever GX is imported: in the checking
@@ -247,6 +251,8 @@ def run_validations(columns: RuleColumns) -> tuple[np.ndarray, list[SuiteValidat
     failing: list[np.ndarray] = []
     validations: list[SuiteValidation] = []
     for suite_name, rule_ids in catalogue_suites().items():
+        if suites is not None and suite_name not in suites:
+            continue
         result = definitions[suite_name].run(
             batch_parameters={"dataframe": _suite_frame(columns, rule_ids)}, result_format=RESULT_FORMAT
         )
@@ -279,14 +285,29 @@ def warm_up() -> None:
     run_validations({})
 
 
-def validate(recon: pl.DataFrame, judge: Judge = run_validations) -> tuple[pl.DataFrame, list[SuiteValidation]]:
-    """GX's verdict on a reconciliation frame: the failing `row`s, and what each suite's validation said.
+def judge_here(columns: RuleColumns, suites: Sequence[str]) -> Callable[[], Judged]:
+    """The Judge that runs GX in this process (before returning)."""
+    judged = run_validations(columns, suites)
+    return lambda: judged
 
-    `judge` runs the ValidationDefinitions (run_validations here, or the same
-    function in the validator process).
+
+def _verdicts(waiting: list[Callable[[], Judged]]) -> tuple[pl.DataFrame, list[SuiteValidation]]:
+    """Wait for the judges' verdicts: the failing `row`s of the frame, and every suite's validation."""
+    rows: list[np.ndarray] = []
+    validations: list[SuiteValidation] = []
+    for wait in waiting:
+        failing, said = wait()
+        rows.append(failing)
+        validations += said
+    merged = np.unique(np.concatenate(rows)) if rows else np.array([], dtype=np.int64)
+    return pl.DataFrame({"row": merged}, schema={"row": pl.UInt32}), validations
+
+
+def validate(recon: pl.DataFrame, judge: Judge = judge_here) -> tuple[pl.DataFrame, list[SuiteValidation]]:
+    """GX's verdict on a reconciliation frame, every suite at once: the failing `row`s, and what each
+    suite's validation said.
     """
-    rows, validations = judge(rule_columns(recon))
-    return pl.DataFrame({"row": rows}, schema={"row": pl.UInt32}), validations
+    return _verdicts([judge(rule_columns(recon), list(catalogue_suites()))])
 
 
 def _fmt(col: str) -> pl.Expr:
@@ -372,7 +393,7 @@ def _not_assessable(con: duckdb.DuckDBPyConnection, missing: pl.DataFrame) -> pl
 
 
 def check_reports(
-    con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None, judge: Judge = run_validations
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None, judge: Judge = judge_here
 ) -> CheckOutcome:
     """Every rule (or the given ones) on every given report: GX's verdicts as `core.check_results` rows.
 
@@ -383,14 +404,27 @@ def check_reports(
 
 
 def check_batch(
-    con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None, judge: Judge = run_validations
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], rule_ids: list[str] | None = None, judge: Judge = judge_here
 ) -> CheckOutcome:
     """check_reports over a batch already copied by `expectations.checked.batch` (the check stage
     keeps the copies for the verified marks it writes next)."""
     rule_ids = list(rule_ids or RECONCILIATIONS)
     ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
-    recon = reconciliation_frame(con, rule_ids).filter(pl.col("doc_id").is_not_null())
-    failing, validations = validate(recon, judge)
+    # suite by suite: GX judges one suite's rows while DuckDB computes the next suite's
+    frames: list[pl.DataFrame] = []
+    waiting: list[Callable[[], Judged]] = []
+    first_row = 0
+    for suite_name, suite_rules in catalogue_suites().items():
+        mine = [r for r in suite_rules if r in rule_ids]
+        if not mine:
+            continue
+        frame = reconciliation_frame(con, mine, first_row)
+        first_row += frame.height
+        frame = frame.filter(pl.col("doc_id").is_not_null())
+        waiting.append(judge(rule_columns(frame), [suite_name]))
+        frames.append(frame)
+    recon = pl.concat(frames, how="vertical")
+    failing, validations = _verdicts(waiting)
     failing = failing.with_columns(pl.lit(True).alias("failed"))
     flagged = recon.join(failing, on="row", how="left").with_columns(pl.col("failed").fill_null(False))
     catalogue = _catalogue_frame()

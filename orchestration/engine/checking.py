@@ -28,7 +28,7 @@ import polars as pl
 from expectations.catalogue import COVERAGE
 from expectations import checked
 from expectations.reconcile import lsh_candidates, parent_code
-from expectations.suites import Judge, SuiteValidation, check_batch, run_validations
+from expectations.suites import Judge, SuiteValidation, check_batch, judge_here
 from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses
@@ -218,12 +218,12 @@ def run_checks(
     everything: bool = False,
     progress: Progress | None = None,
     batch_size: int = 5000,
-    judge: Judge = run_validations,
+    judge: Judge = judge_here,
 ) -> StageStats:
     """Check pending reports (and their neighbours), or all of them, in large vectorised batches.
 
-    `judge` runs GX's validations (expectations.suites.run_validations in this
-    process by default; the assets pass the validator process's, see
+    `judge` runs GX's validations (expectations.suites.judge_here, in this
+    process, by default; the assets pass the validator process's, see
     orchestration/engine/validator.py).
     """
     stats = StageStats(stage=STAGE)

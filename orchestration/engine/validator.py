@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections.abc import Callable, Sequence
 
-import numpy as np
 
-from expectations.suites import RuleColumns, SuiteValidation, run_validations
+from expectations.suites import Judged, RuleColumns, run_validations
 from transforms.model import TransformError
 from orchestration.engine.workers import Limits, WorkerPool
 
@@ -62,14 +62,20 @@ class Validator:
                 )
             self._pool.prestart(1)
 
-    def judge(self, columns: RuleColumns) -> tuple[np.ndarray, list[SuiteValidation]]:
-        """expectations.suites.run_validations, run in the GX process."""
+    def judge(self, columns: RuleColumns, suites: Sequence[str]) -> Callable[[], Judged]:
+        """expectations.suites.run_validations, started in the GX process: returns at once a function
+        that waits for its verdicts (an expectations.suites.Judge)."""
         self.start()
         assert self._pool is not None
-        outcome = self._pool.submit(run_validations, [("batch", (columns,))]).wait()["batch"]
-        if isinstance(outcome, TransformError):
-            raise ValidatorFailed(f"Great Expectations could not judge the check batch ({outcome.code}): {outcome.message}")
-        return outcome
+        batch = self._pool.submit(run_validations, [("batch", (columns, list(suites)))])
+
+        def verdicts() -> Judged:
+            outcome = batch.wait()["batch"]
+            if isinstance(outcome, TransformError):
+                raise ValidatorFailed(f"Great Expectations could not judge the check batch ({outcome.code}): {outcome.message}")
+            return outcome
+
+        return verdicts
 
     def close(self, grace: float = 1.0) -> None:
         with self._lock:
