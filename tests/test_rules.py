@@ -398,6 +398,29 @@ def test_carry_over_across_two_years_in_either_load_order(tmp_path: Path, order:
         assert _results(con, later)["Y-06"]["status"] == "pass"  # sections 一 and 五 were rewritten
 
 
+def test_a_batch_reads_other_reports_rows_from_core(tmp_path: Path) -> None:
+    """The check batch copies its own reports' rows (expectations/checked.py); a previous year outside
+    the batch is read from core. Checking the 2022 report alone gives it exactly the verdicts it gets
+    when the 2021 report is checked with it (Y-01 fails, the other cross-year rules pass on both years' rows)."""
+    y2021, y2022 = tmp_path / "y2021", tmp_path / "y2022"
+    y2021.mkdir()
+    y2022.mkdir()
+    (y2021 / "wuhai_2021.txt").write_text(_year_2021(_seed001()), encoding="utf-8")
+    (y2022 / "wuhai_2022.txt").write_text(_carried_over_2022(_seed001()), encoding="utf-8")
+    db = tmp_path / "ogi.duckdb"
+    _load([y2021, y2022], db)
+    with duckdb.connect(str(db)) as con:
+        later, earlier = _doc(con, "wuhai_2022.txt"), _doc(con, "wuhai_2021.txt")
+        columns = ["rule", "status", "observed", "expected", "message", "location", "evidence"]
+        alone = check_reports(con, [later]).rows.select(columns).sort("rule")
+        together = check_reports(con, [earlier, later]).rows.filter(pl.col("doc_id") == later).select(columns).sort("rule")
+    assert alone.equals(together)
+    verdicts = {r["rule"]: r for r in alone.iter_rows(named=True)}
+    assert verdicts["Y-01"]["status"] == "fail" and "wuhai_2021.txt" in verdicts["Y-01"]["location"]
+    assert verdicts["Y-02"]["status"] == "pass" and verdicts["Y-06"]["status"] == "pass"
+    assert "holds at all 2 place(s)" in verdicts["Y-06"]["message"]  # sections 一 and 五, against the 2021 report's
+
+
 # ---------------------------------------------------------------------------
 # 3. small warehouses for rules the corpus has no data for
 # ---------------------------------------------------------------------------

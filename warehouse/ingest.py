@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,9 +56,13 @@ class IngestStats:
 
 @dataclass(frozen=True)
 class FoundFile:
-    path: Path
+    source: str  # the path as found (kept a string: a reload of 100k files makes no Path for them)
     error: tuple[str, str] | None = None  # (code, message) when it must not be read
     fingerprint: tuple[int, int] | None = None  # (size, mtime_ns) when it may be read
+
+    @property
+    def path(self) -> Path:
+        return Path(self.source)
 
 
 def discover(paths: list[str | Path]) -> Iterator[FoundFile]:
@@ -69,31 +74,33 @@ def discover(paths: list[str | Path]) -> Iterator[FoundFile]:
     for given in paths:
         root = Path(given)
         if root.is_file() or (root.is_symlink() and not root.is_dir()):
-            yield _check_file(root, root.parent)
+            yield _check_file(str(root), root.parent)
             continue
         if not root.is_dir():
-            yield FoundFile(root, ("not_found", f"{root} does not exist"))
+            missing = str(root)
+            yield FoundFile(missing, ("not_found", f"{root} does not exist"))
             continue
         real_root = root.resolve()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             dirnames.sort()
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             for name in sorted(filenames):
-                if name.startswith("."):
+                # plain strings until a file is kept: a reload of 100k files is this loop
+                if name.startswith(".") or name.lower() in _FOLDER_DOCS:
                     continue
-                path = Path(dirpath) / name
-                if path.suffix.lower() not in SUPPORTED_EXTENSIONS or name.lower() in _FOLDER_DOCS:
+                if os.path.splitext(name)[1].lower() not in SUPPORTED_EXTENSIONS:
                     continue
-                yield _check_file(path, real_root)
+                yield _check_file(os.path.join(dirpath, name), real_root)
 
 
-def _check_file(path: Path, real_root: Path) -> FoundFile:
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(real_root.resolve()):
-            return FoundFile(path, ("symlink_outside_input", f"{path} links to {target}, outside the input folder; not followed"))
+def _check_file(path: str, real_root: Path) -> FoundFile:
     try:
-        st = path.stat()
+        st = os.lstat(path)  # one system call tells a link from a file, and a file's size and mtime
+        if stat.S_ISLNK(st.st_mode):
+            target = Path(path).resolve()
+            if not target.is_relative_to(real_root.resolve()):
+                return FoundFile(path, ("symlink_outside_input", f"{path} links to {target}, outside the input folder; not followed"))
+            st = os.stat(path)
     except OSError as exc:
         return FoundFile(path, ("unreadable", f"cannot stat {path}: {exc.strerror}"))
     if st.st_size > MAX_FILE_BYTES:
@@ -135,7 +142,7 @@ def ingest_files(
 
     for found in discover(paths):
         stats.seen += 1
-        source = str(found.path)
+        source = found.source
         if found.error:
             code, message = found.error
             errors.append({"source_path": source, "doc_id": None, "stage": "read", "error": code, "message": message, "at": now})
@@ -144,7 +151,8 @@ def ingest_files(
             stats.already_loaded += 1
             continue
         try:
-            data = found.path.read_bytes()
+            path = found.path
+            data = path.read_bytes()
         except OSError as exc:
             errors.append({"source_path": source, "doc_id": None, "stage": "read", "error": "unreadable", "message": f"cannot read {source}: {exc.strerror}", "at": now})
             continue
@@ -153,8 +161,8 @@ def ingest_files(
             {
                 "doc_id": doc_id,
                 "source_path": source,
-                "file_name": found.path.name,
-                "extension": found.path.suffix.lower().lstrip("."),
+                "file_name": path.name,
+                "extension": path.suffix.lower().lstrip("."),
                 "size_bytes": len(data),
                 "content": data,
                 "first_seen_at": now,
@@ -190,7 +198,7 @@ def unseen_files(con: duckdb.DuckDBPyConnection, paths: list[str | Path]) -> tup
         seen += 1
         if found.error is not None:
             failing += 1
-        elif found.fingerprint is None or known.get(str(found.path)) != found.fingerprint:
+        elif found.fingerprint is None or known.get(found.source) != found.fingerprint:
             unseen += 1
     return seen, unseen, failing
 

@@ -33,11 +33,12 @@ from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses
 from warehouse.shapes import rows_frame
+from orchestration.engine import sources
 from orchestration.engine.neighbours import decide_batch, with_undecided_relatives
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
 
-STAGE = "check_results"
-SOURCE_SQL = "SELECT doc_id, rowid AS pos FROM core.reports"  # the reports the check stage takes, in stored order
+STAGE = sources.CHECK
+SOURCE_SQL = sources.SOURCES[STAGE]  # the reports the check stage takes, in stored order
 
 
 def with_neighbours(con, doc_ids: list[str]) -> list[str]:

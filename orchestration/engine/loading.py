@@ -15,7 +15,7 @@ import polars as pl
 
 import transforms
 from transforms.model import TransformError
-from orchestration.engine import convert, derive, ocr
+from orchestration.engine import convert, derive, sources
 from orchestration.engine.stages import BatchResult, Stage, StageInput
 
 FACT_TABLES = (
@@ -69,43 +69,6 @@ def _read_clean(
         StageInput(doc_id, path, (bytes(content), name, converter, path, ocr_seconds))
         for doc_id, path, name, content in rows
     ]
-
-
-_NEEDING_CONVERTER = "stage = 'cleaned_text' AND outcome = 'needs_converter'"
-_NEEDING_OCR = (
-    "stage = 'cleaned_text' AND outcome = 'pdf_no_text_layer' AND doc_id IN (SELECT doc_id FROM core.load_errors "
-    "WHERE error = 'pdf_no_text_layer' AND message LIKE '%OCR is not installed%')"
-)
-
-
-def _waiting(con, where: str) -> int:
-    (n,) = con.execute(f"SELECT count(*) FROM staging.stage_ledger WHERE {where}").fetchone()
-    return n
-
-
-def _retry(con, where: str) -> int:
-    """Forget the ledger rows `where` selects, so their documents are pending again; how many."""
-    n = _waiting(con, where)
-    if n:
-        con.execute(f"DELETE FROM staging.stage_ledger WHERE {where}")
-    return n
-
-
-def waiting_for_tools(con, converter: convert.Converter) -> int:
-    """Documents stored while LibreOffice or OCR was missing, now that it is there (pending again at the next run)."""
-    return (_waiting(con, _NEEDING_CONVERTER) if converter.find() is not None else 0) + (
-        _waiting(con, _NEEDING_OCR) if ocr.available() else 0
-    )
-
-
-def retry_needing_converter(con, converter: convert.Converter) -> int:
-    """Legacy Word files stored while LibreOffice was missing are pending again once it is found."""
-    return _retry(con, _NEEDING_CONVERTER) if converter.find() is not None else 0
-
-
-def retry_needing_ocr(con) -> int:
-    """Scanned PDFs stored while OCR was missing are pending again once it is installed."""
-    return _retry(con, _NEEDING_OCR) if ocr.available() else 0
 
 
 def _read_metadata(con, doc_ids: list[str]) -> list[StageInput]:
@@ -189,23 +152,23 @@ def _unparsed_is_blocking(result: BatchResult, item: StageInput, err: TransformE
 
 
 CLEAN = Stage(
-    "cleaned_text",
-    "SELECT doc_id, rowid AS pos FROM raw.documents",
+    sources.CLEAN,
+    sources.SOURCES[sources.CLEAN],
     _read_clean,
     derive.clean,
     ("staging.cleaned_text",),
     batch_size=200,  # raw bytes and cleaned text of a batch are in memory at once
 )
 METADATA = Stage(
-    "report_metadata", "SELECT doc_id, rowid AS pos FROM staging.cleaned_text", _read_metadata, derive.metadata, ("core.reports",)
+    sources.METADATA, sources.SOURCES[sources.METADATA], _read_metadata, derive.metadata, ("core.reports",)
 )
 SECTIONS = Stage(
-    "report_sections", "SELECT doc_id, rowid AS pos FROM core.reports", _read_sections, derive.sections,
+    sources.SECTIONS, sources.SOURCES[sources.SECTIONS], _read_sections, derive.sections,
     ("core.sections", "core.text_signatures"),
 )
 FACTS = Stage(
-    "facts",
-    "SELECT doc_id, rowid AS pos FROM core.reports",
+    sources.FACTS,
+    sources.SOURCES[sources.FACTS],
     _read_facts,
     derive.facts,
     FACT_TABLES + ("staging.parse_issues",),
@@ -216,6 +179,6 @@ FACTS = Stage(
 def clean_stage(con, converter: convert.Converter, ocr_seconds: float | None = None) -> Stage:
     """The clean stage with this load's converter and OCR budget; documents that waited for
     LibreOffice or for OCR are pending again if it is there now."""
-    retry_needing_converter(con, converter)
-    retry_needing_ocr(con)
+    sources.retry_needing_converter(con, converter)
+    sources.retry_needing_ocr(con)
     return dataclasses.replace(CLEAN, read=functools.partial(_read_clean, converter=converter, ocr_seconds=ocr_seconds))

@@ -22,18 +22,9 @@ import duckdb
 
 from warehouse.ingest import unseen_files
 from warehouse.snapshot import is_current
-from orchestration.engine.checking import SOURCE_SQL as CHECK_SOURCE_SQL, STAGE as CHECK_STAGE
 from orchestration.engine.convert import Converter
-from orchestration.engine.loading import CLEAN, FACTS, METADATA, SECTIONS, waiting_for_tools
+from orchestration.engine.sources import SOURCES, waiting_for_tools
 from orchestration.engine.stages import pending_doc_ids
-
-_STAGES = (
-    (CLEAN.name, CLEAN.source_sql),
-    (METADATA.name, METADATA.source_sql),
-    (SECTIONS.name, SECTIONS.source_sql),
-    (FACTS.name, FACTS.source_sql),
-    (CHECK_STAGE, CHECK_SOURCE_SQL),
-)
 
 
 @dataclass(frozen=True)
@@ -53,7 +44,7 @@ def plan_load(con: duckdb.DuckDBPyConnection, db_path: str | Path, paths: list[s
     """What loading `paths` into the warehouse behind `con` would do (with this LibreOffice)."""
     seen, to_read, failing = unseen_files(con, paths)
     pending: set[str] = set()
-    for stage, source_sql in _STAGES:
+    for stage, source_sql in SOURCES.items():
         pending.update(pending_doc_ids(con, stage, source_sql))
     return LoadPlan(
         files_seen=seen,
