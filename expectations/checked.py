@@ -4,11 +4,12 @@ Why: the rules are one SQL statement each over every report of a batch
 (reconcile.py), and a statement that joins `core.fact_requests` with the
 batch's ids scans the whole table to find the batch's rows — document ids
 are hashes, so no zone map narrows the scan. With ~60 such scans per batch,
-the check stage's cost per batch grew with the warehouse: ≈1 s per batch at
-10,000 reports whatever the batch's size, ≈10 s at 100,000, and a load's
-check stage grew with the square of its size. `batch` copies each table's
-rows of the checked reports once (one scan per table), and the rules, the
-verified marks and the stored repetition rates read those copies instead.
+a batch cost what the warehouse's size made it cost (at 10,000 reports the
+rules took ≈1 s for a batch of 100 as for one of 5,000), and a load's check
+stage grew with the square of its size: 34 s at 10,000 reports, 461 s at
+100,000 (20 s and 241 s with the copies, docs/scaling.md). `batch` copies
+each table's rows of the checked reports once (one scan per table), and the
+rules, the verified marks and the stored repetition rates read those copies.
 
 A rule reads a copy for the checked reports' own rows and the `core` /
 `staging` table for any other report's (the previous year's report, another
