@@ -364,14 +364,20 @@ def test_check_reruns_rules_without_reparsing(planted_db: Path, tmp_path: Path, 
         assert _status(con, doc) == "quarantined"
 
 
-@pytest.mark.parametrize("order", ["2022_first", "2021_first"])
-def test_carry_over_across_two_years_in_either_load_order(tmp_path: Path, order: str) -> None:
-    """Y-01 on two consecutive reports of one agency, whichever year is loaded first."""
+def _two_years(tmp_path: Path) -> tuple[Path, Path]:
+    """Two folders: seed 001 as the agency's 2021 report, and its 2022 report whose 上年结转 breaks Y-01."""
     y2021, y2022 = tmp_path / "y2021", tmp_path / "y2022"
     y2021.mkdir()
     y2022.mkdir()
     (y2021 / "wuhai_2021.txt").write_text(_year_2021(_seed001()), encoding="utf-8")
     (y2022 / "wuhai_2022.txt").write_text(_carried_over_2022(_seed001()), encoding="utf-8")
+    return y2021, y2022
+
+
+@pytest.mark.parametrize("order", ["2022_first", "2021_first"])
+def test_carry_over_across_two_years_in_either_load_order(tmp_path: Path, order: str) -> None:
+    """Y-01 on two consecutive reports of one agency, whichever year is loaded first."""
+    y2021, y2022 = _two_years(tmp_path)
     db = tmp_path / "ogi.duckdb"
     first, second = (y2022, y2021) if order == "2022_first" else (y2021, y2022)
 
@@ -402,11 +408,7 @@ def test_a_batch_reads_other_reports_rows_from_core(tmp_path: Path) -> None:
     """The check batch copies its own reports' rows (expectations/checked.py); a previous year outside
     the batch is read from core. Checking the 2022 report alone gives it exactly the verdicts it gets
     when the 2021 report is checked with it (Y-01 fails, the other cross-year rules pass on both years' rows)."""
-    y2021, y2022 = tmp_path / "y2021", tmp_path / "y2022"
-    y2021.mkdir()
-    y2022.mkdir()
-    (y2021 / "wuhai_2021.txt").write_text(_year_2021(_seed001()), encoding="utf-8")
-    (y2022 / "wuhai_2022.txt").write_text(_carried_over_2022(_seed001()), encoding="utf-8")
+    y2021, y2022 = _two_years(tmp_path)
     db = tmp_path / "ogi.duckdb"
     _load([y2021, y2022], db)
     with duckdb.connect(str(db)) as con:
