@@ -54,6 +54,8 @@ COPIES = {
     LEGACY: "core.fact_legacy_stats",
     SIGNATURES: "core.text_signatures",
 }
+# the columns a copy keeps when not all: the rules read a text, never its cell origins (twice its size)
+_COLUMNS = {TEXTS: "t.doc_id, t.text"}
 
 # Y-06: share of this year's character 5-grams (whitespace dropped, digit runs
 # folded to 0 so that changed figures do not hide copied text) that also occur
@@ -129,7 +131,10 @@ def batch(con, doc_ids: list[str]) -> Iterator[None]:
     made: list[str] = []
     try:
         for copy, source in COPIES.items():
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {copy} AS SELECT t.* FROM {source} t SEMI JOIN {IDS} i ON i.doc_id = t.doc_id")
+            columns = _COLUMNS.get(copy, "t.*")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {copy} AS SELECT {columns} FROM {source} t SEMI JOIN {IDS} i ON i.doc_id = t.doc_id"
+            )
             made.append(copy)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {REPETITION} AS {_REPETITION_SQL}")
         made.append(REPETITION)
