@@ -425,8 +425,9 @@ def check_batch(
         frames.append(frame)
     recon = pl.concat(frames, how="vertical")
     failing, validations = _verdicts(waiting)
-    failing = failing.with_columns(pl.lit(True).alias("failed"))
-    flagged = recon.join(failing, on="row", how="left").with_columns(pl.col("failed").fill_null(False))
+    # a column added in place, not a join: a join would copy every column of the batch's rows (their
+    # evidence strings are most of the check stage's memory)
+    flagged = recon.with_columns(pl.col("row").is_in(failing["row"].implode()).alias("failed"))
     catalogue = _catalogue_frame()
 
     # failing places, the first few spelled out per (rule, report)
