@@ -18,10 +18,7 @@ import duckdb
 import polars as pl
 
 DEFAULT_DB = "warehouse/ogi.duckdb"
-# DuckDB's buffer pool of a writing connection (it spills to disk past it). 512 MB: at 100,000
-# reports the check stage ran as fast as with 1 GB (33.8 s against 34.3 s for three batches)
-# with 440 MB less at its peak; the parser stages' writes stream. (issue 17, docs/scaling.md)
-DEFAULT_MEMORY_LIMIT = "512MB"
+DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's buffer pool of a writing connection (it spills to disk past it)
 
 _SQL_FILES = ("10_raw.sql", "20_staging.sql", "30_core.sql", "40_published.sql")
 
