@@ -622,3 +622,28 @@ def test_real_reports_dressed_as_markdown_clean_to_the_same_text(path, glued):
     dressed = _as_markdown(raw, glued)
     assert dressed != raw
     assert clean_text(dressed) == clean_text(raw)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<td><p style="x"><span style="y">1,234</span><o:p></o:p></p></td>',
+        "<td>\n  <p><span>本年新收\n政府信息</span><b>公开申请</b>数量</p>\n</td>",
+        "<td><div><span>3</span>  <span>5</span></div></td>",
+        "<td><p>  商业\n企业 </p> </td>",
+        "<td><p><span>A\u3000B</span>\tC</p></td>",
+        "<td><p></p></td>",
+    ],
+)
+def test_a_one_paragraph_cell_renders_as_the_walk_renders_it(cell, monkeypatch):
+    """The cell shortcut (`_single_block`) gives exactly the walk's line for the cells it takes."""
+    from lxml import etree
+
+    from transforms import cleaning
+
+    td = etree.fromstring(f"<table><tr>{cell}</tr></table>", etree.HTMLParser()).find(".//td")
+    assert cleaning._single_block(td) is not None
+    renderer = cleaning._Renderer(None, False)
+    fast = renderer._cell_text(td)
+    monkeypatch.setattr(cleaning, "_single_block", lambda cell: None)
+    assert renderer._cell_text(td) == fast

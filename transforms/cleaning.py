@@ -742,7 +742,7 @@ def _prune(root: etree._Element) -> list[tuple[etree._Element, float]]:
     sheltered: set[etree._Element] | None = None
     # Word pages repeat a few styles and classes on every element: each is judged once. (The loop
     # runs for every element of every page, ≈ 800 on a typical one: plain dict lookups and
-    # attribute gets, no helper calls, ≈ a third of its time; issue 17.)
+    # attribute gets, no helper calls.)
     hidden: dict[str, bool] = {}
     shares: dict[tuple[str | None, str | None], float] = {}
     doomed = []
