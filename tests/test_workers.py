@@ -115,6 +115,18 @@ def test_a_document_whose_rows_cannot_be_stored_costs_only_that_document(tmp_pat
         assert run_stage(con, stage, pool).pending == 0
 
 
+def test_what_a_worker_preloads_is_kept_from_the_collector_but_its_tasks_garbage_is_collected() -> None:
+    # The preload (GX's context, the division index) is frozen so that collections skip it; the
+    # collector must be running again afterwards, or every worker would keep its tasks' cycles.
+    fresh = WorkerPool(Limits(workers=1, seconds=60, memory_mb=0), preload=("json",), fork_server=False)
+    try:
+        enabled, frozen, collected = _outcome(fresh, tasks.collector_state)
+    finally:
+        fresh.close()
+    assert enabled and collected
+    assert frozen > 1000  # the interpreter's and the preload's objects
+
+
 def test_workers_that_cannot_start_fail_the_stage_instead_of_the_documents() -> None:
     from orchestration.engine.workers import WorkersUnavailable
 

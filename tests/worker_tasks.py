@@ -48,3 +48,20 @@ def issue_columns(marker: str) -> dict:
 def validator_dies(columns: dict, suites: list) -> None:
     """Stands in for GX's validations in the validator process, and kills that process."""
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def collector_state() -> tuple[bool, int, bool]:
+    """Whether the collector runs, how many objects it is kept from, and whether it still frees a
+    cycle this task makes (a worker's own garbage must not pile up)."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node
+    gone = weakref.ref(node)
+    del node
+    gc.collect()
+    return gc.isenabled(), gc.get_freeze_count(), gone() is None
