@@ -52,7 +52,7 @@ class Validator:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Spawn the process (importing GX and warming its suites up) unless it is running."""
+        """Spawn the process (importing GX and building its suites) unless it is running."""
         with self._lock:
             if self._pool is None:
                 self._pool = WorkerPool(
