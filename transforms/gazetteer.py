@@ -110,31 +110,40 @@ class _Index:
     """Every division listed since FIRST_YEAR, by name and alias."""
 
     def __init__(self, path: Path):
+        # Most of the 80,000 rows since FIRST_YEAR repeat the row of the year before (a county
+        # unchanged for years): rows are grouped by everything but the year first, in the order
+        # they first appear, so that only the ≈4,000 distinct ones are parsed and turned into
+        # divisions (a fifth of the time a row-by-row read took; every worker builds this).
+        years_of: dict[str, list[int]] = {}
         with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.reader(f)
-            next(reader)
-            rows = [r for r in reader if int(r[_YEAR]) >= FIRST_YEAR]
-        self.last_year = max(int(r[_YEAR]) for r in rows)
+            next(f)
+            for line in f:
+                year, _, rest = line.rstrip("\r\n").partition(",")
+                if int(year) >= FIRST_YEAR:
+                    years_of.setdefault(rest, []).append(int(year))
+        # each distinct row with the years that list it (its year column left empty, so that the
+        # column numbers above still hold)
+        rows = [(years, ["", *fields]) for years, fields in zip(years_of.values(), csv.reader(years_of))]
+        self.last_year = max(max(years) for years, _ in rows)
         self.latest_codes = frozenset(
-            c for r in rows if int(r[_YEAR]) == self.last_year for c in (r[_PCODE], r[_CCODE], r[_XCODE]) if c
+            c for years, r in rows if self.last_year in years for c in (r[_PCODE], r[_CCODE], r[_XCODE]) if c
         )
         # (code, name, level, parents, ident, short, path) -> years listed
         spans: dict[tuple, list[int]] = {}
-        for r in rows:
-            year = int(r[_YEAR])
+        for years, r in rows:
             prov, city, county = r[_PCODE], r[_CCODE], r[_XCODE]
             city_real = bool(city) and r[_CNAME] not in _PSEUDO_CITIES
             if prov:
                 key = (prov, r[_PNAME], "province", (), r[_PID], r[_PSHORT], r[_PNAME])
-                spans.setdefault(key, []).append(year)
+                spans.setdefault(key, []).extend(years)
             if city_real:
                 key = (city, r[_CNAME], "prefecture", (prov,), r[_CID], r[_CSHORT], r[_PNAME] + r[_CNAME])
-                spans.setdefault(key, []).append(year)
+                spans.setdefault(key, []).extend(years)
             if county and r[_XNAME]:
                 parents = (prov, city) if city_real else (prov,)
                 path_name = r[_PNAME] + (r[_CNAME] if city_real else "") + r[_XNAME]
                 key = (county, r[_XNAME], "county", parents, r[_XID], r[_XSHORT], path_name)
-                spans.setdefault(key, []).append(year)
+                spans.setdefault(key, []).extend(years)
         by_name: dict[str, list[Division]] = {}
         self.by_code: dict[str, Division] = {}
         for (code, name, level, parents, ident, short, path_name), years in spans.items():
@@ -178,7 +187,7 @@ def _aliases(name: str, short: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def index() -> _Index:
-    """The division index, built once per process (about a second) from the pinned snapshot."""
+    """The division index, built once per process (≈0.15 s) from the pinned snapshot."""
     return _Index(data_path())
 
 
