@@ -1,6 +1,6 @@
 """The one Great Expectations expectation type every catalogue rule is stated in.
 
-Imported only where validation runs (expectations/suites.py imports it lazily),
+Imported only where validation runs (expectations/validation.py imports it lazily),
 because importing Great Expectations costs seconds.
 
 Every rule's reconciliation rows (expectations/reconcile.py) state their own

@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from expectations.catalogue import INFO, RULES
-from expectations.suites import FRAME_SCHEMA, GX_SEVERITY, gx_suites, validate
+from expectations.suites import FRAME_SCHEMA, validate
+from expectations.validation import GX_SEVERITY, gx_suites
 
 
 def test_one_gx_suite_per_catalogue_suite_with_one_expectation_per_rule() -> None:

@@ -28,7 +28,8 @@ import polars as pl
 from expectations.catalogue import COVERAGE
 from expectations import checked
 from expectations.reconcile import lsh_candidates, parent_code
-from expectations.suites import Judge, SuiteValidation, check_batch, judge_here
+from expectations.suites import Judge, check_batch, judge_here
+from expectations.validation import SuiteValidation
 from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses

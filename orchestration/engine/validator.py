@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 
-from expectations.suites import Judged, RuleColumns, run_validations
+from expectations.validation import Judged, RuleColumns, run_validations
 from transforms.model import TransformError
 from orchestration.engine.workers import Limits, WorkerPool
 
@@ -57,13 +57,13 @@ class Validator:
             if self._pool is None:
                 self._pool = WorkerPool(
                     Limits(workers=1, seconds=VALIDATION_SECONDS, memory_mb=0),
-                    preload=("expectations.suites:warm_up",),
+                    preload=("expectations.validation:warm_up",),
                     fork_server=False,  # GX starts importing at once, beside the parser's fork server
                 )
             self._pool.prestart(1)
 
     def judge(self, columns: RuleColumns, suites: Sequence[str]) -> Callable[[], Judged]:
-        """expectations.suites.run_validations, started in the GX process: returns at once a function
+        """expectations.validation.run_validations, started in the GX process: returns at once a function
         that waits for its verdicts (an expectations.suites.Judge)."""
         self.start()
         assert self._pool is not None

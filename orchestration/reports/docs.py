@@ -199,7 +199,7 @@ def render_rules() -> str:
             "message starting `[info] note:`). Every rule records one row per report in `core.check_results`. "
             "`basis` cites the format reference's rule catalogue (§6) or says why the rule is ours. "
             "Each rule is one SQL statement over all reports being checked (expectations/reconcile.py) and one "
-            "Great Expectations expectation in the GX suite named after its suite (expectations/suites.py), whose "
+            "Great Expectations expectation in the GX suite named after its suite (expectations/validation.py), whose "
             "verdicts are the ones stored; in Dagster each rule is the asset check `rule_<id>` of `check_results` "
             "(T3-01 → `rule_T3_01`). How the three fit together: [checks.md](checks.md).",
             "",
