@@ -9,7 +9,6 @@ each `ogi load` is one ingest batch (a partition of ingest_batches).
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
@@ -461,21 +460,5 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
-def run() -> None:
-    """The `ogi` console script: `main`, then exit without the interpreter's final collections.
-
-    By the end of a load the process holds Dagster's, DuckDB's and polars'
-    objects (≈300,000 tracked by the collector); the interpreter's shutdown
-    collections would walk them all once more, ≈0.65 s of every `ogi load`
-    spent after its work is done (issue 17). Every command has closed its
-    connections and files by the time `main` returns, so nothing is left
-    for those collections to finalize that matters: gc.freeze() takes the
-    objects out of their sight. Tests call `main` and keep collecting.
-    """
-    code = main()
-    gc.freeze()
-    sys.exit(code)
-
-
 if __name__ == "__main__":
-    run()
+    sys.exit(main())
