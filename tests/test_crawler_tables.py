@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -131,21 +130,6 @@ def test_2023_prose_chooses_issued_but_not_in_force():
     with_393 = extract_tables(text, {**hints, "active_disclosure.normative_documents.in_force": Decimal(393)})
     assert fact_map(with_393)["active_disclosure.normative_documents.in_force"].value is None
     assert any("393" in i.message for i in issues(with_393, "hint_ignored"))
-
-
-@pytest.mark.parametrize("name", GOLD_FILES + ["pingtan_syq_2019.txt"])
-def test_a_report_solves_well_under_50_ms(name):
-    text = cleaned(name)
-    hints = hints_for(text)
-    extract_tables(text, hints)
-    best = min(_timed(lambda: extract_tables(text, hints)) for _ in range(3))
-    assert best < 0.05
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def _rows(result) -> dict[str, list[int | None]]:

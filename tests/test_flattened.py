@@ -7,7 +7,6 @@ cell only when every reading agrees on it, and say why otherwise.
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 from transforms import codes
@@ -113,10 +112,10 @@ def test_lexically_unique_run_keeps_what_the_document_prints():
 
 
 def test_search_is_capped_and_says_so():
-    start = time.perf_counter()
+    # forty 1s have more readings than the search may try: it stops at its cap and says so, and
+    # decides nothing (its time budget is measured by benchmarks/bench_budgets.py)
     split = split_run("1" * 40, REQUEST_KINDS, REQUEST_ROW_SUM)
-    assert split.exhausted
-    assert time.perf_counter() - start < 0.2
+    assert split.exhausted and not split.fixed
 
 
 # --- solve_columns --------------------------------------------------------------

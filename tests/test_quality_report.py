@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 import shutil
-import time
 from html import unescape
 from pathlib import Path
 
@@ -403,9 +402,7 @@ def test_lists_stay_paginated_and_capped_at_scale(tmp_path) -> None:
     path = tmp_path / "ogi.duckdb"
     synthetic_warehouse(path, n)
     out = tmp_path / "out"
-    started = time.perf_counter()
     write_report(path, out)
-    elapsed = time.perf_counter() - started
     quarantined = [i for i in range(n) if i % 13 == 0]
     findings = [i for i in range(n) if i % 13 == 0 or i % 7 == 0 or i % 11 == 0]  # not assessable alone: no page
     breaks = [i for i in range(n) if i % 8 and i % 17 == 0]
@@ -426,7 +423,6 @@ def test_lists_stay_paginated_and_capped_at_scale(tmp_path) -> None:
     assert len(index_markup) < 300_000, "the overview must not grow with the corpus"
     assert f"{len(quarantined):,}/{n:,} fail" in index.text  # T3-03
     assert f"{n // 5 + (1 if n % 5 else 0):,} n/a" in index.text  # T4 rules
-    assert elapsed < 120, f"report over {n} reports took {elapsed:.0f}s"
 
 
 # --------------------------------------------------------------------------- real browser

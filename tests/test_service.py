@@ -389,6 +389,18 @@ def test_backfill_command_rederives_everything_and_republishes(tmp_path: Path, s
     _assert_seed_gold(snapshot)
 
 
+def test_the_ogi_command_exits_with_its_commands_code(tmp_path: Path) -> None:
+    # The console script passes the command's code through (0 is checked by every load run through it).
+    proc = subprocess.run(
+        [OGI_BIN, "load", str(tmp_path / "no_such_folder"), "--db", str(tmp_path / "ogi.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "no such file or folder" in proc.stderr and not (tmp_path / "ogi.duckdb").exists()
+
+
 # --- the published snapshot ------------------------------------------------------------------
 
 
