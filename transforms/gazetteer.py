@@ -113,7 +113,7 @@ class _Index:
         # Most of the 80,000 rows since FIRST_YEAR repeat the row of the year before (a county
         # unchanged for years): rows are grouped by everything but the year first, in the order
         # they first appear, so that only the ≈4,000 distinct ones are parsed and turned into
-        # divisions (a fifth of the time a row-by-row read took; every worker builds this).
+        # divisions (a third of the time a row-by-row read took: 0.13 s; every worker builds this).
         years_of: dict[str, list[int]] = {}
         with path.open(encoding="utf-8", newline="") as f:
             next(f)

@@ -77,7 +77,7 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> 
     import importlib
 
     # What the preload builds (modules, the division index, GX's context) lives as long as the
-    # worker: the collector would only walk it again and again, ≈0.4 s of the GX process's start
+    # worker: the collector would only walk it again and again, ≈0.5 s of the GX process's start
     # and every later full collection of every worker (and, in a forked worker, the walk dirties
     # the pages it shares with the fork server). So no collection while it is built, and then it
     # is moved out of the collector's sight (gc.freeze); the tasks' own garbage is collected as usual.
