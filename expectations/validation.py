@@ -126,7 +126,11 @@ def gx_suites() -> dict:
     return {suite.name: suite for suite in context.suites.all()}
 
 
-def _suite_frame(columns: dict[str, dict[str, np.ndarray]], rule_ids: list[str]):
+RuleColumns = dict[str, dict[str, np.ndarray]]
+Judged = tuple[np.ndarray, list[SuiteValidation]]  # the failing frame rows, and what each suite's validation said
+
+
+def _suite_frame(columns: RuleColumns, rule_ids: list[str]):
     """The suite's pandas frame: four columns per rule, its rows from the top, NULL below."""
     import pandas as pd
 
@@ -142,10 +146,6 @@ def _suite_frame(columns: dict[str, dict[str, np.ndarray]], rule_ids: list[str])
                 filled[: len(mine[part])] = mine[part]
             data[f"{rule_id}|{part}"] = filled
     return pd.DataFrame(data)
-
-
-RuleColumns = dict[str, dict[str, np.ndarray]]
-Judged = tuple[np.ndarray, list[SuiteValidation]]  # the failing frame rows, and what each suite's validation said
 
 
 def run_validations(columns: RuleColumns, suites: Sequence[str] | None = None) -> Judged:
