@@ -3,8 +3,9 @@
 The check stage computes each rule's reconciliation rows with DuckDB and
 Polars (expectations/suites.py) and hands GX plain numpy columns
 (`RuleColumns`); this module builds the GX objects and runs the
-validations over them. It imports numpy and, on first use, GX, and
-nothing of DuckDB or Polars: the load's GX process
+validations over them. It imports numpy and, on first use, GX (without
+the modules GX imports for expectations the catalogue never runs,
+`GX_DEFERRED_MODULES`), and nothing of DuckDB or Polars: the load's GX process
 (orchestration/engine/validator.py) imports only this module, so its
 start-up, which a small load waits for, pays for GX alone (importing
 DuckDB and Polars there cost it ≈0.16 s, issue 17).
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from expectations.catalogue import BLOCKING, INFO, RULES, WARNING
+from expectations.deferred_imports import defer
 
 # GX's own failure severity for each catalogue severity.
 GX_SEVERITY = {BLOCKING: "critical", WARNING: "warning", INFO: "info"}
@@ -51,6 +53,9 @@ GX_SEVERITY = {BLOCKING: "critical", WARNING: "warning", INFO: "info"}
 # 200); positions only, no partial lists or query string built.
 RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 0, "return_unexpected_index_query": False}
 BATCH_DEFINITION = "checked_reports"
+# What GX's import pulls in for expectations the catalogue never runs (expectations/deferred_imports.py):
+# imported when first used, not with GX (≈1 s of the GX process's start-up, issue 17).
+GX_DEFERRED_MODULES = ("scipy.stats", "altair")
 
 @dataclass
 class SuiteValidation:
@@ -84,6 +89,7 @@ def _gx():
 @functools.lru_cache(maxsize=1)
 def _gx_context(_catalogue_key: tuple):
     """An ephemeral context holding one ExpectationSuite and one ValidationDefinition per catalogue suite."""
+    defer(*GX_DEFERRED_MODULES)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

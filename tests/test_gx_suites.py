@@ -70,3 +70,46 @@ def test_every_unexpected_row_comes_back_however_many() -> None:
     assert failing["row"].to_list() == list(range(1, 600, 2))
     table = next(v for v in validations if v.suite == "table_arithmetic")
     assert table.rules["T3-01"]["unexpected_rows"] == 300 and table.rules["T3-01"]["rows"] == 600
+
+
+_GX_WITHOUT_UNUSED_MODULES = r"""
+import sys
+import pandas as pd
+from expectations.validation import GX_DEFERRED_MODULES, gx_suites
+
+suites = gx_suites()  # imports GX and builds the catalogue's suites
+print("suites", len(suites))
+print("imported with GX", sorted(m for m in GX_DEFERRED_MODULES if type(sys.modules[m]).__name__ != "DeferredModule"))
+
+# GX's own expectation that uses them still works: they are imported when it first reads them
+import great_expectations as gx
+context = gx.get_context(mode="ephemeral")
+batch = context.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("b")
+frame = pd.DataFrame({"x": ["a", "a", "b", "b"]})
+result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
+    gx.expectations.ExpectColumnKLDivergenceToBeLessThan(
+        column="x", partition_object={"values": ["a", "b"], "weights": [0.5, 0.5]}, threshold=0.1
+    )
+)
+print("kl", result.success, round(result.result["observed_value"], 6))
+import altair as alt  # as GX's renderer of that expectation's chart does
+print("chart", alt.Chart.__module__)
+print("imported after use", sorted(m for m in GX_DEFERRED_MODULES if type(sys.modules[m]).__name__ != "DeferredModule"))
+"""
+
+
+def test_gx_starts_without_the_modules_only_unused_expectations_need_and_imports_them_when_used() -> None:
+    """A fresh interpreter, as the load's GX process is: building the suites leaves SciPy's stats and
+    Altair unimported (≈1 s of its start-up), and GX's KL-divergence expectation, which uses both,
+    still judges a batch."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _GX_WITHOUT_UNUSED_MODULES], capture_output=True, text=True, timeout=300, check=True
+    ).stdout.splitlines()
+    assert out[0] == f"suites {len({rule.suite for rule in RULES.values()})}"
+    assert out[1] == "imported with GX []"
+    assert out[2] == "kl True 0.0"
+    assert out[3].startswith("chart altair.")
+    assert out[4] == "imported after use ['altair', 'scipy.stats']"
