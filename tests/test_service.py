@@ -401,6 +401,25 @@ def test_the_ogi_command_exits_with_its_commands_code(tmp_path: Path) -> None:
     assert "no such file or folder" in proc.stderr and not (tmp_path / "ogi.duckdb").exists()
 
 
+def test_the_ogi_command_ends_with_its_output_whole_and_its_files_closed(tmp_path: Path) -> None:
+    # The console script skips the interpreter's teardown (orchestration.cli.run): what must happen at
+    # exit still does — the summary reaches a pipe whole, the warehouse and the snapshot are closed
+    # (no write-ahead log left beside them), and nothing is reported at exit.
+    samples = tmp_path / "samples"
+    generate(samples, count=3, seed=5)
+    db = tmp_path / "ogi.duckdb"
+    proc = subprocess.run([OGI_BIN, "load", str(samples), "--db", str(db)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1].startswith("published snapshot (for SQL clients): ")
+    assert lines[0].startswith("documents seen: 3   new: 3")
+    assert sum(line.split()[0] in ("PUBLISHED", "QUARANTINED") for line in lines if line.startswith("  ")) == 3
+    assert "Traceback" not in proc.stderr and "leaked" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ogi.duckdb", "ogi.published.duckdb", "samples"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.reports").fetchone()[0] == 3
+
+
 # --- the published snapshot ------------------------------------------------------------------
 
 
