@@ -27,7 +27,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from warehouse.db import DEFAULT_DB, DEFAULT_MEMORY_LIMIT
+from warehouse.defaults import DEFAULT_DB, DEFAULT_MEMORY_LIMIT
 
 
 @dataclass(frozen=True)

@@ -401,6 +401,14 @@ def test_the_ogi_command_exits_with_its_commands_code(tmp_path: Path) -> None:
     assert "no such file or folder" in proc.stderr and not (tmp_path / "ogi.duckdb").exists()
 
 
+def test_the_cli_module_imports_no_engine_library() -> None:
+    # A process the load spawns (its GX process) re-imports the `ogi` script, so the CLI module and its
+    # settings: the libraries of the work itself are imported by the commands, never with the module.
+    code = "import sys, orchestration.cli; print(sorted(m for m in ('duckdb', 'polars', 'dagster', 'great_expectations', 'numpy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_the_ogi_command_ends_with_its_output_whole_and_its_files_closed(tmp_path: Path) -> None:
     # The console script skips the interpreter's teardown (orchestration.cli.run): what must happen at
     # exit still does — the summary reaches a pipe whole, the warehouse and the snapshot are closed

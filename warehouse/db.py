@@ -17,8 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-DEFAULT_DB = "warehouse/ogi.duckdb"
-DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's buffer pool of a writing connection (it spills to disk past it)
+from warehouse.defaults import DEFAULT_MEMORY_LIMIT
 
 _SQL_FILES = ("10_raw.sql", "20_staging.sql", "30_core.sql", "40_published.sql")
 
