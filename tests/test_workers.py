@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -136,3 +137,62 @@ def test_workers_that_cannot_start_fail_the_stage_instead_of_the_documents() -> 
             broken.submit(tasks.echo, [("doc", (1,))]).wait()
     finally:
         broken.close()
+
+
+def test_a_process_that_cannot_be_started_fails_the_stage_instead_of_hanging_it(monkeypatch) -> None:
+    # fork() can fail (EAGAIN: the process limit): the slot must report it, not leave the batch waiting
+    import errno
+    import multiprocessing
+
+    from orchestration.engine import workers
+
+    class Refusing:
+        def __init__(self) -> None:
+            self._real = multiprocessing.get_context("spawn")
+
+        def Pipe(self):  # noqa: N802 (multiprocessing's name)
+            return self._real.Pipe()
+
+        def Process(self, **kwargs):  # noqa: N802
+            proc = self._real.Process(**kwargs)
+
+            def start() -> None:
+                raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+            proc.start = start
+            return proc
+
+    monkeypatch.setattr(workers, "_context", lambda preload, fork_server=True: Refusing())
+    broken = WorkerPool(Limits(workers=1, seconds=5, memory_mb=0), fork_server=False)
+    outcome: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            broken.submit(tasks.echo, [("doc", (1,))]).wait()
+        except BaseException as exc:  # noqa: BLE001 - inspected below
+            outcome.append(exc)
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    try:
+        waiter.start()
+        waiter.join(120)  # a guard against hanging the suite, not a speed limit
+        assert not waiter.is_alive(), "the batch never completed"
+    finally:
+        broken.close()
+    assert isinstance(outcome[0], workers.WorkersUnavailable) and "Resource temporarily unavailable" in str(outcome[0])
+
+
+def test_closing_a_pool_whose_worker_is_still_starting_kills_it() -> None:
+    # A load that ends (or finds nothing to do) while its GX process is still importing stops it at once.
+    starting = WorkerPool(Limits(workers=1, seconds=60, memory_mb=0), preload=("worker_tasks:slow_start",), fork_server=False)
+    starting.prestart(1)
+    slot = starting._slots[0]
+    for _ in range(600):  # the slot's thread starts the process
+        if slot._proc is not None:
+            break
+        time.sleep(0.05)
+    proc = slot._proc
+    assert proc is not None and proc.is_alive()
+    starting.close(grace=0.0)
+    assert not proc.is_alive() and proc.exitcode == -9  # killed, not waited for
+    assert starting._slots == []

@@ -65,3 +65,8 @@ def collector_state() -> tuple[bool, int, bool]:
     del node
     gc.collect()
     return gc.isenabled(), gc.get_freeze_count(), gone() is None
+
+
+def slow_start() -> None:
+    """A preload that takes as long as GX's import on a slow machine, and longer."""
+    time.sleep(60)

@@ -190,21 +190,35 @@ class _Slot:
         self._number = number
         self._proc: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        # The slot's thread starts and restarts its worker while the pool may be closing it from
+        # another thread (a load's end stops the GX process while it may still be starting): the
+        # lock makes the slot's process either started and held or absent, never half-started,
+        # and a stopped slot starts nothing more.
+        self._lock = threading.Lock()
+        self._stopped = False
         self.thread = threading.Thread(target=self._serve, name=f"ogi-worker-{number}", daemon=True)
 
     def _start(self) -> Connection:
         if self._proc is None or not self._proc.is_alive():
             ctx = _context(self._pool.preload, self._pool.fork_server)
             parent, child = ctx.Pipe()
-            self._proc = ctx.Process(
+            proc = ctx.Process(
                 target=_worker_main,
                 args=(child, self._pool.limits.memory_mb, self._pool.preload),
                 name=f"ogi-worker-{self._number}",
                 daemon=True,
             )
-            self._proc.start()
-            child.close()
-            self._conn = parent
+            try:
+                with self._lock:
+                    if self._stopped:
+                        raise RuntimeError("its pool was closed")
+                    proc.start()
+                    self._proc, self._conn = proc, parent
+            except BaseException:
+                parent.close()
+                raise
+            finally:
+                child.close()
             try:
                 ready = parent.poll(_START_SECONDS) and parent.recv() == "ready"
             except (EOFError, OSError):
@@ -215,12 +229,14 @@ class _Slot:
         return self._conn
 
     def _kill(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.join(5)
-        if self._conn is not None:
-            self._conn.close()
-        self._proc, self._conn = None, None
+        with self._lock:
+            proc, conn = self._proc, self._conn
+            self._proc, self._conn = None, None
+        if proc is not None:
+            proc.kill()
+            proc.join(5)
+        if conn is not None:
+            conn.close()
 
     def _death(self) -> str:
         """How the worker ended, for the error message (it has just closed its pipe)."""
@@ -239,13 +255,16 @@ class _Slot:
 
     def stop(self, wait: float) -> None:
         """Ask the worker to exit, give it `wait` seconds, then kill it (workers hold no state)."""
-        if self._conn is not None:
+        with self._lock:
+            self._stopped = True
+            proc, conn = self._proc, self._conn
+        if conn is not None:
             try:
-                self._conn.send(None)
+                conn.send(None)
             except (OSError, ValueError):
                 pass
-        if self._proc is not None:
-            self._proc.join(wait)
+        if proc is not None:
+            proc.join(wait)
         self._kill()
 
     def _serve(self) -> None:
