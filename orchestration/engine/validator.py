@@ -1,6 +1,6 @@
-"""Great Expectations in a process of its own, started as soon as a load knows it has something to check.
+"""Great Expectations in a process of its own, started as soon as a load may have something to check.
 
-Why: importing GX and building its context costs ≈3 s of CPU and ≈250 MB.
+Why: importing GX and building its context costs ≈2 s of CPU and ≈250 MB.
 In the loader's own process that was a fixed 4 s on every load, one report
 or a thousand, on the critical path of the check stage (issue 17). Here the
 GX context lives in one spawned process (a worker of orchestration.engine.
@@ -9,7 +9,8 @@ expectations/validation.py: the load starts it when it stores new
 documents, so its import and the building of its suites run while the
 parser stages do, and the check stage hands it plain numpy columns
 (expectations.suites.rule_columns) and gets GX's verdicts back. A load
-with nothing to check never starts it, so never imports GX at all.
+with nothing to check stops it unused (a small load starts it before it
+knows, orchestration/cli.py).
 
 A separate process also keeps GX's imports away from Dagster's: the two
 cannot race (issue 13's `partially initialized module` failure came from a
