@@ -24,7 +24,7 @@ import sys
 import threading
 import types
 
-_LOADING = threading.Lock()
+_LOADING = threading.RLock()  # re-entrant: importing one real module may read another stand-in
 
 
 class DeferredModule(types.ModuleType):
