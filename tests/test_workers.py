@@ -62,6 +62,20 @@ def test_a_crashing_worker_costs_one_document(pool) -> None:
     assert _outcome(pool, tasks.echo, 7) == 7
 
 
+def test_documents_handed_over_together_each_pay_only_for_themselves(pool) -> None:
+    """A worker takes queued documents in chunks; a crash, a hang or a memory blow-up inside a
+    chunk costs that document, and the chunk's other documents, started or not, are read."""
+    kinds = {13: "crash", 41: "hang", 77: "balloon", 78: "crash"}
+    items = [(f"d{i}", (kinds.get(i, "echo"), i)) for i in range(120)]
+    started = time.monotonic()
+    outcomes = pool.submit(tasks.mixed, items).wait()
+    assert time.monotonic() - started < 60
+    assert [_code(outcomes[f"d{i}"]) for i in sorted(kinds)] == ["worker_crashed", "parse_timeout", "memory_limit", "worker_crashed"]
+    assert {key: value for key, value in outcomes.items() if int(key[1:]) not in kinds} == {
+        f"d{i}": i for i in range(120) if i not in kinds
+    }
+
+
 def test_errors_keep_their_code_and_bugs_are_contained(pool) -> None:
     refused = _outcome(pool, tasks.refuse, "empty_file")
     assert (_code(refused), refused.stage, refused.message) == ("empty_file", "clean", "refused on purpose")

@@ -70,3 +70,14 @@ def collector_state() -> tuple[bool, int, bool]:
 def slow_start() -> None:
     """A preload that takes as long as GX's import on a slow machine, and longer."""
     time.sleep(60)
+
+
+def mixed(kind: str, value: object) -> object:
+    """One of a batch's documents: most echo their value, a few crash, hang or balloon."""
+    if kind == "crash":
+        segfault()
+    if kind == "hang":
+        return sleep(60)
+    if kind == "balloon":
+        return allocate(2000)
+    return value

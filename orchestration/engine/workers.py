@@ -32,6 +32,7 @@ import resource
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -94,28 +95,31 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> 
     conn.send("ready")
     while True:
         try:
-            task = conn.recv()
+            chunk = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
+        if chunk is None:
             return
-        func, args = task
-        try:
-            reply = ("ok", func(*args))
-        except TransformError as err:
-            reply = ("error", err.code, err.message, err.stage)
-        except MemoryError:
-            conn.send(("error", "memory_limit", f"the document needed more than {memory_mb} MB", None))
-            return
-        except RecursionError:
-            reply = ("error", "too_deeply_nested", "the document is nested too deeply to parse", None)
-        except Exception as exc:  # a parser bug must cost one document, not the load
-            reply = ("error", "parser_crash", f"{type(exc).__name__}: {exc}"[:500], None)
-        try:
-            conn.send(reply)
-        except MemoryError:
-            conn.send(("error", "memory_limit", f"the result needed more than {memory_mb} MB", None))
-            return
+        # A chunk is several documents' tasks, answered one reply per document in order, each as
+        # soon as it is done: the parent times every document from the previous reply.
+        for func, args in chunk:
+            try:
+                reply = ("ok", func(*args))
+            except TransformError as err:
+                reply = ("error", err.code, err.message, err.stage)
+            except MemoryError:
+                conn.send(("error", "memory_limit", f"the document needed more than {memory_mb} MB", None))
+                return
+            except RecursionError:
+                reply = ("error", "too_deeply_nested", "the document is nested too deeply to parse", None)
+            except Exception as exc:  # a parser bug must cost one document, not the load
+                reply = ("error", "parser_crash", f"{type(exc).__name__}: {exc}"[:500], None)
+            try:
+                conn.send(reply)
+            except MemoryError:
+                conn.send(("error", "memory_limit", f"the result needed more than {memory_mb} MB", None))
+                return
+            del reply
 
 
 # --- the parent side --------------------------------------------------------------
@@ -152,6 +156,15 @@ class WorkersUnavailable(RuntimeError):
 
 
 _START_SECONDS = 120.0  # a fresh interpreter importing the transforms; generous for a loaded machine
+_CHUNK_DOCUMENTS = 16  # documents a worker is handed at once (see WorkerPool._take_more)
+_CHUNK_BYTES = 4 * 1024 * 1024  # … and about this much of their text and bytes
+
+_Task = tuple["Batch", str, Callable, tuple]  # (batch, key, func, args) as queued by WorkerPool.submit
+
+
+def _weight(args: tuple) -> int:
+    """The size of a task's text and bytes arguments: what handing it over copies."""
+    return sum(len(a) for a in args if isinstance(a, (str, bytes)))
 
 
 class Batch:
@@ -280,38 +293,68 @@ class _Slot:
             task = self._pool._tasks.get()
             if task is None:
                 return
-            batch, key, func, args = task
-            try:
-                outcome = self._run(func, args)
-            except Exception as exc:  # the batch must complete whatever happens to this slot
-                self._kill()
-                outcome = WorkersUnavailable(f"worker process {self._number} could not be started: {exc!r}")
-            batch._put(key, outcome)
+            chunk = deque([task])
+            self._pool._take_more(chunk)
+            while chunk:  # the batch must complete whatever happens to this slot
+                self._run(chunk)
 
-    def _run(self, func: Callable, args: tuple) -> object:
+    def _run(self, chunk: deque[_Task]) -> None:
+        """Hand the chunk to the worker and settle its documents in order, each within the time limit.
+
+        Returns when every document is settled, or after the one that cost the
+        worker its life (time limit, memory limit, crash): the caller hands the
+        rest, never started, to a fresh worker.
+        """
         limits = self._pool.limits
-        conn = self._start()
         try:
-            conn.send((func, args))
-            ready = conn.poll(limits.seconds)
-            reply = conn.recv() if ready else None
-        except (EOFError, OSError):
-            how = self._death()
+            conn = self._start()
+        except Exception as exc:
             self._kill()
-            return TransformError(
+            unavailable = WorkersUnavailable(f"worker process {self._number} could not be started: {exc!r}")
+            while chunk:
+                batch, key, _, _ = chunk.popleft()
+                batch._put(key, unavailable)
+            return
+        try:
+            conn.send([(func, args) for _, _, func, args in chunk])
+        except (EOFError, OSError):
+            self._crashed(chunk)
+            return
+        while chunk:
+            batch, key, _, _ = chunk[0]
+            try:
+                ready = conn.poll(limits.seconds)
+                reply = conn.recv() if ready else None
+            except (EOFError, OSError):
+                self._crashed(chunk)
+                return
+            chunk.popleft()
+            if reply is None:
+                self._kill()
+                batch._put(key, TransformError("parse_timeout", f"parsing took longer than {limits.seconds:g} s; abandoned"))
+                return
+            if reply[0] == "ok":
+                batch._put(key, reply[1])
+                continue
+            _, code, message, stage = reply
+            batch._put(key, TransformError(code, message, stage=stage or "transform"))
+            if code == "memory_limit":
+                self._kill()  # the worker has exited; a fresh one takes the rest
+                return
+
+    def _crashed(self, chunk: deque[_Task]) -> None:
+        """The worker died (or its pipe broke) on the chunk's first unsettled document: that one pays."""
+        how = self._death()
+        self._kill()
+        batch, key, _, _ = chunk.popleft()
+        batch._put(
+            key,
+            TransformError(
                 "worker_crashed",
                 f"the worker process died while parsing this document ({how}); "
                 "a crash in a C extension or the system's out-of-memory killer are the usual causes",
-            )
-        if reply is None:
-            self._kill()
-            return TransformError("parse_timeout", f"parsing took longer than {limits.seconds:g} s; abandoned")
-        if reply[0] == "ok":
-            return reply[1]
-        _, code, message, stage = reply
-        if code == "memory_limit":
-            self._kill()  # the worker has exited; start a fresh one for the next document
-        return TransformError(code, message, stage=stage or "transform")
+            ),
+        )
 
 
 class WorkerPool:
@@ -339,6 +382,31 @@ class WorkerPool:
                 slot = _Slot(self, len(self._slots))
                 self._slots.append(slot)
                 slot.thread.start()
+
+    def _take_more(self, chunk: deque[_Task]) -> None:
+        """Add queued tasks to a slot's chunk, so that a worker has its next documents at hand.
+
+        Handing documents over one at a time left a worker idle for a round
+        trip per document (the reply unpickled and the next task sent by a
+        supervisor thread that must get the loader's GIL first): up to half
+        the time of the short stages. A chunk takes at most a share of what
+        is queued (the slots end a stage together), `_CHUNK_DOCUMENTS`
+        documents and about `_CHUNK_BYTES` of text and bytes. A close's
+        sentinel goes back to the queue for the slot it is meant for.
+        """
+        slots = max(1, len(self._slots))
+        wanted = min(_CHUNK_DOCUMENTS, self._tasks.qsize() // (2 * slots))
+        weight = _weight(chunk[0][3])
+        while len(chunk) <= wanted and weight < _CHUNK_BYTES:
+            try:
+                task = self._tasks.get_nowait()
+            except queue.Empty:
+                return
+            if task is None:
+                self._tasks.put(None)
+                return
+            chunk.append(task)
+            weight += _weight(task[3])
 
     def submit(self, func: Callable, items: Iterable[tuple[str, tuple]]) -> Batch:
         """Queue the batch and return at once; `Batch.wait()` collects it.
