@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import os
 import sys
 import threading
@@ -57,6 +58,8 @@ def _job_result(
         instance.add_dynamic_partitions("ingest_batches", [batch])
     from orchestration.jobs import BATCH_TAG
 
+    if _ENDS_WITHOUT_TEARDOWN:
+        _keep_from_collector()
     return job.execute_in_process(
         run_config=run_config,
         raise_on_error=False,
@@ -64,6 +67,32 @@ def _job_result(
         tags={BATCH_TAG: batch} if batch else None,
         asset_selection=[dg.AssetKey(s) for s in selection] if selection else None,
     )
+
+
+# Set by `run` (the `ogi` console script), whose process ends without the interpreter's teardown.
+_ENDS_WITHOUT_TEARDOWN = False
+_YOUNG_THRESHOLD = 10_000  # objects allocated between two young collections (Python's default: 700)
+
+
+def _keep_from_collector() -> None:
+    """Move what the command has built so far out of the collector's sight, before the job runs.
+
+    Why: the loader holds Dagster's modules, definitions and instance
+    (≈220,000 objects), and every full collection during a run walked them
+    all: five of them, 0.6 s of a 1,000-report load, and 0.3 s more in
+    young collections (issue 17; 0.4 s in all with both changes). Frozen objects are never collected, which
+    is what they would be anyway: they live until the process ends. The
+    young generation's threshold is raised too, so the run's short-lived
+    objects (events, frames) are examined fewer times before they die.
+    Only for the `ogi` script: a frozen object still alive at the
+    interpreter's teardown is reported as leaked by DuckDB's bindings, and
+    that process ends without a teardown (`run`; it unfreezes before an
+    exception takes the ordinary way out). Tests and other callers of
+    `main` keep Python's defaults.
+    """
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(_YOUNG_THRESHOLD, middle, old)
 
 
 def _materialization_metadata(result, asset: str) -> dict:
@@ -496,11 +525,18 @@ def run() -> None:
     GX processes are stopped, the converter's profile removed, logging
     flushed; the warehouse's connections are closed by the commands
     themselves), stdout and stderr are flushed; then the process ends with
-    the command's code. (Freezing the objects out of the collector instead
-    made DuckDB's bindings report them as leaked at teardown.) An exception
-    out of `main` takes the ordinary way out, traceback and all.
+    the command's code. Without a teardown, the objects a command built
+    before its job runs can also be kept from the collector
+    (`_keep_from_collector`). An exception out of `main` takes the ordinary
+    way out, traceback and all.
     """
-    code = main()
+    global _ENDS_WITHOUT_TEARDOWN
+    _ENDS_WITHOUT_TEARDOWN = True
+    try:
+        code = main()
+    except BaseException:
+        gc.unfreeze()  # the ordinary way out, whose teardown must find nothing frozen
+        raise
     current = threading.current_thread()
     for thread in threading.enumerate():
         if thread is not current and not thread.daemon:
