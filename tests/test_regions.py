@@ -155,6 +155,35 @@ def test_copied_sections_of_another_agency_are_flagged_with_it(related) -> None:
     assert flagged == {"pingxiang_edu_2022.txt", "zanhuang_civil_2022.txt"}
 
 
+def test_where_check_batches_split_changes_no_verdict_mark_or_status(tmp_path) -> None:
+    """The check stage splits its reports into batches (CHECK_BATCH_REPORTS; an agency is never
+    split), and the cross-report rules read the reports outside a batch from `core`. Re-checking a
+    region's family, a copied pair and a repeated year one agency at a time gives every verdict,
+    `verified` mark, status and repetition rate of the load's single batch."""
+    from orchestration.engine.checking import agency_batches, run_checks
+
+    files = {**families.region_family(exceed="edu"), **families.copied_pair(), **families.repeated_year()}
+    _load(tmp_path, files).close()
+    con = duckdb.connect(str(tmp_path / "ogi.duckdb"))
+    try:
+        queries = (
+            "SELECT doc_id, rule, status, observed, expected, message, location, evidence FROM core.check_results ORDER BY ALL",
+            "SELECT doc_id, row_code, applicant, verified FROM core.fact_requests ORDER BY ALL",
+            "SELECT doc_id, status, status_reason, repetition_rate FROM core.reports ORDER BY ALL",
+        )
+        before = [con.execute(q).fetchall() for q in queries]
+        ids = [r[0] for r in con.execute("SELECT doc_id FROM core.reports").fetchall()]
+        assert len(agency_batches(con, ids, 1)) >= 6
+        run_checks(con, everything=True, batch_size=1)
+        after = [con.execute(q).fetchall() for q in queries]
+    finally:
+        con.close()
+    failing = {rule for _, rule, status, *_ in before[0] if status == "fail"}
+    assert {"C-01", "R-01"} <= failing
+    for old, new in zip(before, after):
+        assert old == new
+
+
 def test_signatures_are_stored_per_report(related) -> None:
     (n, docs) = related.execute("SELECT count(*), count(DISTINCT doc_id) FROM core.text_signatures").fetchone()
     assert docs == 8 and n >= docs

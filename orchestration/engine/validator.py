@@ -32,7 +32,7 @@ from expectations.validation import Judged, RuleColumns, run_validations
 from transforms.model import TransformError
 from orchestration.engine.workers import Limits, WorkerPool
 
-# One check batch (≤ 5,000 reports, a few hundred thousand rule rows) takes GX seconds to
+# One check batch (≤ 2,500 reports, a hundred thousand rule rows or more) takes GX seconds to
 # minutes on a small machine; an hour means the process is stuck.
 VALIDATION_SECONDS = 3600.0
 # Up to this many documents to parse, the load starts GX's process with itself: its start-up is
