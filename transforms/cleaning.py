@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -709,20 +708,38 @@ def _page_root(document: etree._Element) -> etree._Element:
     return wrapper
 
 
-def _below(element: etree._Element, *tags: str) -> Iterator[etree._Element]:
-    """The elements under `element` (of the given names), in document order.
+def _below(element: etree._Element, *tags: str) -> list[etree._Element]:
+    """The elements under `element` with one of the given names, in
+    document order.
 
-    lxml's iter() takes time quadratic in the depth of the tree (50,000
-    nested elements: seconds), iterwalk linear: searches that may cover
-    the whole tree go through here.
+    An XPath name test: libxml2 walks the subtree in C, in time linear in
+    its size however deep it is, and lxml builds a Python element only for
+    each match. (lxml's iter() takes time quadratic in the depth of the
+    tree, 50,000 nested elements: seconds; iterwalk is linear but builds a
+    Python element for every element it passes, ≈0.3 µs each: the two
+    searches of every table for a nested table and a caption cost 0.3 ms
+    of a 50 KB page that way.)
     """
-    for _, node in etree.iterwalk(element, events=("start",), tag=tags or None):
-        if node is not element:
-            yield node
+    return _search(tags, "")(element)
 
 
 def _first_below(element: etree._Element, *tags: str) -> etree._Element | None:
-    return next(_below(element, *tags), None)
+    found = _search(tags, "[1]")(element)
+    return found[0] if found else None
+
+
+_SEARCHES: dict[tuple[tuple[str, ...], str], etree.XPath] = {}
+
+
+def _search(tags: tuple[str, ...], position: str) -> etree.XPath:
+    """The compiled `descendant::` search for `tags` (one name test, or a
+    predicate naming several: a union would make libxml2 sort the result,
+    comparing nodes by walking up the tree)."""
+    search = _SEARCHES.get((tags, position))
+    if search is None:
+        step = tags[0] if len(tags) == 1 else "*[" + " or ".join(f"self::{tag}" for tag in tags) + "]"
+        search = _SEARCHES[(tags, position)] = etree.XPath(f"descendant::{step}{position}")
+    return search
 
 
 # --- pruning and the article container ---------------------------------------
@@ -945,8 +962,7 @@ def _is_data_looking(table: etree._Element, ruby: bool) -> bool:
     """No nested table, two rows or more, and a digit somewhere."""
     if _first_below(table, "table") is not None:
         return False
-    rows = _below(table, "tr")
-    if next(rows, None) is None or next(rows, None) is None:
+    if _search(("tr",), "[2]")(table) == []:  # fewer than two rows
         return False
     return any(ch.isdigit() for ch in _plain_text(table, ruby))
 
@@ -1073,8 +1089,7 @@ class _Renderer:
         if block is not None:
             # One paragraph of inline markup (Word's <p><span>…</span><o:p/></p>, most other
             # cells): the walk below would make one line of its texts, in document order.
-            text = "".join([_inline_text(t) for t in block.itertext() if t]).strip(_CELL_STRIP)
-            return _SPACE_RUN_RE.sub(" ", text) if "  " in text else text
+            return _block_line(block)
         pieces: list[str] = []
         self.walk(cell, pieces)
         parts = [part for part in "".join(pieces).split("\n") if part]
@@ -1173,6 +1188,27 @@ def _single_block(cell: etree._Element) -> etree._Element | None:
     return block
 
 
+def _block_line(block: etree._Element) -> str:
+    """The one line a `_single_block` renders as: its texts (`itertext()`),
+    each through `_inline_text`, joined, stripped, space runs folded.
+
+    Without a line break in them that is the whitespace of their
+    concatenation folded, which libxml2 concatenates in C (XPath string():
+    ≈1 µs for a Word cell's <p><span>…</span><o:p/></p>, where itertext()
+    and a call per string cost ≈2.5 µs; a table page has some 200 such
+    cells). A line break may sit between two strings ("中\n" and "文" stay
+    apart, as two strings of the markup), where only the string-by-string
+    rendering knows not to take it for a wrapped line.
+    """
+    text = _STRING_VALUE(block)
+    if "\n" in text or "\r" in text:
+        text = "".join([_inline_text(t) for t in block.itertext() if t]).strip(_CELL_STRIP)
+        return _SPACE_RUN_RE.sub(" ", text) if "  " in text else text
+    if "  " in text or not text.isprintable():
+        text = _WS_RE.sub(" ", text)  # (leaves no run of spaces)
+    return text.strip(_CELL_STRIP)
+
+
 def _own_rows(table: etree._Element) -> list[etree._Element]:
     """The <tr> of this table (direct or inside thead/tbody/tfoot); broken
     markup that puts rows elsewhere falls back to all rows below it (the
@@ -1185,7 +1221,7 @@ def _own_rows(table: etree._Element) -> list[etree._Element]:
         elif tag in ("thead", "tbody", "tfoot"):
             rows.extend(c for c in child if c.tag == "tr")
     if not rows:
-        rows = list(_below(table, "tr"))
+        rows = _below(table, "tr")
     return rows
 
 
