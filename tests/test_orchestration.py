@@ -282,6 +282,50 @@ def test_every_table_asset_carries_its_ddl_columns_and_row_count(tmp_path: Path)
     assert counts["report_metadata"] == 5 and counts["fact_requests"] > 100
 
 
+def test_the_gate_fails_when_a_report_checked_since_the_last_publish_lacks_a_blocking_verdict(tmp_path: Path) -> None:
+    """The gate looks for blocking verdicts among the reports checked since the last publish (the
+    others were looked at then). A check stage that marked a report checked without writing one of
+    its blocking verdicts (planted by hand) fails the next run's gate; `published` does not run."""
+    import shutil
+
+    from conftest import CORPUS
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copyfile(CORPUS / "hongzequ_2023.pdf", inbox / "hongzequ_2023.pdf")
+    shutil.copyfile(SEEDS / "001_732b3b243defc543.txt", inbox / "seed_001.txt")
+    db = tmp_path / "ogi.duckdb"
+    with dg.instance_for_test() as instance:
+        first = _load_in_test_instance(instance, db, inbox)
+        gate = {e.check_name: e for e in first.get_asset_check_evaluations()}["quarantine_gate"]
+        assert gate.passed and gate.metadata["reports_checked_since_last_publish"].value == 2  # first publish: all
+        with duckdb.connect(str(db)) as con:
+            doc = con.execute("SELECT doc_id FROM core.reports WHERE source_path LIKE '%seed_001.txt'").fetchone()[0]
+            con.execute("DELETE FROM core.check_results WHERE doc_id = ? AND rule = 'T3-01'", [doc])
+            con.execute(
+                "UPDATE staging.stage_ledger SET done_at = now()::TIMESTAMP WHERE stage = 'check_results' AND doc_id = ?",
+                [doc],
+            )
+        job = dg.Definitions(
+            assets=defs.assets,
+            asset_checks=defs.asset_checks,
+            jobs=defs.jobs,
+            resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
+            executor=dg.in_process_executor,
+        ).resolve_job_def("load_reports")
+        result = job.execute_in_process(
+            run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}},
+            instance=instance,
+            raise_on_error=False,
+        )
+        gate = {e.check_name: e for e in result.get_asset_check_evaluations()}["quarantine_gate"]
+        assert not gate.passed
+        assert gate.metadata["reports_checked_since_last_publish"].value == 1
+        assert gate.metadata["reports_without_blocking_verdicts"].value == 1
+        materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+        assert "published" not in materialized
+
+
 def test_the_blocking_gate_stops_published_when_a_failing_report_is_not_quarantined(tmp_path: Path) -> None:
     """A leak planted by hand (a report failing T4-01 set to published behind the
     check stage's back): the next run's quarantine_gate fails with ERROR and

@@ -47,8 +47,9 @@ def check_results(config: CheckConfig, warehouse: WarehouseResource) -> dg.Mater
 
 GATE_DESCRIPTION = (
     "The gate before `published` (blocking): fails, and so stops `published` and the analysts' snapshot for this "
-    "run, when a report was never checked at the current parser version, when a checked report lacks a verdict "
-    "for some blocking rule, or when a report that fails a blocking rule is not quarantined (the gate leaked). "
+    "run, when a report was never checked at the current parser version, when a report checked since the last "
+    "publish lacks a verdict for some blocking rule, or when a report that fails a blocking rule is not "
+    "quarantined (the gate leaked). "
     "A report failing a blocking rule is not a failure of this check: the check stage quarantines that one "
     "report (core.reports.status, decided with its verdicts) and everything else is published. That is why "
     "the per-rule checks (rule_*) never block: a blocking rule that one report fails would otherwise stop "
@@ -69,18 +70,23 @@ def quarantine_gate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             """,
             [PARSER_VERSION],
         ).fetchone()
-        (undecided,) = con.execute(
+        # Verdicts are looked for among the reports checked since the last publish: only the check
+        # stage writes them, and the reports checked before were looked at by the gate of that
+        # publish. Grouping every report's verdicts instead cost 0.6 s of every load at 100,000.
+        (since,) = con.execute("SELECT max(watermark) FROM staging.snapshot_log").fetchone()
+        (gated, undecided) = con.execute(
             """
-            SELECT count(*) FROM (
+            SELECT count(*), count(*) FILTER (WHERE verdicts < ?) FROM (
                 SELECT r.doc_id, count(DISTINCT c.rule) AS verdicts
                 FROM core.reports r
                 SEMI JOIN staging.stage_ledger l
                   ON l.doc_id = r.doc_id AND l.stage = 'check_results' AND l.parser_version = ?
+                 AND (?::TIMESTAMP IS NULL OR l.done_at > ?::TIMESTAMP)
                 LEFT JOIN core.check_results c ON c.doc_id = r.doc_id AND list_contains(?, c.rule)
                 GROUP BY r.doc_id
-            ) WHERE verdicts < ?
+            )
             """,
-            [PARSER_VERSION, blocking, len(blocking)],
+            [len(blocking), PARSER_VERSION, since, since, blocking],
         ).fetchone()
         leaked = leaked_reports(con)
         (failing, quarantined) = con.execute(
@@ -95,6 +101,7 @@ def quarantine_gate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "reports_unchecked": unchecked,
+            "reports_checked_since_last_publish": gated,
             "reports_without_blocking_verdicts": undecided,
             "reports_leaked": leaked,
             "reports_failing_blocking_rules": failing,
