@@ -218,12 +218,12 @@ def mark_verified(con, verdicts: str) -> None:
         con.unregister("_ogi_coverage")
 
 
-# Reports per check batch. Why 2,500: a batch's rule rows, evidence strings and GX columns are
-# held at once (in this process and GX's), and at 5,000 they made the check stage the load's peak
-# of memory (`ogi check` of 10,000 reports: 1,751–1,792 MB for the loader and GX together at 5,000,
-# 1,290–1,314 MB at 2,500, 1,126 MB at 1,500), while the copies (expectations/checked.py) keep a
-# batch's cost proportional to its size, so that smaller batches cost no time (39.7–40.0 s
-# against 38.4–39.7 s).
+# Reports per check batch. Why 2,500: a batch's copies, rule rows, evidence strings and GX columns
+# are held at once (in this process and GX's), and at 5,000 they made the check stage the load's
+# peak of memory (`ogi check` of 10,000 reports, loader and GX together: 1,741–1,792 MB at 5,000,
+# 1,261–1,314 MB at 2,500, 1,126 MB at 1,500). The price is the work each batch repeats whatever
+# its size (one scan of each table to copy its rows, GX's per-validation overhead): that
+# `ogi check` took 28.4–33.6 s at 5,000 and 32.7–36.2 s at 2,500 on a busy machine.
 CHECK_BATCH_REPORTS = 2500
 
 
