@@ -68,7 +68,6 @@ def _translate_match(match: re.Match[str]) -> str:
 
 
 _SPACE_RUN_RE = re.compile(r" {2,}")
-_LINE_EDGE_SPACE_RE = re.compile(r"^ +| +$", re.MULTILINE)
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
 
 # ---------------------------------------------------------------------------
@@ -80,10 +79,15 @@ _BLANK_RUN_RE = re.compile(r"\n{3,}")
 _FULLTEXT_NOISE_RE = re.compile(r"\d*全文查看")
 # Font-size bars: "字体:【大 中 小】", "【字号:大 中 小】", or a cut-off "字体:【"
 # / "字号:" at the end of a line; never "发文字号:冀政办〔2021〕5号".
-_FONT_BAR_RE = re.compile(
-    r"(?:[【\[][ \t]*)?字[体号](?:大小)?[ \t]*:[ \t]*"
+_FONT_BAR = (
+    r"字[体号](?:大小)?[ \t]*:[ \t]*"
     r"(?:[【\[][ \t大中小]*[】\]]*|(?:[大中小][ \t]*){2,3}[】\]]*|(?=\n|$))"
 )
+# (The bar with its opening bracket, or without: "【字体" | "[字体" | "字体" rather
+# than an optional group in front, so that every alternative starts with a
+# literal character and the regex engine skips to those characters instead
+# of trying the pattern at every position: 0.1 → 0.01 ms a pass on a page.)
+_FONT_BAR_RE = re.compile(rf"【[ \t]*{_FONT_BAR}|\[[ \t]*{_FONT_BAR}|{_FONT_BAR}")
 _SIZE_BAR_RE = re.compile(r"[【\[][ \t]*大[ \t]*中[ \t]*小[ \t]*[】\]]")
 
 # ---------------------------------------------------------------------------
@@ -101,7 +105,7 @@ _CHROME_LINES: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"^(?:您?当前(?:的)?位置|您现在的位置|当前所在|您的位置|所在位置)"), 150),
     (re.compile(r"扫一扫|在手机(?:上)?打开|分享到手机"), 40),
-    (re.compile(r"打印本页|关闭窗口|打印此页|[【\[](?:打印|关闭)[】\]]"), 60),
+    (re.compile(r"打印本页|关闭窗口|打印此页|【(?:打印|关闭)[】\]]|\[(?:打印|关闭)[】\]]"), 60),
     (re.compile(r"^(?:上一条|下一条|上一篇|下一篇)"), 150),
     # a printed page number alone on its line ("- 3 -", "第3页 共6页"): OCR and
     # copied print layouts put it between the rows of a table that crosses a
@@ -111,12 +115,19 @@ _CHROME_LINES: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^\[[^\]\n]{1,40}\].*\+阅读$"), 300),  # content-farm teaser "[标题]摘要...+阅读"
     (
         re.compile(
-            r"(?:主办|承办)(?:单位)?\s*(?::|-|—)|(?:联系|监督|举报|服务)电话\s*:|联系地址\s*:|联系QQ"
-            r"|网站标识码|ICP\s*[备证]|公网安备|版权所有|(?i:copyright)|©|不良信息举报中心"
+            r"主办(?:单位)?\s*(?::|-|—)|承办(?:单位)?\s*(?::|-|—)"
+            r"|联系电话\s*:|监督电话\s*:|举报电话\s*:|服务电话\s*:|联系地址\s*:|联系QQ"
+            r"|网站标识码|ICP\s*[备证]|公网安备|版权所有|c(?i:opyright)|C(?i:opyright)|©|不良信息举报中心"
         ),
         120,
     ),
 )
+# (Patterns that search anywhere in a line are alternatives that each start
+# with a literal character, written out ("【(?:打印" | "\[(?:打印", "c(?i:opyright)"
+# | "C(?i:opyright)": no other character folds to "c"): the regex engine then
+# skips to those characters instead of trying every alternative at every
+# position: the last pattern costs a fifth as much, and the chrome test
+# of a page's lines 0.2 → 0.09 ms.)
 
 # A marker after which a list of teasers (or a disclaimer) follows.
 _BLOCK_MARKER_RE = re.compile(
@@ -252,14 +263,25 @@ def clean_text(text: str) -> str:
             break
     # Fold space runs first: the later space patterns then see runs of at
     # most one space and stay linear.
-    text = _SPACE_RUN_RE.sub(" ", text)
+    if "  " in text:
+        text = _SPACE_RUN_RE.sub(" ", text)
     if "\t" in text:
         text = text.replace(" \t", "\t").replace("\t ", "\t")
-    text = _LINE_EDGE_SPACE_RE.sub("", text)
+    text = _strip_line_edge_spaces(text)
     lines = _drop_chrome(text.split("\n"))
     lines = _drop_repeated_article(lines)
     text = "\n".join(lines)
     return _BLANK_RUN_RE.sub("\n\n", text).strip("\n")
+
+
+def _strip_line_edge_spaces(text: str) -> str:
+    """`text` without the space at either end of each line, given that no
+    two spaces follow each other: plain replacements, an eighth of what the
+    regex `^ +| +$` (multi-line) costs trying both ends at every position."""
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    if text.startswith(" "):
+        text = text[1:]
+    return text[:-1] if text.endswith(" ") else text
 
 
 def _remove_all(pattern: re.Pattern[str], text: str) -> str:
@@ -340,8 +362,11 @@ def _drop_repeated_article(lines: list[str]) -> list[str]:
 
 def _find_repeat(lines: list[str]) -> tuple[int, int] | None:
     idx = [i for i, line in enumerate(lines) if line.strip()]
-    keys = [_FUZZY_DROP_RE.sub("", lines[i]) for i in idx]
     prose = [_is_prose(lines[i]) for i in idx]
+    # Keys of the prose lines only until a repeat is found: the others
+    # never anchor, and on a table page they are most lines (this search
+    # 0.12 → 0.07 ms a page).
+    keys = [_FUZZY_DROP_RE.sub("", lines[i]) if is_prose else "" for i, is_prose in zip(idx, prose)]
     seen: dict[tuple[str, str, str], int] = {}
     anchor = None
     for k in range(len(keys) - 2):
@@ -356,6 +381,7 @@ def _find_repeat(lines: list[str]) -> tuple[int, int] | None:
             break
     if anchor is None:
         return None
+    keys = [_FUZZY_DROP_RE.sub("", lines[i]) for i in idx]
     k0, k = anchor
     # The text before the second copy, with each key's offset.
     offsets = []
