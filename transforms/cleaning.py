@@ -1176,9 +1176,9 @@ class _Renderer:
                 line = " | ".join(row)
                 out.append(line + "\n")
                 if self.origins is not None:
-                    t = self.tables
+                    prefix = f"html table {self.tables} row {r} col "
                     self.origins.append((line, given[r - 1] if given else tuple(
-                        f"html table {t} row {r} col {c}" for c in range(1, len(row) + 1))))
+                        [prefix + str(c) for c in range(1, len(row) + 1)])))
         return True
 
     def _grid_row(self, cells: list[etree._Element], pending: dict[int, int]) -> list[str] | None:
@@ -1186,18 +1186,23 @@ class _Renderer:
         from above is an empty cell. None when a cell holds prose."""
         row: list[str] = []
         col = 0
+        cell_text = self._cell_text
         for cell in cells:
-            while pending.get(col, 0) > 0:  # covered from a row above
-                row.append("")
-                pending[col] -= 1
-                col += 1
-            text = self._cell_text(cell)
+            if pending:
+                while pending.get(col, 0) > 0:  # covered from a row above
+                    row.append("")
+                    pending[col] -= 1
+                    col += 1
+            text = cell_text(cell)
             if len(text) > _LAYOUT_CELL_CHARS:
                 return None
+            row.append(text)
             names = cell.keys()
+            if "colspan" not in names and "rowspan" not in names:  # (most cells: the loop runs ≈280 times a page)
+                col += 1
+                continue
             colspan = _span(cell.get("colspan"), _MAX_COLSPAN) if "colspan" in names else 1
             rowspan = _span(cell.get("rowspan"), _MAX_ROWSPAN) if "rowspan" in names else 1
-            row.append(text)
             row.extend([""] * (colspan - 1))
             if rowspan > 1:
                 for covered in range(col, col + colspan):
@@ -1230,7 +1235,9 @@ def _single_block(cell: etree._Element) -> etree._Element | None:
     if tag.__class__ is not str or tag not in _BLOCK_TAGS or tag in _SPECIAL_TAGS:
         return None
     for text in (cell.text, block.tail):
-        if text and _inline_text(text).strip(_CELL_STRIP):
+        # (blank as rendered is blank as written: rendering only turns
+        # whitespace into one space or none, and all of it is in _CELL_STRIP)
+        if text and text.strip(_CELL_STRIP):
             return None
     for node in block.iterdescendants():
         tag = node.tag
