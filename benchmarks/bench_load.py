@@ -12,6 +12,10 @@ process so that its memory is its own:
   per-page time up, for 100k runs where the bare loop alone would take an hour);
 - a no-op reload of the same folder, a reload with one extra report,
   `ogi check` over everything;
+- one report loaded cold into a new warehouse (`ogi load FILE` to its
+  exit, the snapshot written), the median of `--cold-runs` runs;
+- the CPU each parser stage costs per report in one process (the workers'
+  functions, `orchestration.engine.derive`, on `--cpu-sample` reports);
 - the latency of five typical analyst queries on the published snapshot;
 - accuracy: every planted error caught and no false quarantine (all
   reports), truth cells right (`--score-sample` reports, 1000 by default).
@@ -27,6 +31,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -154,6 +159,49 @@ def bare_parse_seconds(pages: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+# --- what one report costs ---------------------------------------------------------------
+
+
+def cold_one_seconds(report: Path, work: Path, runs: int) -> list[float]:
+    """Wall seconds of `ogi load REPORT` into a new warehouse, each run a fresh process."""
+    one = work / "one"
+    seconds = []
+    for _ in range(runs):
+        shutil.rmtree(one, ignore_errors=True)
+        one.mkdir()
+        shutil.copy(report, one / report.name)
+        took, _, _ = _run(["load", str(one / report.name), "--db", str(one / "ogi.duckdb"), "--quiet"])
+        seconds.append(took)
+    shutil.rmtree(one, ignore_errors=True)
+    return seconds
+
+
+def stage_cpu_ms(files: list[Path]) -> dict[str, float]:
+    """CPU ms per report of each parser stage's work, in this process: what a worker spends on a
+    document (orchestration.engine.derive), without the hand-over, the writes or the checks.
+    The reports are run twice and the second pass is timed (the first fills the caches a
+    long-lived worker has warm)."""
+    from orchestration.engine import derive
+
+    cpu = {"cleaned_text": 0.0, "report_metadata": 0.0, "report_sections": 0.0, "fact_tables": 0.0}
+    for timed in (False, True):
+        for path in files:
+            started = time.process_time()
+            text_row = derive.clean(path.read_bytes(), path.name, source_path=str(path))["staging.cleaned_text"]
+            cleaned = time.process_time()
+            text = text_row["text"][0]
+            meta = derive.metadata(text, str(path), "bench", text_row["input_format"][0])["core.reports"]
+            described = time.process_time()
+            sections = derive.sections(text)["core.sections"]
+            split = time.process_time()
+            derive.facts(text, list(zip(*sections.values())), meta["doc_kind"][0], None, text_row["cell_origins"][0])
+            done = time.process_time()
+            if timed:
+                for stage, took in zip(cpu, (cleaned - started, described - cleaned, split - described, done - split)):
+                    cpu[stage] += took
+    return {stage: took * 1000 / max(1, len(files)) for stage, took in cpu.items()}
+
+
 # --- accuracy ------------------------------------------------------------------------------
 
 
@@ -207,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bare-sample", type=int, default=0, help="HTML pages the bare parse measures (default: all)")
     parser.add_argument("--score-sample", type=int, default=1000, help="reports whose truth cells are compared")
     parser.add_argument("--reuse-inputs", action="store_true", help="keep generated inputs found in --workdir")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold one-report loads measured (median printed)")
+    parser.add_argument("--cpu-sample", type=int, default=200, help="reports whose per-stage CPU is measured")
     args = parser.parse_args(argv)
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="ogi-bench-"))
@@ -252,6 +302,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  steps: {_steps(out)}")
     check, check_rss, _ = _run(["check", "--db", str(db), "--quiet"])
     print(f"ogi check over all reports: {check:.1f}s, peak RSS {check_rss:.0f} MB")
+    if args.cold_runs > 0:
+        cold = cold_one_seconds(next(extra.glob("r*")), work, args.cold_runs)
+        print(f"one report, cold (ogi load FILE into a new warehouse): median {statistics.median(cold):.1f}s "
+              f"of {' '.join(f'{s:.1f}' for s in cold)}")
+    if args.cpu_sample > 0:
+        sampled = random.Random(3).sample(files, min(args.cpu_sample, len(files)))
+        cpu = stage_cpu_ms(sampled)
+        print(f"CPU per report, one process, the parser stages' work ({len(sampled)} reports): "
+              + " · ".join(f"{stage} {ms:.2f} ms" for stage, ms in cpu.items()) + f" · total {sum(cpu.values()):.2f} ms")
 
     import duckdb
 
