@@ -198,13 +198,13 @@ def _start_workers_early(settings: Settings, documents: int) -> None:
     from orchestration.engine.workers import Limits, shared_pool
 
     if documents <= EARLY_GX_DOCUMENTS:
-        shared_validator().start()  # first: GX's import is the longest start-up
+        shared_validator().start(documents)  # first: GX's import is the longest start-up
     shared_pool(Limits(settings.workers, settings.doc_seconds, settings.doc_memory_mb)).prestart(documents)
 
 
-def _holds_at_most(paths: list[str], limit: int) -> bool:
-    """Whether the given files and folders hold at most `limit` files (a walk that stops past it,
-    and counts every file, so a large folder is never taken for a small load)."""
+def _files_up_to(paths: list[str], limit: int) -> int:
+    """How many files the given files and folders hold, counted up to just past `limit` (a walk
+    that stops there, and counts every file, so a large folder is never taken for a small load)."""
     seen = 0
     for given in paths:
         if not os.path.isdir(given):
@@ -213,8 +213,8 @@ def _holds_at_most(paths: list[str], limit: int) -> bool:
         for _, _, files in os.walk(given):
             seen += len(files)
             if seen > limit:
-                return False
-    return seen <= limit
+                return seen
+    return seen
 
 
 def _nothing_to_do(args: argparse.Namespace, paths: list[str], plan) -> int:
@@ -239,10 +239,11 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     batch = cli_batch_key(paths)
     print(f"Loading {', '.join(paths)} into {args.db} (batch {batch})", file=sys.stderr)
-    if not args.reparse and _holds_at_most(paths, EARLY_GX_DOCUMENTS):
+    files = 0 if args.reparse else _files_up_to(paths, EARLY_GX_DOCUMENTS)
+    if not args.reparse and files <= EARLY_GX_DOCUMENTS:
         # Before the plan (≈0.3 s of reading the warehouse): a small load waits for GX's start-up,
         # not for its own work; a reload that turns out to have nothing to do stops it unused.
-        shared_validator().start()
+        shared_validator().start(files)
     plan = None if args.reparse else _plan(args.settings, paths)
     if plan is not None and plan.nothing_to_do:
         shared_validator().close(grace=0.0)

@@ -76,6 +76,30 @@ def test_documents_handed_over_together_each_pay_only_for_themselves(pool) -> No
     }
 
 
+def test_a_yielding_pool_runs_its_workers_at_a_lower_priority() -> None:
+    """GX's process of a larger load yields the CPU (orchestration.engine.validator.GX_YIELDS_ABOVE): its
+    workers add the pool's niceness to the loader's; a pool without one runs at the loader's."""
+    import os
+
+    from orchestration.engine.validator import GX_YIELDS_ABOVE, YIELDING_NICENESS, Validator
+
+    mine = os.nice(0)
+    for niceness in (0, 5):
+        pool = WorkerPool(Limits(workers=1, seconds=30.0, memory_mb=0), niceness=niceness)
+        try:
+            assert _outcome(pool, tasks.niceness) == min(mine + niceness, 19)
+        finally:
+            pool.close()
+    # GX's process yields for a load of more than GX_YIELDS_ABOVE documents, not for a smaller one
+    for documents, expected in ((1, 0), (GX_YIELDS_ABOVE, 0), (GX_YIELDS_ABOVE + 1, YIELDING_NICENESS)):
+        validator = Validator()
+        try:
+            validator.start(documents)
+            assert validator._pool is not None and validator._pool.niceness == expected
+        finally:
+            validator.close(grace=0.0)
+
+
 def test_errors_keep_their_code_and_bugs_are_contained(pool) -> None:
     refused = _outcome(pool, tasks.refuse, "empty_file")
     assert (_code(refused), refused.stage, refused.message) == ("empty_file", "clean", "refused on purpose")

@@ -81,3 +81,8 @@ def mixed(kind: str, value: object) -> object:
     if kind == "balloon":
         return allocate(2000)
     return value
+
+
+def niceness() -> int:
+    """The worker's nice value."""
+    return os.nice(0)

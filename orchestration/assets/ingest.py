@@ -56,7 +56,7 @@ def raw_documents(
         # now, so their start-up runs alongside this run's next steps instead of inside them.
         warehouse.pool().prestart(stats.new)
         if stats.new <= EARLY_GX_DOCUMENTS:
-            warehouse.validator().start()
+            warehouse.validator().start(stats.new)
     meta = {"batch": batch or "(none)", "paths_given": len(paths), **stats.as_metadata()}
     context.log.info(f"ingest {batch or '(no batch)'}: {stats.as_metadata()}")
     if batch:

@@ -68,7 +68,7 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> None:
+def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...], niceness: int = 0) -> None:
     """Run tasks until the parent closes the pipe; a MemoryError ends the worker (its heap is suspect).
 
     The modules the tasks need are imported before the worker says it is
@@ -77,6 +77,8 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> 
     import gc
     import importlib
 
+    if niceness:
+        os.nice(niceness)  # before the preload: a yielding process's start-up is what must yield
     # What the preload builds (modules, the division index, GX's context) lives as long as the
     # worker: the collector would only walk it again and again, ≈0.5 s of the GX process's start
     # and every later full collection of every worker (and, in a forked worker, the walk dirties
@@ -217,7 +219,7 @@ class _Slot:
             parent, child = ctx.Pipe()
             proc = ctx.Process(
                 target=_worker_main,
-                args=(child, self._pool.limits.memory_mb, self._pool.preload),
+                args=(child, self._pool.limits.memory_mb, self._pool.preload, self._pool.niceness),
                 name=f"ogi-worker-{self._number}",
                 daemon=True,
             )
@@ -360,10 +362,13 @@ class _Slot:
 class WorkerPool:
     """`submit(func, items)` runs `func(*args)` for every `(key, args)` in a worker, with the limits."""
 
-    def __init__(self, limits: Limits | None = None, preload: tuple[str, ...] = (), fork_server: bool = True) -> None:
+    def __init__(
+        self, limits: Limits | None = None, preload: tuple[str, ...] = (), fork_server: bool = True, niceness: int = 0
+    ) -> None:
         self.limits = (limits or Limits()).resolved()
         self.preload = preload
         self.fork_server = fork_server
+        self.niceness = niceness  # added to each worker's nice value (os.nice): > 0 yields the CPU to others
         self._tasks: queue.Queue = queue.Queue()
         self._slots: list[_Slot] = []
         self._grow_lock = threading.Lock()
