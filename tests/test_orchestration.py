@@ -52,7 +52,7 @@ def test_graph_has_one_asset_per_stage_and_blocking_gate() -> None:
     assert checks
 
 
-def _load_in_test_instance(instance, db: Path, folder: Path):  # noqa: ANN001, ANN202 (DagsterInstance → ExecuteInProcessResult)
+def _load_in_test_instance(instance, db: Path, folder: Path, raise_on_error: bool = True):  # noqa: ANN001, ANN202 (DagsterInstance → ExecuteInProcessResult)
     """The load_reports job over `folder` into `db`, in-process, in a test instance."""
     job = dg.Definitions(
         assets=defs.assets,
@@ -62,8 +62,21 @@ def _load_in_test_instance(instance, db: Path, folder: Path):  # noqa: ANN001, A
         executor=dg.in_process_executor,
     ).resolve_job_def("load_reports")
     return job.execute_in_process(
-        run_config={"ops": {"raw_documents": {"config": {"paths": [str(folder)]}}}}, instance=instance
+        run_config={"ops": {"raw_documents": {"config": {"paths": [str(folder)]}}}},
+        instance=instance,
+        raise_on_error=raise_on_error,
     )
+
+
+def _inbox(tmp_path: Path, *files: Path, names: tuple[str, ...] = ()) -> Path:
+    """A folder `in` under tmp_path holding copies of `files` (renamed to `names` where given)."""
+    import shutil
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i, source in enumerate(files):
+        shutil.copyfile(source, inbox / (names[i] if i < len(names) else source.name))
+    return inbox
 
 
 def test_job_materializes_in_process_with_checks(tmp_path: Path) -> None:
@@ -164,15 +177,10 @@ def test_a_planted_error_shows_as_its_rules_check_evaluation(tmp_path: Path) -> 
     """hongzequ_2023 prints 行政复议 10, 1, 0, 0 with 总计 0: the T4-01 check
     evaluation fails with that report counted and named; the run succeeds and
     the gate checks pass (the report is quarantined, not the run)."""
-    import shutil
-
     from conftest import CORPUS
     from orchestration.assets.quality import rule_check_name
 
-    inbox = tmp_path / "in"
-    inbox.mkdir()
-    shutil.copyfile(CORPUS / "hongzequ_2023.pdf", inbox / "hongzequ_2023.pdf")
-    shutil.copyfile(CORPUS / "huaianshi_2024.pdf", inbox / "huaianshi_2024.pdf")
+    inbox = _inbox(tmp_path, CORPUS / "hongzequ_2023.pdf", CORPUS / "huaianshi_2024.pdf")
     db = tmp_path / "ogi.duckdb"
     with dg.instance_for_test() as instance:
         result = _load_in_test_instance(instance, db, inbox)
@@ -286,14 +294,9 @@ def test_the_gate_fails_when_a_report_checked_since_the_last_publish_lacks_a_blo
     """The gate looks for blocking verdicts among the reports checked since the last publish (the
     others were looked at then). A check stage that marked a report checked without writing one of
     its blocking verdicts (planted by hand) fails the next run's gate; `published` does not run."""
-    import shutil
-
     from conftest import CORPUS
 
-    inbox = tmp_path / "in"
-    inbox.mkdir()
-    shutil.copyfile(CORPUS / "hongzequ_2023.pdf", inbox / "hongzequ_2023.pdf")
-    shutil.copyfile(SEEDS / "001_732b3b243defc543.txt", inbox / "seed_001.txt")
+    inbox = _inbox(tmp_path, SEEDS / "001_732b3b243defc543.txt", CORPUS / "hongzequ_2023.pdf", names=("seed_001.txt",))
     db = tmp_path / "ogi.duckdb"
     with dg.instance_for_test() as instance:
         first = _load_in_test_instance(instance, db, inbox)
@@ -306,18 +309,7 @@ def test_the_gate_fails_when_a_report_checked_since_the_last_publish_lacks_a_blo
                 "UPDATE staging.stage_ledger SET done_at = now()::TIMESTAMP WHERE stage = 'check_results' AND doc_id = ?",
                 [doc],
             )
-        job = dg.Definitions(
-            assets=defs.assets,
-            asset_checks=defs.asset_checks,
-            jobs=defs.jobs,
-            resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
-            executor=dg.in_process_executor,
-        ).resolve_job_def("load_reports")
-        result = job.execute_in_process(
-            run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}},
-            instance=instance,
-            raise_on_error=False,
-        )
+        result = _load_in_test_instance(instance, db, inbox, raise_on_error=False)
         gate = {e.check_name: e for e in result.get_asset_check_evaluations()}["quarantine_gate"]
         assert not gate.passed
         assert gate.metadata["reports_checked_since_last_publish"].value == 1
@@ -331,13 +323,9 @@ def test_the_blocking_gate_stops_published_when_a_failing_report_is_not_quaranti
     check stage's back): the next run's quarantine_gate fails with ERROR and
     names the leak, `published` does not run, and the analysts' snapshot is
     left as it was."""
-    import shutil
-
     from conftest import CORPUS
 
-    inbox = tmp_path / "in"
-    inbox.mkdir()
-    shutil.copyfile(CORPUS / "hongzequ_2023.pdf", inbox / "hongzequ_2023.pdf")
+    inbox = _inbox(tmp_path, CORPUS / "hongzequ_2023.pdf")
     db = tmp_path / "ogi.duckdb"
     snapshot = tmp_path / "ogi.published.duckdb"
     with dg.instance_for_test() as instance:
@@ -345,18 +333,7 @@ def test_the_blocking_gate_stops_published_when_a_failing_report_is_not_quaranti
         written = snapshot.stat().st_mtime_ns
         with duckdb.connect(str(db)) as con:
             con.execute("UPDATE core.reports SET status = 'published', status_reason = NULL")
-        job = dg.Definitions(
-            assets=defs.assets,
-            asset_checks=defs.asset_checks,
-            jobs=defs.jobs,
-            resources={"warehouse": WarehouseResource(db_path=str(db)), "inbox": InboxResource()},
-            executor=dg.in_process_executor,
-        ).resolve_job_def("load_reports")
-        result = job.execute_in_process(
-            run_config={"ops": {"raw_documents": {"config": {"paths": [str(inbox)]}}}},
-            instance=instance,
-            raise_on_error=False,
-        )
+        result = _load_in_test_instance(instance, db, inbox, raise_on_error=False)
         gate = {e.check_name: e for e in result.get_asset_check_evaluations()}["quarantine_gate"]
         assert not gate.passed and gate.severity == dg.AssetCheckSeverity.ERROR
         assert gate.metadata["reports_leaked"].value == 1 and gate.metadata["reports_unchecked"].value == 0
