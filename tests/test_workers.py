@@ -100,6 +100,28 @@ def test_a_yielding_pool_runs_its_workers_at_a_lower_priority() -> None:
             validator.close(grace=0.0)
 
 
+def test_a_batch_whose_arguments_cannot_be_handed_over_fails_instead_of_hanging(pool) -> None:
+    """A hand-over that fails in the parent (arguments that do not pickle) is the run's fault, not a
+    document's: the batch ends with WorkersUnavailable rather than waiting for ever, and the pool goes on."""
+    from orchestration.engine.workers import WorkersUnavailable
+
+    outcome: list[object] = []
+
+    def wait() -> None:
+        items = [(f"d{i}", (i,)) for i in range(40)] + [("bad", (lambda: None,))]
+        try:
+            outcome.append(pool.submit(tasks.echo, items).wait())
+        except WorkersUnavailable as exc:
+            outcome.append(exc)
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    waiter.join(120)
+    assert not waiter.is_alive(), "the batch hung"
+    assert isinstance(outcome[0], WorkersUnavailable) and "failed" in str(outcome[0])
+    assert _outcome(pool, tasks.echo, "after") == "after"
+
+
 def test_errors_keep_their_code_and_bugs_are_contained(pool) -> None:
     refused = _outcome(pool, tasks.refuse, "empty_file")
     assert (_code(refused), refused.stage, refused.message) == ("empty_file", "clean", "refused on purpose")

@@ -297,8 +297,12 @@ class _Slot:
                 return
             chunk = deque([task])
             self._pool._take_more(chunk)
-            while chunk:  # the batch must complete whatever happens to this slot
-                self._run(chunk)
+            while chunk:
+                try:
+                    self._run(chunk)
+                except Exception as exc:  # the batch must complete whatever happens to this slot
+                    self._kill()
+                    self._settle(chunk, WorkersUnavailable(f"worker process {self._number} failed: {exc!r}"))
 
     def _run(self, chunk: deque[_Task]) -> None:
         """Hand the chunk to the worker and settle its documents in order, each within the time limit.
@@ -312,10 +316,7 @@ class _Slot:
             conn = self._start()
         except Exception as exc:
             self._kill()
-            unavailable = WorkersUnavailable(f"worker process {self._number} could not be started: {exc!r}")
-            while chunk:
-                batch, key, _, _ = chunk.popleft()
-                batch._put(key, unavailable)
+            self._settle(chunk, WorkersUnavailable(f"worker process {self._number} could not be started: {exc!r}"))
             return
         try:
             conn.send([(func, args) for _, _, func, args in chunk])
@@ -343,6 +344,13 @@ class _Slot:
             if code == "memory_limit":
                 self._kill()  # the worker has exited; a fresh one takes the rest
                 return
+
+    @staticmethod
+    def _settle(chunk: deque[_Task], outcome: object) -> None:
+        """Give every document left in the chunk the same outcome."""
+        while chunk:
+            batch, key, _, _ = chunk.popleft()
+            batch._put(key, outcome)
 
     def _crashed(self, chunk: deque[_Task]) -> None:
         """The worker died (or its pipe broke) on the chunk's first unsettled document: that one pays."""
