@@ -80,10 +80,11 @@ def _keep_from_collector() -> None:
     Why: the loader holds Dagster's modules, definitions and instance
     (≈220,000 objects), and every full collection during a run walked them
     all: five of them, 0.6 s of a 1,000-report load, and 0.3 s more in
-    young collections (issue 17; 0.4 s in all with both changes). Frozen objects are never collected, which
-    is what they would be anyway: they live until the process ends. The
-    young generation's threshold is raised too, so the run's short-lived
-    objects (events, frames) are examined fewer times before they die.
+    young collections (issue 17; 0.4 s in all with both changes). Frozen
+    objects are never collected, which is what they would be anyway: they
+    live until the process ends. The young generation's threshold is
+    raised too, so the run's short-lived objects (events, frames) are
+    examined fewer times before they die.
     Only for the `ogi` script: a frozen object still alive at the
     interpreter's teardown is reported as leaked by DuckDB's bindings, and
     that process ends without a teardown (`run`; it unfreezes before an
@@ -239,11 +240,12 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     batch = cli_batch_key(paths)
     print(f"Loading {', '.join(paths)} into {args.db} (batch {batch})", file=sys.stderr)
-    files = 0 if args.reparse else _files_up_to(paths, EARLY_GX_DOCUMENTS)
-    if not args.reparse and files <= EARLY_GX_DOCUMENTS:
-        # Before the plan (≈0.3 s of reading the warehouse): a small load waits for GX's start-up,
-        # not for its own work; a reload that turns out to have nothing to do stops it unused.
-        shared_validator().start(files)
+    if not args.reparse:
+        files = _files_up_to(paths, EARLY_GX_DOCUMENTS)
+        if files <= EARLY_GX_DOCUMENTS:
+            # Before the plan (≈0.3 s of reading the warehouse): a small load waits for GX's start-up,
+            # not for its own work; a reload that turns out to have nothing to do stops it unused.
+            shared_validator().start(files)
     plan = None if args.reparse else _plan(args.settings, paths)
     if plan is not None and plan.nothing_to_do:
         shared_validator().close(grace=0.0)

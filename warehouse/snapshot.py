@@ -202,6 +202,14 @@ def _previous(con: duckdb.DuckDBPyConnection, published: Path, layout: str) -> _
     return _Previous(watermark, changed_since_full)
 
 
+def last_published_watermark(con: duckdb.DuckDBPyConnection):
+    """The stage ledger's time the last snapshot was written at (None before the first publish):
+    documents some stage processed after it are what the next publish re-copies and what the gates
+    before it need look at."""
+    (watermark,) = con.execute("SELECT max(watermark) FROM staging.snapshot_log").fetchone()
+    return watermark
+
+
 def is_current(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> bool:
     """Whether the snapshot on disk is the one this warehouse last wrote, and no stage has run since."""
     previous = _previous(con, published_path(db_path), _layout(con, _comments(con)))

@@ -34,6 +34,7 @@ from transforms import PARSER_VERSION
 from warehouse import db
 from warehouse.publish import set_statuses
 from warehouse.shapes import rows_frame
+from warehouse.snapshot import last_published_watermark
 from orchestration.engine import sources
 from orchestration.engine.neighbours import decide_batch, with_undecided_relatives
 from orchestration.engine.stages import Progress, StageStats, pending_doc_ids
@@ -335,7 +336,7 @@ def duplicate_fact_keys(con) -> tuple[dict[str, int], int]:
     they are grouped: on a 100k-report warehouse the full scan cost 9 s of
     every load. Before the first publish every document is looked at.
     """
-    (since,) = con.execute("SELECT max(watermark) FROM staging.snapshot_log").fetchone()
+    since = last_published_watermark(con)
     scope_sql = "SELECT doc_id FROM core.reports"
     params: list = []
     if since is not None:
