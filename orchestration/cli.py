@@ -195,11 +195,10 @@ def _start_workers_early(settings: Settings, documents: int) -> None:
     of one report that is most of its time. The run's resources find the
     same validator and pool.
     """
-    from orchestration.engine.validator import EARLY_GX_DOCUMENTS, shared_validator
+    from orchestration.engine.validator import shared_validator
     from orchestration.engine.workers import Limits, shared_pool
 
-    if documents <= EARLY_GX_DOCUMENTS:
-        shared_validator().start(documents)  # first: GX's import is the longest start-up
+    shared_validator().start_early(documents)  # first: GX's import is the longest start-up
     shared_pool(Limits(settings.workers, settings.doc_seconds, settings.doc_memory_mb)).prestart(documents)
 
 
@@ -241,11 +240,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     batch = cli_batch_key(paths)
     print(f"Loading {', '.join(paths)} into {args.db} (batch {batch})", file=sys.stderr)
     if not args.reparse:
-        files = _files_up_to(paths, EARLY_GX_DOCUMENTS)
-        if files <= EARLY_GX_DOCUMENTS:
-            # Before the plan (≈0.3 s of reading the warehouse): a small load waits for GX's start-up,
-            # not for its own work; a reload that turns out to have nothing to do stops it unused.
-            shared_validator().start(files)
+        # Before the plan (≈0.3 s of reading the warehouse): a small load waits for GX's start-up,
+        # not for its own work; a reload that turns out to have nothing to do stops it unused.
+        shared_validator().start_early(_files_up_to(paths, EARLY_GX_DOCUMENTS))
     plan = None if args.reparse else _plan(args.settings, paths)
     if plan is not None and plan.nothing_to_do:
         shared_validator().close(grace=0.0)

@@ -81,7 +81,7 @@ def test_a_yielding_pool_runs_its_workers_at_a_lower_priority() -> None:
     workers add the pool's niceness to the loader's; a pool without one runs at the loader's."""
     import os
 
-    from orchestration.engine.validator import GX_YIELDS_ABOVE, YIELDING_NICENESS, Validator
+    from orchestration.engine.validator import EARLY_GX_DOCUMENTS, GX_YIELDS_ABOVE, YIELDING_NICENESS, Validator
 
     mine = os.nice(0)
     for niceness in (0, 5):
@@ -90,12 +90,13 @@ def test_a_yielding_pool_runs_its_workers_at_a_lower_priority() -> None:
             assert _outcome(pool, tasks.niceness) == min(mine + niceness, 19)
         finally:
             pool.close()
-    # GX's process yields for a load of more than GX_YIELDS_ABOVE documents, not for a smaller one
-    for documents, expected in ((1, 0), (GX_YIELDS_ABOVE, 0), (GX_YIELDS_ABOVE + 1, YIELDING_NICENESS)):
+    # GX's process yields for a load of more than GX_YIELDS_ABOVE documents, not for a smaller one;
+    # a load of more than EARLY_GX_DOCUMENTS does not start it early at all
+    for documents, expected in ((1, 0), (GX_YIELDS_ABOVE, 0), (GX_YIELDS_ABOVE + 1, YIELDING_NICENESS), (EARLY_GX_DOCUMENTS + 1, None)):
         validator = Validator()
         try:
-            validator.start(documents)
-            assert validator._pool is not None and validator._pool.niceness == expected
+            validator.start_early(documents)
+            assert (validator._pool.niceness if validator._pool is not None else None) == expected
         finally:
             validator.close(grace=0.0)
 

@@ -20,7 +20,6 @@ from dagster import AssetExecutionContext
 
 from orchestration.assets.catalog import definition_metadata, row_count
 from orchestration.jobs import BATCH_TAG
-from orchestration.engine.validator import EARLY_GX_DOCUMENTS
 from orchestration.resources import InboxResource, WarehouseResource
 from warehouse.ingest import ingest_files
 
@@ -55,8 +54,7 @@ def raw_documents(
         # New documents will be parsed and checked: start the parser workers and the GX process
         # now, so their start-up runs alongside this run's next steps instead of inside them.
         warehouse.pool().prestart(stats.new)
-        if stats.new <= EARLY_GX_DOCUMENTS:
-            warehouse.validator().start(stats.new)
+        warehouse.validator().start_early(stats.new)
     meta = {"batch": batch or "(none)", "paths_given": len(paths), **stats.as_metadata()}
     context.log.info(f"ingest {batch or '(no batch)'}: {stats.as_metadata()}")
     if batch:

@@ -77,6 +77,13 @@ class Validator:
                 )
             self._pool.prestart(1)
 
+    def start_early(self, documents: int) -> None:
+        """Start the process ahead of the check stage of a load of `documents` documents, if it is
+        small enough to be waiting for GX's start-up (EARLY_GX_DOCUMENTS); a larger load starts it
+        with its check stage (`judge`)."""
+        if documents <= EARLY_GX_DOCUMENTS:
+            self.start(documents)
+
     def judge(self, columns: RuleColumns, suites: Sequence[str]) -> Callable[[], Judged]:
         """expectations.validation.run_validations, started in the GX process: returns at once a function
         that waits for its verdicts (an expectations.suites.Judge)."""
