@@ -14,6 +14,11 @@ from it. Nothing else changes: a library that uses the module gets it, one
 access later. (`importlib.util.LazyLoader` does not do here: the import
 statement itself reads the module's `__spec__`, which makes LazyLoader load
 it at once.)
+
+`absent(name)` goes further, for a process that must never use a module GX
+only probes for: `import name` then fails as if it were not installed, and
+GX takes the path it has for that case (the load's GX process hides
+SQLAlchemy, expectations/validation.py).
 """
 
 from __future__ import annotations
@@ -77,3 +82,20 @@ def defer(*names: str) -> list[str]:
         sys.modules[name] = DeferredModule(name, spec)
         deferred.append(name)
     return deferred
+
+
+def absent(*names: str) -> list[str]:
+    """Make `import name` raise ImportError in this process, for each named module not imported yet;
+    returns those hidden.
+
+    Only for a process that never needs them: whatever imports one later
+    gets the ImportError too (Python's own meaning of a None in
+    `sys.modules`). A module already imported is left alone.
+    """
+    hidden = []
+    for name in names:
+        if name in sys.modules:
+            continue
+        sys.modules[name] = None  # type: ignore[assignment]
+        hidden.append(name)
+    return hidden

@@ -72,6 +72,32 @@ def test_every_unexpected_row_comes_back_however_many() -> None:
     assert table.rules["T3-01"]["unexpected_rows"] == 300 and table.rules["T3-01"]["rows"] == 600
 
 
+
+def test_the_loads_gx_process_judges_as_this_one_does_without_sqlalchemy() -> None:
+    """The GX process a load starts (orchestration.engine.validator) hides SQLAlchemy, which GX only
+    probes for (expectations.validation.GX_PROCESS_ABSENT_MODULES): it must still judge every suite
+    exactly as GX does in this process, where SQLAlchemy is imported (Dagster needs it)."""
+    import sys
+
+    import worker_tasks
+    from orchestration.engine.validator import Validator
+
+    recon = _frame(
+        [{"rule": "T3-01", "doc_id": f"d{i}", "observed": float(i % 3), "low": 0.0, "high": 0.0} for i in range(30)]
+        + [{"rule": "T3-07", "doc_id": "a", "observed": 9.0, "high": 4.0}, {"rule": "P-04", "doc_id": "a", "observed": 2.0, "low": 0.0, "high": 0.0}]
+    )
+    validator = Validator()
+    try:
+        there, there_said = validate(recon, judge=validator.judge)
+        assert validator._pool is not None
+        state = validator._pool.submit(worker_tasks.module_state, [("sqlalchemy", ("sqlalchemy",))]).wait()["sqlalchemy"]
+    finally:
+        validator.close()
+    here, here_said = validate(recon)
+    assert state == "hidden" and sys.modules["sqlalchemy"] is not None
+    assert there["row"].to_list() == here["row"].to_list() == [i for i in range(30) if i % 3] + [30, 31]
+    assert [(v.suite, v.success, v.rules) for v in there_said] == [(v.suite, v.success, v.rules) for v in here_said]
+
 _GX_WITHOUT_UNUSED_MODULES = r"""
 import sys
 import pandas as pd

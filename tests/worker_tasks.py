@@ -86,3 +86,12 @@ def mixed(kind: str, value: object) -> object:
 def niceness() -> int:
     """The worker's nice value."""
     return os.nice(0)
+
+
+def module_state(name: str) -> str:
+    """How the worker's process holds module `name`: hidden (None), imported, or not imported."""
+    import sys
+
+    if name not in sys.modules:
+        return "not imported"
+    return "hidden" if sys.modules[name] is None else "imported"

@@ -71,7 +71,7 @@ class Validator:
             if self._pool is None:
                 self._pool = WorkerPool(
                     Limits(workers=1, seconds=VALIDATION_SECONDS, memory_mb=0),
-                    preload=("expectations.validation:warm_up",),
+                    preload=("expectations.validation:warm_up_gx_process",),
                     fork_server=False,  # GX starts importing at once, beside the parser's fork server
                     niceness=YIELDING_NICENESS if documents > GX_YIELDS_ABOVE else 0,
                 )
