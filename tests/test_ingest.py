@@ -67,6 +67,25 @@ def test_re_deriving_a_bad_file_keeps_one_error_row(tmp_path: Path) -> None:
     assert rows == [("decode", "binary_content", 1), ("read", "pdf_invalid", 1)]
 
 
+def test_discover_keeps_report_files_by_their_last_extension_in_name_order(tmp_path: Path) -> None:
+    """What a folder walk keeps: a supported last extension in any case, never a hidden file or
+    folder, a name that is only an extension, an unsupported one, or the folder's own README."""
+    from warehouse.ingest import discover
+
+    names = ["b.2021.HTML", "a.page.shtml", ".draft.md", "html", "x.html.bak", "readme.MD", "年报.Pdf", "c.docx"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "d.txt").write_bytes(b"x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "e.txt").write_bytes(b"xy")
+    found = list(discover([tmp_path]))
+    assert [f.path.relative_to(tmp_path).as_posix() for f in found] == [
+        "a.page.shtml", "b.2021.HTML", "c.docx", "年报.Pdf", "sub/e.txt"
+    ]
+    assert all(f.error is None for f in found) and found[-1].fingerprint[0] == 2
+
+
 def test_markdown_files_are_report_inputs_read_like_text(tmp_path: Path) -> None:
     """.md and .markdown (what PDF converters and OCR tools write) are found by
     `ogi load` and by the inbox sensor, and decode like .txt: a GB18030 one too."""
