@@ -86,3 +86,36 @@ def test_duplicate_fact_keys_are_looked_for_in_what_changed_since_the_last_publi
         con.execute("DELETE FROM staging.snapshot_log")  # never published: everything is looked at
         dupes, scope = duplicate_fact_keys(con)
         assert (dupes["fact_requests"], scope) == (1, 5)
+
+
+def test_a_report_that_no_longer_cleans_loses_every_derived_row_when_published(tmp_path: Path, capsys) -> None:
+    """As a re-derive whose cleaning fails commits it (its text deleted, the failure in the stage
+    ledger): publishing drops its report and every row derived from it, and nothing of the others,
+    although it looks only at the documents processed since the last publish."""
+    from transforms import PARSER_VERSION
+    from warehouse import db as warehouse_db
+    from warehouse.publish import _CORE_CHILDREN, publish
+
+    path = tmp_path / "ogi.duckdb"
+    _load([SEEDS], path, capsys)
+
+    def rows(con, doc: str) -> dict[str, tuple[int, int]]:
+        return {
+            table: con.execute(f"SELECT count(*) FILTER (WHERE doc_id = ?), count(*) FROM {table}", [doc]).fetchone()
+            for table in ("core.reports", *_CORE_CHILDREN)
+        }
+
+    with warehouse_db.connect(path) as con:
+        (doc,) = con.execute("SELECT min(doc_id) FROM core.fact_requests").fetchone()  # a report with tables
+        before = rows(con, doc)
+        assert all(mine > 0 for table, (mine, _) in before.items() if table in ("core.reports", "core.sections", "core.fact_requests", "core.check_results"))
+        with warehouse_db.transaction(con):
+            con.execute("DELETE FROM staging.cleaned_text WHERE doc_id = ?", [doc])
+            con.execute("DELETE FROM staging.stage_ledger WHERE doc_id = ? AND stage = 'cleaned_text'", [doc])
+            con.execute(
+                "INSERT INTO staging.stage_ledger VALUES (?, 'cleaned_text', ?, 'decode_failed', now()::TIMESTAMP)",
+                [doc, PARSER_VERSION],
+            )
+        publish(con, PARSER_VERSION)
+        after = rows(con, doc)
+    assert after == {table: (0, total - mine) for table, (mine, total) in before.items()}

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from warehouse import db
-from warehouse.snapshot import SnapshotStats, write_snapshot
+from warehouse.snapshot import SnapshotStats, last_published_watermark, write_snapshot
 
 _CORE_CHILDREN = (
     "core.sections",
@@ -57,11 +57,34 @@ class PublishRefused(Exception):
     """The gate itself is broken (a quarantined report would be visible): nothing is published."""
 
 
-def purge_orphans(con) -> None:
-    """Drop derived rows whose document no longer parses (e.g. after a parser change)."""
-    con.execute("DELETE FROM core.reports WHERE doc_id NOT IN (SELECT doc_id FROM staging.cleaned_text)")
+def purge_orphans(con, since=None) -> None:
+    """Drop derived rows whose document no longer parses (e.g. after a parser change).
+
+    `since`: when the last snapshot was written (warehouse.snapshot.last_published_watermark).
+    A document loses its text or its report only in a stage's commit, which writes the
+    document's ledger row in the same transaction, so only the documents some stage processed
+    after `since` are looked at, and the child tables are touched only when one of them lost its
+    report. (Anti-joining every child table with every report cost 0.3 s of each load at 100,000
+    reports.) None, before the first publish: every document.
+    """
+    touched = "TRUE" if since is None else "doc_id IN (SELECT doc_id FROM staging.stage_ledger WHERE done_at > $since)"
+    params = {} if since is None else {"since": since}
+    con.execute(
+        f"DELETE FROM core.reports WHERE {touched} AND doc_id NOT IN (SELECT doc_id FROM staging.cleaned_text)", params
+    )
+    if since is not None:
+        (lost,) = con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT doc_id FROM staging.stage_ledger WHERE done_at > $since) "
+            "WHERE doc_id NOT IN (SELECT doc_id FROM core.reports)",
+            params,
+        ).fetchone()
+        if not lost:
+            return
     for table in _CORE_CHILDREN:
-        con.execute(f"DELETE FROM {table} WHERE doc_id IS NOT NULL AND doc_id NOT IN (SELECT doc_id FROM core.reports)")
+        con.execute(
+            f"DELETE FROM {table} WHERE doc_id IS NOT NULL AND {touched} AND doc_id NOT IN (SELECT doc_id FROM core.reports)",
+            params,
+        )
 
 
 def set_statuses(con, parser_version: str, scope_view: str | None = None) -> None:
@@ -101,7 +124,7 @@ def set_statuses(con, parser_version: str, scope_view: str | None = None) -> Non
 def publish(con, parser_version: str) -> PublishStats:
     started = time.perf_counter()
     with db.transaction(con):
-        purge_orphans(con)
+        purge_orphans(con, last_published_watermark(con))
         set_statuses(con, parser_version)
     stats = PublishStats()
     for status, n in con.execute("SELECT status, count(*) FROM core.reports GROUP BY status").fetchall():

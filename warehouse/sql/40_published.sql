@@ -44,6 +44,9 @@ COMMENT ON VIEW published.fact_legacy_stats IS 'Pre-2019 statistics of published
 -- date), its deadline by agency_type (条例 Art. 49; before 2019 Art. 31 of
 -- the 2008 条例), and its key figures. Figures come only from a published
 -- report's tables: a quarantined report's row says so and carries no number.
+-- Each CTE is read once, so a filter on the view (a snapshot update copies the
+-- rows of the reports that changed) reaches the tables below it; a CTE read by
+-- several others is computed whole first.
 CREATE OR REPLACE VIEW published.agency_years AS
 WITH ranked AS (
     SELECT r.*, row_number() OVER (
@@ -62,38 +65,38 @@ chosen AS (
     FROM ranked WHERE pick = 1
 ),
 req AS (
-    SELECT f.doc_id,
-           max(f.value) FILTER (WHERE f.row_code = 'new_received') AS new_applications,
-           max(f.value) FILTER (WHERE f.row_code = 'total_processed') AS processed,
-           max(f.value) FILTER (WHERE f.row_code = 'carried_forward') AS carried_forward
-    FROM core.fact_requests f JOIN chosen c USING (doc_id)
-    WHERE f.source = 'table' AND f.applicant = 'total' AND c.status = 'published'
-    GROUP BY f.doc_id
+    SELECT doc_id,
+           max(value) FILTER (WHERE row_code = 'new_received') AS new_applications,
+           max(value) FILTER (WHERE row_code = 'total_processed') AS processed,
+           max(value) FILTER (WHERE row_code = 'carried_forward') AS carried_forward
+    FROM core.fact_requests
+    WHERE source = 'table' AND applicant = 'total'
+    GROUP BY doc_id
 ),
 rev AS (
-    SELECT f.doc_id,
-           max(f.value) FILTER (WHERE f.proceeding = 'review') AS reviews,
-           CASE WHEN count(f.value) FILTER (WHERE f.proceeding <> 'review') > 0
-                THEN coalesce(max(f.value) FILTER (WHERE f.proceeding = 'litigation_direct'), 0)
-                   + coalesce(max(f.value) FILTER (WHERE f.proceeding = 'litigation_after_review'), 0) END AS lawsuits
-    FROM core.fact_review_litigation f JOIN chosen c USING (doc_id)
-    WHERE f.source = 'table' AND f.outcome = 'total' AND c.status = 'published'
-    GROUP BY f.doc_id
+    SELECT doc_id,
+           max(value) FILTER (WHERE proceeding = 'review') AS reviews,
+           CASE WHEN count(value) FILTER (WHERE proceeding <> 'review') > 0
+                THEN coalesce(max(value) FILTER (WHERE proceeding = 'litigation_direct'), 0)
+                   + coalesce(max(value) FILTER (WHERE proceeding = 'litigation_after_review'), 0) END AS lawsuits
+    FROM core.fact_review_litigation
+    WHERE source = 'table' AND outcome = 'total'
+    GROUP BY doc_id
 ),
 fee AS (
-    SELECT f.doc_id, max(f.value) AS fee_amount
-    FROM core.fact_active_disclosure f JOIN chosen c USING (doc_id)
-    WHERE f.source = 'table' AND f.item = 'fees' AND f.metric = 'amount' AND c.status = 'published'
-    GROUP BY f.doc_id
-),
-cells AS (
-    SELECT doc_id, verified FROM core.fact_requests WHERE source = 'table' AND value IS NOT NULL
-    UNION ALL SELECT doc_id, verified FROM core.fact_review_litigation WHERE source = 'table' AND value IS NOT NULL
-    UNION ALL SELECT doc_id, verified FROM core.fact_active_disclosure WHERE source = 'table' AND value IS NOT NULL
+    SELECT doc_id, max(value) AS fee_amount
+    FROM core.fact_active_disclosure
+    WHERE source = 'table' AND item = 'fees' AND metric = 'amount'
+    GROUP BY doc_id
 ),
 ver AS (
-    SELECT c.doc_id, avg(coalesce(c.verified, false)::INT)::DOUBLE AS verified_share
-    FROM cells c JOIN chosen USING (doc_id) GROUP BY c.doc_id
+    SELECT doc_id, avg(coalesce(verified, false)::INT)::DOUBLE AS verified_share
+    FROM (
+        SELECT doc_id, verified FROM core.fact_requests WHERE source = 'table' AND value IS NOT NULL
+        UNION ALL SELECT doc_id, verified FROM core.fact_review_litigation WHERE source = 'table' AND value IS NOT NULL
+        UNION ALL SELECT doc_id, verified FROM core.fact_active_disclosure WHERE source = 'table' AND value IS NOT NULL
+    )
+    GROUP BY doc_id
 )
 SELECT c.agency_id, c.agency, c.region, c.region_code, c.agency_type, c.report_year, c.doc_id, c.status,
        c.published_on,
@@ -102,8 +105,10 @@ SELECT c.agency_id, c.agency, c.region, c.region_code, c.agency_type, c.report_y
        q.new_applications, q.processed, q.carried_forward, v.reviews, v.lawsuits, e.fee_amount,
        c.repetition_rate, w.verified_share
 FROM chosen c
-LEFT JOIN req q USING (doc_id) LEFT JOIN rev v USING (doc_id) LEFT JOIN fee e USING (doc_id)
-LEFT JOIN ver w USING (doc_id);
+LEFT JOIN req q ON q.doc_id = c.doc_id AND c.status = 'published'
+LEFT JOIN rev v ON v.doc_id = c.doc_id AND c.status = 'published'
+LEFT JOIN fee e ON e.doc_id = c.doc_id AND c.status = 'published'
+LEFT JOIN ver w ON w.doc_id = c.doc_id;
 COMMENT ON VIEW published.agency_years IS 'One row per agency and year (the table an analyst starts from): the chosen report (published first, then annual report, then the latest date), its deadline status and key figures; figures only from a published report''s tables.';
 COMMENT ON COLUMN published.agency_years.agency_id IS 'Normalised agency key linking one agency''s reports across years (core.reports.agency_id).';
 COMMENT ON COLUMN published.agency_years.agency IS 'Agency name as the chosen report writes it.';
