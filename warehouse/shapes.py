@@ -22,16 +22,36 @@ from warehouse import db
 
 
 @functools.cache
-def _schemas() -> dict[str, dict[str, pl.DataType]]:
+def _readback() -> tuple[dict[str, dict[str, pl.DataType]], dict[str, list[tuple[str, str, bool, str | None]]]]:
+    """The DDL built once in memory and read back: every table's Polars dtypes, and every
+    table's (column, type, nullable, comment) for the Dagster catalog. One build serves both
+    (each cost a load ≈0.1 s of its start-up)."""
     con = duckdb.connect(":memory:")
     try:
         db.ensure_schema(con)
         tables = con.execute(
             "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1"
         ).fetchall()
-        return {name: dict(con.sql(f"SELECT * FROM {name} LIMIT 0").pl().schema) for (name,) in tables}
+        schemas = {name: dict(con.sql(f"SELECT * FROM {name} LIMIT 0").pl().schema) for (name,) in tables}
+        described: dict[str, list[tuple[str, str, bool, str | None]]] = {}
+        for table, name, dtype, nullable, comment in con.execute(
+            "SELECT schema_name || '.' || table_name, column_name, data_type, is_nullable, comment "
+            "FROM duckdb_columns() WHERE schema_name IN ('raw', 'staging', 'core', 'published') "
+            "ORDER BY schema_name, table_name, column_index"
+        ).fetchall():
+            described.setdefault(table, []).append((name, dtype, bool(nullable), comment))
+        return schemas, described
     finally:
         con.close()
+
+
+def _schemas() -> dict[str, dict[str, pl.DataType]]:
+    return _readback()[0]
+
+
+def ddl_columns() -> dict[str, list[tuple[str, str, bool, str | None]]]:
+    """Every DDL table's and view's (column, type, nullable, comment), in column order."""
+    return _readback()[1]
 
 
 def tables() -> list[str]:

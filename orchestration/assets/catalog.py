@@ -1,8 +1,9 @@
 """What the Dagster catalog says about each asset's table: its columns (from the DDL) and its row count.
 
 The column schema is read back from an empty in-memory warehouse built by
-the DDL (warehouse/sql/*.sql): `duckdb_columns()` gives every column's type,
-nullability and its COMMENT ON text, so the catalog documents the warehouse
+the DDL (warehouse/sql/*.sql; warehouse.shapes builds it once per process):
+`duckdb_columns()` gives every column's type, nullability and its COMMENT ON
+text, so the catalog documents the warehouse
 in the same words as docs/tables.md and any SQL client, and cannot drift
 from it. It is definition metadata (visible before anything runs); every
 materialization adds the table's row count (`dagster/row_count`).
@@ -10,12 +11,9 @@ materialization adds the table's row count (`dagster/row_count`).
 
 from __future__ import annotations
 
-import functools
-
 import dagster as dg
-import duckdb
 
-from warehouse import db
+from warehouse.shapes import ddl_columns
 
 # The table each asset stands for (the one its stage writes; `published` is read through published.reports).
 ASSET_TABLES: dict[str, str] = {
@@ -33,25 +31,6 @@ ASSET_TABLES: dict[str, str] = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def _ddl_columns() -> dict[str, list[tuple[str, str, bool, str | None]]]:
-    """Every DDL table's (column, type, nullable, comment), in column order."""
-    con = duckdb.connect(":memory:")
-    try:
-        db.ensure_schema(con)
-        rows = con.execute(
-            "SELECT schema_name || '.' || table_name, column_name, data_type, is_nullable, comment "
-            "FROM duckdb_columns() WHERE schema_name IN ('raw', 'staging', 'core', 'published') "
-            "ORDER BY schema_name, table_name, column_index"
-        ).fetchall()
-    finally:
-        con.close()
-    out: dict[str, list[tuple[str, str, bool, str | None]]] = {}
-    for table, name, dtype, nullable, comment in rows:
-        out.setdefault(table, []).append((name, dtype, bool(nullable), comment))
-    return out
-
-
 def table_schema(table: str) -> dg.TableSchema:
     """The table's columns as the DDL declares and describes them."""
     return dg.TableSchema(
@@ -62,7 +41,7 @@ def table_schema(table: str) -> dg.TableSchema:
                 description=comment,
                 constraints=dg.TableColumnConstraints(nullable=nullable),
             )
-            for name, dtype, nullable, comment in _ddl_columns()[table]
+            for name, dtype, nullable, comment in ddl_columns()[table]
         ]
     )
 
