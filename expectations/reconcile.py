@@ -1240,7 +1240,9 @@ WHERE r.region IS NOT NULL
 # the governments' reports of the divisions directly under it (their
 # parent_code is the region's); one report per agency (another version of
 # the same report is not counted twice). Children are matched on codes,
-# never on names.
+# never on names. The cell values are a subquery at each use, not a CTE: a
+# CTE read twice is computed whole first, every table 三/四 total of the
+# warehouse (0.14 s of each check batch at 100,000 reports, 0.01 s so).
 _ROLLUP_CELLS = (
     ("fact_requests", "row_code", "applicant", "new_received", "table 三, 本年新收 总计"),
     ("fact_requests", "row_code", "applicant", "carried_over", "table 三, 上年结转 总计"),
@@ -1271,11 +1273,10 @@ kids AS (
        OR (c.agency_type = 'government' AND {parent_code('c.region_code')} = p.region_code)
     GROUP BY p.doc_id, coalesce(c.agency_id, c.doc_id)
 ),
-vals AS ({_ROLLUP_VALUES}),
 sums AS (
     SELECT k.parent_id, v.cell, sum(v.value) AS total, count(*) AS n,
            string_agg(coalesce(r.agency, '?') || ' ' || v.value, ', ' ORDER BY v.value DESC, r.agency) AS listed
-    FROM kids k JOIN vals v ON v.doc_id = k.doc_id JOIN core.reports r ON r.doc_id = k.doc_id
+    FROM kids k JOIN ({_ROLLUP_VALUES}) v ON v.doc_id = k.doc_id JOIN core.reports r ON r.doc_id = k.doc_id
     GROUP BY k.parent_id, v.cell
 )
 SELECT p.doc_id, s.cell || ' vs the sum of ' || s.n || ' reports of its departments and subordinate areas' AS location,
@@ -1283,7 +1284,7 @@ SELECT p.doc_id, s.cell || ' vs the sum of ' || s.n || ' reports of its departme
        'this report ' || pv.value || '; ' || s.n || ' reports of its parts for ' || p.report_year || ' sum to ' || s.total
          || ': ' || s.listed AS evidence,
        pv.value::VARCHAR AS shown_observed, '≥ ' || s.total || ' (the sum of its parts'' reports)' AS shown_expected
-FROM parents p JOIN sums s ON s.parent_id = p.doc_id JOIN vals pv ON pv.doc_id = p.doc_id AND pv.cell = s.cell
+FROM parents p JOIN sums s ON s.parent_id = p.doc_id JOIN ({_ROLLUP_VALUES}) pv ON pv.doc_id = p.doc_id AND pv.cell = s.cell
 """
 _R01_NA = f"""
 SELECT r.doc_id, CASE
