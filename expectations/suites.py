@@ -258,6 +258,11 @@ def check_batch(
         waiting.append(judge(rule_columns(frame), [suite_name]))
         frames.append(frame)
     recon = pl.concat(frames, how="vertical")
+    # reports a rule found nothing to look at: not assessable, with the reason. Asked of DuckDB
+    # before waiting for GX's verdicts, so that the two run at once (≈0.2 s of a one-report load).
+    expected_pairs = ids.join(pl.DataFrame({"rule": rule_ids}, schema={"rule": pl.String}), how="cross")
+    missing = expected_pairs.join(recon.select("rule", "doc_id").unique(), on=["rule", "doc_id"], how="anti")
+    rows_na = _not_assessable(con, missing)
     failing, validations = _verdicts(waiting)
     # a column added in place, not a join: a join would copy every column of the batch's rows (their
     # evidence strings are most of the check stage's memory)
@@ -323,11 +328,6 @@ def check_batch(
         pl.when(found).then(pl.col("location")).alias("location"),
         pl.when(found).then(pl.col("evidence")).alias("evidence"),
     )
-
-    # reports a rule found nothing to look at: not assessable, with the reason
-    expected_pairs = ids.join(pl.DataFrame({"rule": rule_ids}, schema={"rule": pl.String}), how="cross")
-    missing = expected_pairs.join(summary.select("rule", "doc_id"), on=["rule", "doc_id"], how="anti")
-    rows_na = _not_assessable(con, missing)
 
     rows = (
         pl.concat([rows_checked, rows_na], how="vertical")
