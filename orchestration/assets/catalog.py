@@ -3,10 +3,10 @@
 The column schema is read back from an empty in-memory warehouse built by
 the DDL (warehouse/sql/*.sql; warehouse.shapes builds it once per process):
 `duckdb_columns()` gives every column's type, nullability and its COMMENT ON
-text, so the catalog documents the warehouse
-in the same words as docs/tables.md and any SQL client, and cannot drift
-from it. It is definition metadata (visible before anything runs); every
-materialization adds the table's row count (`dagster/row_count`).
+text, so the catalog documents the warehouse in the same words as
+docs/tables.md and any SQL client, and cannot drift from it. It is
+definition metadata (visible before anything runs); every materialization
+adds the table's row count (`dagster/row_count`).
 """
 
 from __future__ import annotations
