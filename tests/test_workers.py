@@ -77,11 +77,11 @@ def test_documents_handed_over_together_each_pay_only_for_themselves(pool) -> No
 
 
 def test_a_yielding_pool_runs_its_workers_at_a_lower_priority() -> None:
-    """GX's process of a larger load yields the CPU (orchestration.engine.validator.GX_YIELDS_ABOVE): its
-    workers add the pool's niceness to the loader's; a pool without one runs at the loader's."""
+    """GX's process yields the CPU (orchestration.engine.validator.YIELDING_NICENESS): a pool's
+    workers add its niceness to the loader's; a pool without one runs at the loader's."""
     import os
 
-    from orchestration.engine.validator import EARLY_GX_DOCUMENTS, GX_YIELDS_ABOVE, YIELDING_NICENESS, Validator
+    from orchestration.engine.validator import EARLY_GX_DOCUMENTS, YIELDING_NICENESS, Validator
 
     mine = os.nice(0)
     for niceness in (0, 5):
@@ -90,13 +90,15 @@ def test_a_yielding_pool_runs_its_workers_at_a_lower_priority() -> None:
             assert _outcome(pool, tasks.niceness) == min(mine + niceness, 19)
         finally:
             pool.close()
-    # GX's process yields for a load of more than GX_YIELDS_ABOVE documents, not for a smaller one;
-    # a load of more than EARLY_GX_DOCUMENTS does not start it early at all
-    for documents, expected in ((1, 0), (GX_YIELDS_ABOVE, 0), (GX_YIELDS_ABOVE + 1, YIELDING_NICENESS), (EARLY_GX_DOCUMENTS + 1, None)):
+    # GX's process yields whatever the load's size; a load of more than EARLY_GX_DOCUMENTS does not
+    # start it early at all
+    for documents, expected in ((1, YIELDING_NICENESS), (EARLY_GX_DOCUMENTS, YIELDING_NICENESS), (EARLY_GX_DOCUMENTS + 1, None)):
         validator = Validator()
         try:
             validator.start_early(documents)
             assert (validator._pool.niceness if validator._pool is not None else None) == expected
+            if validator._pool is not None:
+                assert _outcome(validator._pool, tasks.niceness) == min(mine + YIELDING_NICENESS, 19)
         finally:
             validator.close(grace=0.0)
 
