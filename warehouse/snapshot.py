@@ -218,14 +218,14 @@ def is_current(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> bool:
     return not con.execute("SELECT 1 FROM staging.stage_ledger WHERE done_at > ? LIMIT 1", [previous.watermark]).fetchall()
 
 
+# SQL: the documents some stage (parse, check) processed after `$since` (a publish's watermark):
+# what an update re-copies, and the only documents that can have lost their report since.
+PROCESSED_SINCE = "SELECT DISTINCT doc_id FROM staging.stage_ledger WHERE done_at > $since"
+
+
 def _changed_docs(con: duckdb.DuckDBPyConnection, since) -> list[str]:
     """Documents some stage (parse, check) processed after the snapshot was written."""
-    return [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT doc_id FROM staging.stage_ledger WHERE done_at > ? ORDER BY doc_id", [since]
-        ).fetchall()
-    ]
+    return [r[0] for r in con.execute(f"{PROCESSED_SINCE} ORDER BY doc_id", {"since": since}).fetchall()]
 
 
 def _copy_tables(con, comments: tuple[dict, dict]) -> None:
