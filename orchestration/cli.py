@@ -264,7 +264,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         _start_workers_early(args.settings, plan.files_to_read + plan.documents_pending)
     ops: dict = {"raw_documents": {"config": {"paths": paths}}}
     if args.reparse:
-        ops["cleaned_text"] = {"config": {"reparse_all": True}}
+        ops["parse_reports"] = {"config": {"reparse_all": True}}
         ops["check_results"] = {"config": {"recheck_all": True}}
     result = _job_result(args.settings, None, {"ops": ops}, show_progress=not args.quiet, batch=batch)
     ingest = _materialization_metadata(result, "raw_documents")
@@ -303,7 +303,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         None,
         {
             "ops": {
-                "cleaned_text": {"config": {"reparse_all": True}},
+                "parse_reports": {"config": {"reparse_all": True}},
                 "check_results": {"config": {"recheck_all": True}},
             }
         },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets import facts, ingest, parse, publish, quality
+from orchestration.assets import ingest, parse, publish, quality
 from orchestration.jobs import daily_maintenance, load_reports, parse_multiprocess
 from orchestration.resources import InboxResource, WarehouseResource
 from orchestration.schedules import daily_maintenance_schedule
@@ -18,7 +18,7 @@ from orchestration.settings import Settings
 
 # ingest_batches is a bare AssetSpec (batches are recorded, not computed), which
 # load_assets_from_modules does not collect.
-ALL_ASSETS = [ingest.ingest_batches_asset, *dg.load_assets_from_modules([ingest, parse, facts, quality, publish])]
+ALL_ASSETS = [ingest.ingest_batches_asset, *dg.load_assets_from_modules([ingest, parse, quality, publish])]
 ALL_CHECKS = dg.load_asset_checks_from_modules([quality, publish])
 JOBS = [load_reports, daily_maintenance, parse_multiprocess]
 

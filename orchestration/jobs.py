@@ -49,8 +49,8 @@ parse_multiprocess = dg.define_asset_job(
     tags=WRITER_TAGS,
     description=(
         "The parse stages (cleaned_text → the fact tables) of whatever is pending, under the multiprocess "
-        "executor: every stage in its own OS process, the way the Celery and Kubernetes executors run steps "
-        "(docs/scaling.md). One step at a time, because a DuckDB file has one writer; inside a step the "
-        "worker pool still uses every core."
+        "executor: the parse step in an OS process of its own, the way the Celery and Kubernetes executors run "
+        "steps (docs/scaling.md). One step at a time, because a DuckDB file has one writer; inside the step "
+        "the worker pool still uses every core."
     ),
 )

@@ -20,10 +20,10 @@ from tqdm import tqdm
 
 _LABELS = {
     "raw_documents": "reading files",
+    "parse_reports": "parsing",
     "cleaned_text": "cleaning text",
     "report_metadata": "metadata",
     "report_sections": "sections",
-    "fact_tables": "tables & prose",
     "facts": "tables & prose",
     "check_results": "checking",
 }

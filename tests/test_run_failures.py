@@ -39,15 +39,15 @@ def _disk_full_on_fact_rows(monkeypatch) -> str:
     return "No space left on device"
 
 
-def _warehouse_gone_while_reading_sections(monkeypatch) -> str:
-    """A stage cannot read its inputs (the file went away, a bug in the engine): not a document's fault."""
+def _warehouse_gone_while_reading_raw_bytes(monkeypatch) -> str:
+    """The parse step cannot read its inputs (the file went away, a bug in the engine): not a document's fault."""
     from orchestration.engine import loading
 
     select = loading._select_batch
 
     def failing(con, sql, doc_ids, **ranged):  # noqa: ANN001, ANN202
-        if "core.sections" in sql:
-            raise RuntimeError("simulated: the warehouse went away while the facts stage read its inputs")
+        if "raw.documents" in sql:
+            raise RuntimeError("simulated: the warehouse went away while the parse step read its inputs")
         return select(con, sql, doc_ids, **ranged)
 
     monkeypatch.setattr(loading, "_select_batch", failing)
@@ -79,7 +79,7 @@ def _validator_process_dies(monkeypatch) -> str:
 
 @pytest.mark.parametrize(
     "inject",
-    [_disk_full_on_fact_rows, _warehouse_gone_while_reading_sections, _checker_cannot_import, _validator_process_dies],
+    [_disk_full_on_fact_rows, _warehouse_gone_while_reading_raw_bytes, _checker_cannot_import, _validator_process_dies],
 )
 def test_a_run_failure_is_never_recorded_against_documents(tmp_path: Path, monkeypatch, capsys, inject) -> None:
     folder = _folder(tmp_path)

@@ -568,8 +568,9 @@ def test_sigkill_mid_load_leaves_published_untouched_and_the_next_load_completes
         )
         try:
             if kill_at == "parsing":
-                # A progress line is written when a stage finishes: the load is now in report_metadata.
-                _wait_for(lambda: "cleaned_text" in stderr_path.read_text(), proc)
+                # A progress line is written when a pass finishes: the documents have been through
+                # the parse stages in one pass, and the load now runs each stage alone over what is left.
+                _wait_for(lambda: "parse_reports" in stderr_path.read_text(), proc)
             else:
                 _wait_for(lambda: bool(stale_temp_files(snapshot)), proc)
             proc.send_signal(signal.SIGKILL)

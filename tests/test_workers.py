@@ -259,3 +259,75 @@ def test_closing_a_pool_whose_worker_is_still_starting_kills_it() -> None:
     starting.close(grace=0.0)
     assert not proc.is_alive() and proc.exitcode == -9  # killed, not waited for
     assert starting._slots == []
+
+
+def test_the_chain_records_what_it_cannot_settle_against_the_stage_that_meets_it(tmp_path: Path, pool) -> None:
+    """run_chain commits what it takes through every stage in one pass, a stage's refusal included; a
+    document it fails as a whole (a hang, a bug) and a batch it cannot store go through the stages one
+    at a time, so that each failure is recorded against the stage that meets it, and nothing is left pending."""
+    import dataclasses
+
+    from warehouse import db
+    from warehouse.ingest import ingest_files
+    from orchestration.engine.chain import CHAIN_PROGRESS, run_chain
+    from orchestration.engine.stages import Stage, StageInput
+
+    markers = ["fine", "fine", "refuse:second", "hang:second", "bug:second", "unstorable:second", "hang:first"]
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i, marker in enumerate(markers):
+        (inbox / f"{i}.txt").write_text(f"document {i}: {marker}", encoding="utf-8")
+    with db.connect(tmp_path / "ogi.duckdb") as con:
+        ingest_files(con, [inbox])
+        marker_of = {
+            doc_id: markers[int(Path(path).stem)]
+            for doc_id, path in con.execute("SELECT doc_id, source_path FROM raw.documents").fetchall()
+        }
+
+        def reader(stage: str):
+            return lambda con, doc_ids: [StageInput(d, f"/{d}", (marker_of[d], stage)) for d in doc_ids]
+
+        first = Stage("first", "SELECT doc_id, rowid AS pos FROM raw.documents", reader("first"), tasks.marked_rows, ("staging.parse_issues",))
+        second = Stage(
+            "second",
+            "SELECT doc_id, rowid AS pos FROM staging.stage_ledger WHERE stage = 'first' AND outcome = 'ok'",
+            reader("second"),
+            tasks.marked_rows,
+            ("staging.parse_issues",),
+        )
+        # a batch per document, so that the batch that cannot be stored is that document's alone
+        chain = tuple(dataclasses.replace(s, batch_size=1) for s in (first, second))
+        totals: dict[str, int] = {}
+        stats = run_chain(con, chain, pool, lambda stage, done, total: totals.setdefault(stage, total), work=tasks.chain_of_two)
+        ledger = {
+            (marker_of[d], stage): outcome
+            for d, stage, outcome in con.execute("SELECT doc_id, stage, outcome FROM staging.stage_ledger").fetchall()
+        }
+        errors = {
+            (marker_of[d], stage, code)
+            for d, stage, code in con.execute("SELECT doc_id, stage, error FROM core.load_errors").fetchall()
+        }
+        again = run_chain(con, chain, pool, work=tasks.chain_of_two)
+    # one pass for all seven; one at a time afterwards: the first stage for the four the pass did not
+    # settle, the second stage for the three of them the first stage stored
+    assert totals == {CHAIN_PROGRESS: 7, "first": 4, "second": 3}
+    assert ledger == {
+        **{(m, "first"): "ok" for m in markers if m != "hang:first"},
+        ("hang:first", "first"): "parse_timeout",
+        ("fine", "second"): "ok",
+        ("refuse:second", "second"): "refused",
+        ("hang:second", "second"): "parse_timeout",
+        ("bug:second", "second"): "parser_crash",
+        ("unstorable:second", "second"): "store_failed",
+    }
+    assert errors == {
+        ("hang:first", "first", "parse_timeout"),
+        ("refuse:second", "second", "refused"),
+        ("hang:second", "second", "parse_timeout"),
+        ("bug:second", "second", "parser_crash"),
+        ("unstorable:second", "second", "store_failed"),
+    }
+    assert (stats["first"].pending, stats["first"].ok, stats["first"].error_codes) == (7, 6, {"parse_timeout": 1})
+    assert (stats["second"].pending, stats["second"].ok) == (6, 2)
+    assert stats["second"].error_codes == {"refused": 1, "parse_timeout": 1, "parser_crash": 1, "store_failed": 1}
+    assert [s.pending for s in again.values()] == [0, 0]

@@ -95,3 +95,32 @@ def module_state(name: str) -> str:
     if name not in sys.modules:
         return "not imported"
     return "hidden" if sys.modules[name] is None else "imported"
+
+
+def marked_rows(marker: str, stage: str) -> dict:
+    """One stage's rows for the chain tests: a parse issue naming the stage. `<kind>:<stage>` makes
+    that stage hang (`hang`), refuse the document (`refuse`), meet a bug (`bug`) or give a value
+    the Boolean column cannot hold (`unstorable`)."""
+    kind, _, where = marker.partition(":")
+    if where == stage:
+        if kind == "hang":
+            time.sleep(60)
+        if kind == "refuse":
+            raise TransformError("refused", f"{stage} refused on purpose", stage=stage)
+        if kind == "bug":
+            return {}["missing"]
+    blocking = "not a boolean" if kind == "unstorable" and where == stage else False
+    return {"staging.parse_issues": {"stage": [stage], "code": [marker], "tbl": [None], "blocking": [blocking], "message": [marker]}}
+
+
+def chain_of_two(args: tuple, parser_version: str) -> dict:
+    """What orchestration.engine.derive.chained does, for two stages that make `marked_rows`."""
+    (marker, _) = args
+    done: dict = {}
+    for stage in ("first", "second"):
+        try:
+            done[stage] = marked_rows(marker, stage)
+        except TransformError as err:
+            done[stage] = (err.code, err.message, err.stage)
+            break
+    return done

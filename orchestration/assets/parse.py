@@ -1,10 +1,17 @@
-"""Stages 2–4 — cleaned_text, report_metadata, report_sections.
+"""Stages 2–5 — cleaned_text, report_metadata, report_sections and the fact tables, as one step.
 
-Each asset runs its engine stage (orchestration.engine.loading: where the
-inputs come from; orchestration.engine.derive: what one document becomes)
-over every document still pending for the current parser version, in the
-resource's worker pool; the code_version ties Dagster's view of staleness to
-that same version. docs/how-a-stage-runs.md follows one stage end to end.
+Each table is its own asset (the checks and the UI refer to them
+separately), and one multi-asset computes them together, the way
+dbt's assets are one step for many models: a load takes each new document
+from its raw bytes through every stage in one worker pass and commits every
+stage's rows of a batch in one transaction (orchestration/engine/chain.py),
+instead of four steps each reading back what the last one wrote. The
+multi-asset can be subset: materializing some of these assets alone (the UI,
+`dagster asset materialize --select`) runs just those stages, one after the
+other (orchestration/engine/stages.run_stage). Either way each stage works
+through whatever its ledger says is pending for the current parser version,
+and the code_version ties Dagster's view of staleness to that same version.
+docs/how-a-stage-runs.md follows one stage end to end.
 """
 
 
@@ -15,7 +22,27 @@ from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
 from orchestration.engine.backfill import forget_derivations
-from orchestration.engine.stages import run_stage
+from orchestration.engine.chain import run_chain
+from orchestration.engine.stages import StageStats, run_stage
+
+FACT_ASSETS = (
+    "fact_active_disclosure",
+    "fact_requests",
+    "fact_review_litigation",
+    "fact_narrative_figures",
+    "fact_legacy_stats",
+)
+# Each asset: the stage that makes it (its ledger name, engine/sources.py), its upstream asset and
+# its description. The fact tables come out of one stage together (one pass over a report's text).
+_STAGE_ASSETS = {
+    "cleaned_text": ("cleaned_text", "raw_documents", "Decoded, de-chromed text with tables as rows of cells (HTML, text, PDF, DOCX)."),
+    "report_metadata": ("report_metadata", "cleaned_text", "One core.reports row per report: agency, region, level, year, date, kind, format."),
+    "report_sections": ("report_sections", "report_metadata", "The report's sections by meaning, with offsets into the cleaned text."),
+    **{
+        name: ("facts", "report_sections", "Tables 二/三/四, prose figures (and the table facts they state), pre-2019 statistics.")
+        for name in FACT_ASSETS
+    },
+}
 
 
 class ParseConfig(dg.Config):
@@ -24,40 +51,45 @@ class ParseConfig(dg.Config):
     reparse_all: bool = False
 
 
-@dg.asset(
-    group_name="parse", deps=["raw_documents"], code_version=PARSER_VERSION, kinds={"duckdb"},
-    metadata=definition_metadata("cleaned_text"),
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            name, deps=[upstream], description=description, group_name="facts" if stage == "facts" else "parse",
+            code_version=PARSER_VERSION, kinds={"duckdb"}, metadata=definition_metadata(name),
+        )
+        for name, (stage, upstream, description) in _STAGE_ASSETS.items()
+    ],
+    can_subset=True,
 )
-def cleaned_text(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Decoded, de-chromed text with tables as rows of cells (HTML, text, PDF, DOCX)."""
+def parse_reports(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: WarehouseResource):
+    """Raw bytes → cleaned text → metadata → sections → facts, for every document still pending."""
+    selected = [name for name in _STAGE_ASSETS if dg.AssetKey(name) in context.selected_asset_keys]
+    wanted = {_STAGE_ASSETS[name][0] for name in selected}
     with warehouse.connect() as con:
         if config.reparse_all:
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
-        stats = run_stage(con, loading.clean_stage(con, warehouse.converter, warehouse.ocr_budget), warehouse.pool(), warehouse.progress)
-        rows = row_count(con, "cleaned_text")
-    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
+        stages = tuple(
+            stage
+            for stage in (
+                loading.clean_stage(con, warehouse.converter, warehouse.ocr_budget),
+                loading.METADATA,
+                loading.SECTIONS,
+                loading.FACTS,
+            )
+            if stage.name in wanted
+        )
+        if len(stages) == 4:
+            stats = run_chain(con, stages, warehouse.pool(), warehouse.progress)
+        else:
+            stats = {stage.name: run_stage(con, stage, warehouse.pool(), warehouse.progress) for stage in stages}
+        counts = {name: row_count(con, name) for name in selected}
+    for name in selected:
+        yield dg.MaterializeResult(asset_key=name, metadata=_metadata(name, stats[_STAGE_ASSETS[name][0]], counts[name]))
 
 
-@dg.asset(
-    group_name="parse", deps=["cleaned_text"], code_version=PARSER_VERSION, kinds={"duckdb"},
-    metadata=definition_metadata("report_metadata"),
-)
-def report_metadata(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """One core.reports row per report: agency, region, level, year, date, kind, format."""
-    with warehouse.connect() as con:
-        stats = run_stage(con, loading.METADATA, warehouse.pool(), warehouse.progress)
-        rows = row_count(con, "report_metadata")
-    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
-
-
-@dg.asset(
-    group_name="parse", deps=["report_metadata"], code_version=PARSER_VERSION, kinds={"duckdb"},
-    metadata=definition_metadata("report_sections"),
-)
-def report_sections(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """The report's sections by meaning, with offsets into the cleaned text."""
-    with warehouse.connect() as con:
-        stats = run_stage(con, loading.SECTIONS, warehouse.pool(), warehouse.progress)
-        rows = row_count(con, "report_sections")
-    return dg.MaterializeResult(metadata={**stats.as_metadata(), **rows})
+def _metadata(asset: str, stats: StageStats, rows: dict) -> dict:
+    meta = {**stats.as_metadata(), **rows}
+    if asset in FACT_ASSETS:  # five assets of one stage: each says how many rows of its own table
+        meta["rows_written"] = stats.rows.get(f"core.{asset}", 0)
+    return meta

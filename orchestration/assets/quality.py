@@ -17,7 +17,7 @@ import dagster as dg
 
 from expectations.catalogue import BLOCKING, RULES
 from orchestration.assets.catalog import definition_metadata, row_count
-from orchestration.assets.facts import FACT_ASSETS
+from orchestration.assets.parse import FACT_ASSETS
 from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine.checking import duplicate_fact_keys, run_checks

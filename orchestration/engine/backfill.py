@@ -4,7 +4,7 @@ A new `transforms.PARSER_VERSION` already makes every document pending for
 every stage on the next load (the ledger is keyed by parser version). This
 is the same thing on demand — after a fix that did not bump the version, or
 to rebuild a warehouse from `raw.documents` alone — used by `ogi backfill`
-and by the `reparse_all` config of the `cleaned_text` asset.
+and by the `reparse_all` config of the `parse_reports` step (the parse assets, orchestration/assets/parse.py).
 """
 
 from __future__ import annotations

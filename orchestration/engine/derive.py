@@ -20,10 +20,11 @@ from pathlib import PurePath
 from transforms import pipeline, similarity
 from transforms.agencies import agency_key
 from transforms.model import Figure, Section, TransformError
-from orchestration.engine import convert, ocr
+from orchestration.engine import convert, ocr, sources
 
 Columns = dict[str, list]
 Tables = dict[str, Columns]
+Failure = tuple[str, str, str]  # a stage's TransformError as (code, message, stage), as a worker sends it
 
 
 def _columns(names: tuple[str, ...], rows: list[tuple]) -> Columns:
@@ -208,3 +209,52 @@ def facts(
             [("facts", i.code, i.table, i.blocking, i.message, _readings(i)) for i in derived.issues],
         ),
     }
+
+
+def chained(clean_args: tuple, parser_version: str) -> dict[str, Tables | Failure]:
+    """One document through every parser stage at once: raw bytes → cleaned text → metadata →
+    sections → facts, each stage's output handed to the next in memory (orchestration/engine/chain.py).
+
+    Returns each stage's outcome by ledger name, up to the stage that failed
+    (a TransformError, as `Failure`): the same rows and errors the stages
+    give one at a time reading each other's output from the warehouse, where
+    a stage takes only the documents the previous one stored (a report
+    whose sections failed still reaches the facts stage, which refuses it).
+    Anything but a TransformError (a parser bug, a recursion limit, the
+    document's time or memory limit) is the document's failure as a whole:
+    the parent then takes it through the stages one by one, so that the
+    failure is recorded against the stage that met it.
+    """
+    source_path = clean_args[3]
+    done: dict[str, Tables | Failure] = {}
+
+    def attempt(stage: str, work, *args) -> Tables | None:
+        try:
+            outcome = done[stage] = work(*args)
+            return outcome
+        except TransformError as err:
+            done[stage] = (err.code, err.message, err.stage)
+            return None
+
+    cleaned = attempt(sources.CLEAN, clean, *clean_args)
+    if cleaned is None:
+        return done
+    row = cleaned["staging.cleaned_text"]
+    text, input_format, origins = row["text"][0], row["input_format"][0], row["cell_origins"][0]
+    report = attempt(sources.METADATA, metadata, text, source_path, parser_version, input_format)
+    if report is None:
+        return done
+    split = attempt(sources.SECTIONS, sections, text)
+    if split is None:
+        failed = done[sources.SECTIONS]
+        # what the facts stage reads back from the ledger and load_errors for such a report
+        sections_failed = (failed[0], failed[1] if failed[2] in (None, "", TransformError.stage, "sections") else failed[0])
+        attempt(sources.FACTS, facts, "", [], "other", sections_failed)
+        return done
+    columns = split["core.sections"]
+    section_rows = sorted(
+        zip(*(columns[name] for name in ("section", "heading", "body", "start_offset", "end_offset"))),
+        key=lambda r: r[3],
+    )
+    attempt(sources.FACTS, facts, text, section_rows, report["core.reports"]["doc_kind"][0], None, origins)
+    return done

@@ -131,6 +131,21 @@ def commit_batch(
     stats: StageStats,
 ) -> None:
     """Replace this stage's outputs for the batch's documents, atomically."""
+    with db.transaction(con):
+        write_batch(con, stage, doc_ids, result, replaces, stats)
+    tally(stats, doc_ids, result)
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    doc_ids: list[str],
+    result: BatchResult,
+    replaces: Iterable[str],
+    stats: StageStats,
+) -> None:
+    """This stage's outputs and ledger rows for the batch's documents, replacing what it wrote for
+    them before, inside the caller's transaction (commit_batch; the chain commits several stages in one)."""
     now = datetime.now()
     ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
     ledger = rows_frame(
@@ -146,33 +161,36 @@ def commit_batch(
     errors = rows_frame("core.load_errors", [dict(e, at=now) for e in result.errors])
     con.register("_ogi_batch_ids", ids)
     try:
-        with db.transaction(con):
-            # Only documents this stage has processed before can have rows to replace.
-            # A first load skips the DELETEs, which scan the whole doc_id column of
-            # every output table: per batch, that made a load quadratic in its size.
-            (redo,) = con.execute(
-                "SELECT count(*) FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
-                [stage],
-            ).fetchone()
-            for table in replaces if redo else ():
-                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _ogi_batch_ids)")
-            labels = _ERROR_STAGES.get(stage, (stage,))
-            con.execute(
-                f"DELETE FROM core.load_errors WHERE stage IN ({', '.join('?' for _ in labels)}) "
-                "AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
-                list(labels),
-            )
-            con.execute(
-                "DELETE FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
-                [stage],
-            )
-            for table, columns in result.tables.items():
-                if columns:
-                    stats.add_rows(table, db.write_frame(con, table, pl.DataFrame(columns, schema=frame_schema(table, columns))))
-            db.write_frame(con, "core.load_errors", errors)
-            db.write_frame(con, "staging.stage_ledger", ledger)
+        # Only documents this stage has processed before can have rows to replace.
+        # A first load skips the DELETEs, which scan the whole doc_id column of
+        # every output table: per batch, that made a load quadratic in its size.
+        (redo,) = con.execute(
+            "SELECT count(*) FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
+            [stage],
+        ).fetchone()
+        for table in replaces if redo else ():
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _ogi_batch_ids)")
+        labels = _ERROR_STAGES.get(stage, (stage,))
+        con.execute(
+            f"DELETE FROM core.load_errors WHERE stage IN ({', '.join('?' for _ in labels)}) "
+            "AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
+            list(labels),
+        )
+        con.execute(
+            "DELETE FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
+            [stage],
+        )
+        for table, columns in result.tables.items():
+            if columns:
+                stats.add_rows(table, db.write_frame(con, table, pl.DataFrame(columns, schema=frame_schema(table, columns))))
+        db.write_frame(con, "core.load_errors", errors)
+        db.write_frame(con, "staging.stage_ledger", ledger)
     finally:
         con.unregister("_ogi_batch_ids")
+
+
+def tally(stats: StageStats, doc_ids: list[str], result: BatchResult) -> None:
+    """Count the batch's documents, stored and failed, once its transaction has committed."""
     for d in doc_ids:
         outcome = result.outcomes.get(d, "ok")
         if outcome == "ok":
@@ -226,7 +244,7 @@ class Stage:
     batch_size: int = 500  # documents per transaction (and per hand-over to the workers)
 
 
-def _collect(stage: Stage, inputs: list[StageInput], outcomes: dict[str, object]) -> BatchResult:
+def collect(stage: Stage, inputs: list[StageInput], outcomes: dict[str, object]) -> BatchResult:
     result = BatchResult()
     for item in inputs:
         outcome = outcomes[item.doc_id]
@@ -256,7 +274,7 @@ def _collect(stage: Stage, inputs: list[StageInput], outcomes: dict[str, object]
 # the file cannot be written (duckdb.IOException: disk full, permissions), memory, a transaction
 # conflict, a missing table — is the run's fault: it propagates, the step fails, and nothing is
 # recorded against any document (they stay pending for the next run).
-_STORE_ERRORS = (
+STORE_ERRORS = (
     duckdb.DataError,  # ConversionException, OutOfRangeException, TypeMismatchException
     duckdb.IntegrityError,  # ConstraintException (NOT NULL, primary key)
     duckdb.InvalidInputException,
@@ -286,19 +304,19 @@ def _commit_one_by_one(
     by_id = {item.doc_id: item for item in inputs}
     for doc_id in doc_ids:
         item = by_id.get(doc_id)
-        one = _collect(stage, [item], outcomes) if item else BatchResult()
+        one = collect(stage, [item], outcomes) if item else BatchResult()
         rows_before = dict(stats.rows)
         try:
             commit_batch(con, stage.name, [doc_id], one, stage.replaces, stats)
             continue
-        except _STORE_ERRORS as exc:
+        except STORE_ERRORS as exc:
             stats.rows = rows_before
             cause = exc
         failed = TransformError(
             "store_failed", f"its rows could not be stored: {type(cause).__name__}: {cause}"[:500], stage="transform"
         )
         assert item is not None  # a document without rows cannot fail to store them
-        commit_batch(con, stage.name, [doc_id], _collect(stage, [item], {doc_id: failed}), stage.replaces, stats)
+        commit_batch(con, stage.name, [doc_id], collect(stage, [item], {doc_id: failed}), stage.replaces, stats)
 
 
 def run_stage(
@@ -327,8 +345,8 @@ def run_stage(
         outcomes = submitted.wait()
         rows_before = dict(stats.rows)
         try:
-            commit_batch(con, stage.name, doc_ids, _collect(stage, inputs, outcomes), stage.replaces, stats)
-        except _STORE_ERRORS as exc:
+            commit_batch(con, stage.name, doc_ids, collect(stage, inputs, outcomes), stage.replaces, stats)
+        except STORE_ERRORS as exc:
             stats.rows = rows_before
             _commit_one_by_one(con, stage, doc_ids, inputs, outcomes, stats, exc)
         done += len(doc_ids)
