@@ -568,9 +568,9 @@ def test_sigkill_mid_load_leaves_published_untouched_and_the_next_load_completes
         )
         try:
             if kill_at == "parsing":
-                # A progress line is written when a pass finishes: the documents have been through
-                # the parse stages in one pass, and the load now runs each stage alone over what is left.
-                _wait_for(lambda: "parse_reports" in stderr_path.read_text(), proc)
+                # A progress line is written when a pass over the documents finishes: the load has
+                # parsed them (in one pass, or through cleaning) and is still in the parse step.
+                _wait_for(lambda: any(p in stderr_path.read_text() for p in ("parse_reports", "cleaned_text")), proc)
             else:
                 _wait_for(lambda: bool(stale_temp_files(snapshot)), proc)
             proc.send_signal(signal.SIGKILL)

@@ -331,3 +331,23 @@ def test_the_chain_records_what_it_cannot_settle_against_the_stage_that_meets_it
     assert (stats["second"].pending, stats["second"].ok) == (6, 2)
     assert stats["second"].error_codes == {"refused": 1, "parse_timeout": 1, "parser_crash": 1, "store_failed": 1}
     assert [s.pending for s in again.values()] == [0, 0]
+
+
+def test_only_a_small_load_goes_through_the_stages_in_one_pass(tmp_path: Path, monkeypatch) -> None:
+    """Up to ONE_PASS_DOCUMENTS pending documents fit one pass; one more and the load goes stage by stage."""
+    from warehouse import db
+    from warehouse.ingest import ingest_files
+    from orchestration.engine import chain as one_pass
+    from orchestration.engine.stages import Stage
+
+    monkeypatch.setattr(one_pass, "ONE_PASS_DOCUMENTS", 3)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    stage = Stage("first", "SELECT doc_id, rowid AS pos FROM raw.documents", lambda con, ids: [], tasks.marked_rows, ())
+    with db.connect(tmp_path / "ogi.duckdb") as con:
+        fits = []
+        for i in range(4):
+            (inbox / f"{i}.txt").write_text(f"document {i}", encoding="utf-8")
+            ingest_files(con, [inbox])
+            fits.append(one_pass.fits_one_pass(con, stage))
+    assert fits == [True, True, True, False]

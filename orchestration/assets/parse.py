@@ -2,10 +2,11 @@
 
 Each table is its own asset (the checks and the UI refer to them
 separately), and one multi-asset computes them together, the way
-dbt's assets are one step for many models: a load takes each new document
-from its raw bytes through every stage in one worker pass and commits every
-stage's rows of a batch in one transaction (orchestration/engine/chain.py),
-instead of four steps each reading back what the last one wrote. The
+dbt's assets are one step for many models: a small load takes each new
+document from its raw bytes through every stage in one worker pass and
+commits every stage's rows in one transaction (orchestration/engine/chain.py),
+instead of four steps each reading back what the last one wrote; a large
+one runs the stages one after the other. The
 multi-asset can be subset: materializing some of these assets alone (the UI,
 `dagster asset materialize --select`) runs just those stages, one after the
 other (orchestration/engine/stages.run_stage). Either way each stage works
@@ -22,8 +23,8 @@ from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
 from orchestration.engine.backfill import forget_derivations
-from orchestration.engine.chain import run_chain
-from orchestration.engine.stages import StageStats, run_stage
+from orchestration.engine.chain import fits_one_pass, run_chain
+from orchestration.engine.stages import Stage, StageStats, run_stage
 
 FACT_ASSETS = (
     "fact_active_disclosure",
@@ -65,27 +66,41 @@ def parse_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareho
     """Raw bytes → cleaned text → metadata → sections → facts, for every document still pending."""
     selected = [name for name in _STAGE_ASSETS if dg.AssetKey(name) in context.selected_asset_keys]
     wanted = {_STAGE_ASSETS[name][0] for name in selected}
+    stats: dict[str, StageStats] = {}
     with warehouse.connect() as con:
         if config.reparse_all:
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
-        stages = tuple(
-            stage
-            for stage in (
-                loading.clean_stage(con, warehouse.converter, warehouse.ocr_budget),
-                loading.METADATA,
-                loading.SECTIONS,
-                loading.FACTS,
-            )
-            if stage.name in wanted
-        )
-        if len(stages) == 4:
+        stages = _stages(con, warehouse, wanted)
+        if len(stages) == 4 and fits_one_pass(con, stages[0]):
             stats = run_chain(con, stages, warehouse.pool(), warehouse.progress)
-        else:
-            stats = {stage.name: run_stage(con, stage, warehouse.pool(), warehouse.progress) for stage in stages}
-        counts = {name: row_count(con, name) for name in selected}
+            counts = {asset: row_count(con, asset) for asset in selected}
+    if not stats:
+        # Stage by stage, each with a connection of its own, as when they were steps of their own:
+        # a stage's writes are checkpointed into the file when it closes, before the next one reads them.
+        names = [stage.name for stage in stages]
+        for name in names:
+            with warehouse.connect() as con:
+                (stage,) = _stages(con, warehouse, {name})
+                stats[name] = run_stage(con, stage, warehouse.pool(), warehouse.progress)
+                if name == names[-1]:
+                    counts = {asset: row_count(con, asset) for asset in selected}
     for name in selected:
         yield dg.MaterializeResult(asset_key=name, metadata=_metadata(name, stats[_STAGE_ASSETS[name][0]], counts[name]))
+
+
+def _stages(con, warehouse: WarehouseResource, wanted: set[str]) -> tuple[Stage, ...]:
+    """The parse stages named in `wanted`, in order (the clean stage with this load's converter and OCR budget)."""
+    return tuple(
+        stage
+        for stage in (
+            loading.clean_stage(con, warehouse.converter, warehouse.ocr_budget) if loading.CLEAN.name in wanted else None,
+            loading.METADATA,
+            loading.SECTIONS,
+            loading.FACTS,
+        )
+        if stage is not None and stage.name in wanted
+    )
 
 
 def _metadata(asset: str, stats: StageStats, rows: dict) -> dict:

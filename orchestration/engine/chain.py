@@ -1,16 +1,16 @@
-"""The parser stages in one pass per document: how a load takes new documents through all of them.
+"""The parser stages in one pass per document: how a small load takes its documents through all of them.
 
-Why: run one after the other, each stage was a Dagster step of its own that
-opened the warehouse, asked its ledger what was pending, read its batch's
+Why: run one after the other, each stage is a Dagster step of its own that
+opens the warehouse, asks its ledger what is pending, reads its batch's
 inputs back from what the last stage wrote (the cleaned text three times
-over), handed them to the workers again and committed its own
-transactions. That is fixed cost a small load pays in full: one more report
-into 100,000 spent ≈ 0.85 s in the four steps, ≈ 0.5 s in this one (issue
-17). A large load is bound by the workers' CPU either way. Here a worker
-takes each document pending for the first stage from its raw bytes through
-every stage (derive.chained, each stage's output handed to the next in
-memory), and the parent commits a batch's rows of every stage, each with
-its ledger rows, in one transaction.
+over), hands them to the workers again and commits its own transactions.
+That is fixed cost, and a small load pays it in full: one more report into
+100,000 spent ≈ 0.85 s in the four steps, ≈ 0.5 s in one pass (issue 17).
+Here a worker takes each document pending for the first stage from its raw
+bytes through every stage (derive.chained, each stage's output handed to
+the next in memory), and the parent commits a batch's rows of every stage,
+each with its ledger rows, in one transaction. A large load is bound by
+the workers instead, and goes stage by stage (ONE_PASS_DOCUMENTS).
 
 What each stage stores is what it stores run alone: the same functions
 make the rows, a stage takes only the documents the previous one stored,
@@ -59,6 +59,18 @@ from orchestration.engine.workers import WorkerPool
 
 # the progress sink's name for the chain's pass (orchestration/progress.py)
 CHAIN_PROGRESS = "parse_reports"
+# Up to this many documents pending, they go through the stages in one pass; more go stage by
+# stage. Why: the pass saves fixed costs a small load pays in full (one report cold: 4.80 → 4.48 s,
+# medians of eight pairs), but a large load is bound by the workers, and there the pass's commits,
+# four stages' rows of a batch of 200, cost more than the stages' own (5,000 web pages: the parse
+# 26.7–26.9 s stage by stage, 30.3–31.8 s in one pass, two pairs). 200 is the clean stage's batch:
+# such a load commits its parse in one transaction.
+ONE_PASS_DOCUMENTS = 200
+
+
+def fits_one_pass(con: duckdb.DuckDBPyConnection, first: Stage) -> bool:
+    """Whether the documents pending for `first` are few enough to go through the stages in one pass."""
+    return len(pending_doc_ids(con, first.name, first.source_sql)) <= ONE_PASS_DOCUMENTS
 
 
 def run_chain(
@@ -70,6 +82,7 @@ def run_chain(
 ) -> dict[str, StageStats]:
     """Take every document pending for `chain[0]` through all of `chain` in one pass, then run each
     stage alone over whatever is still pending for it; the stats of each stage, by name.
+    For a load that `fits_one_pass`.
 
     `work(args, parser_version)` takes one document, given as `chain[0]` reads it,
     through the stages in order and returns each one's outcome by stage name, up to
