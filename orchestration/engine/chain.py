@@ -145,7 +145,7 @@ def _commit(
             for stage, doc_ids, result in by_stage:
                 if doc_ids:
                     stats[stage.name].pending += len(doc_ids)
-                    write_batch(con, stage.name, doc_ids, result, stage.replaces, stats[stage.name])
+                    write_batch(con, stage, doc_ids, result, stats[stage.name])
     except STORE_ERRORS:
         stats.update(before)
         return

@@ -122,37 +122,25 @@ def batches(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[i : i + size]
 
 
-def commit_batch(
-    con: duckdb.DuckDBPyConnection,
-    stage: str,
-    doc_ids: list[str],
-    result: BatchResult,
-    replaces: Iterable[str],
-    stats: StageStats,
-) -> None:
+def commit_batch(con: duckdb.DuckDBPyConnection, stage: Stage, doc_ids: list[str], result: BatchResult, stats: StageStats) -> None:
     """Replace this stage's outputs for the batch's documents, atomically."""
     with db.transaction(con):
-        write_batch(con, stage, doc_ids, result, replaces, stats)
+        write_batch(con, stage, doc_ids, result, stats)
     tally(stats, doc_ids, result)
 
 
-def write_batch(
-    con: duckdb.DuckDBPyConnection,
-    stage: str,
-    doc_ids: list[str],
-    result: BatchResult,
-    replaces: Iterable[str],
-    stats: StageStats,
-) -> None:
+def write_batch(con: duckdb.DuckDBPyConnection, stage: Stage, doc_ids: list[str], result: BatchResult, stats: StageStats) -> None:
     """This stage's outputs and ledger rows for the batch's documents, replacing what it wrote for
-    them before, inside the caller's transaction (commit_batch; the chain commits several stages in one)."""
-    now = datetime.now()
+    them before (`stage.replaces`), inside the caller's transaction (commit_batch; the chain
+    commits several stages in one)."""
+    name = stage.name
     ids = pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})
+    now = datetime.now()
     ledger = rows_frame(
         "staging.stage_ledger",
         {
             "doc_id": doc_ids,
-            "stage": [stage] * len(doc_ids),
+            "stage": [name] * len(doc_ids),
             "parser_version": [PARSER_VERSION] * len(doc_ids),
             "outcome": [result.outcomes.get(d, "ok") for d in doc_ids],
             "done_at": [now] * len(doc_ids),
@@ -166,11 +154,11 @@ def write_batch(
         # every output table: per batch, that made a load quadratic in its size.
         (redo,) = con.execute(
             "SELECT count(*) FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
-            [stage],
+            [name],
         ).fetchone()
-        for table in replaces if redo else ():
+        for table in stage.replaces if redo else ():
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _ogi_batch_ids)")
-        labels = _ERROR_STAGES.get(stage, (stage,))
+        labels = _ERROR_STAGES.get(name, (name,))
         con.execute(
             f"DELETE FROM core.load_errors WHERE stage IN ({', '.join('?' for _ in labels)}) "
             "AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
@@ -178,7 +166,7 @@ def write_batch(
         )
         con.execute(
             "DELETE FROM staging.stage_ledger WHERE stage = ? AND doc_id IN (SELECT doc_id FROM _ogi_batch_ids)",
-            [stage],
+            [name],
         )
         for table, columns in result.tables.items():
             if columns:
@@ -307,7 +295,7 @@ def _commit_one_by_one(
         one = collect(stage, [item], outcomes) if item else BatchResult()
         rows_before = dict(stats.rows)
         try:
-            commit_batch(con, stage.name, [doc_id], one, stage.replaces, stats)
+            commit_batch(con, stage, [doc_id], one, stats)
             continue
         except STORE_ERRORS as exc:
             stats.rows = rows_before
@@ -316,7 +304,7 @@ def _commit_one_by_one(
             "store_failed", f"its rows could not be stored: {type(cause).__name__}: {cause}"[:500], stage="transform"
         )
         assert item is not None  # a document without rows cannot fail to store them
-        commit_batch(con, stage.name, [doc_id], collect(stage, [item], {doc_id: failed}), stage.replaces, stats)
+        commit_batch(con, stage, [doc_id], collect(stage, [item], {doc_id: failed}), stats)
 
 
 def run_stage(
@@ -345,7 +333,7 @@ def run_stage(
         outcomes = submitted.wait()
         rows_before = dict(stats.rows)
         try:
-            commit_batch(con, stage.name, doc_ids, collect(stage, inputs, outcomes), stage.replaces, stats)
+            commit_batch(con, stage, doc_ids, collect(stage, inputs, outcomes), stats)
         except STORE_ERRORS as exc:
             stats.rows = rows_before
             _commit_one_by_one(con, stage, doc_ids, inputs, outcomes, stats, exc)
