@@ -333,21 +333,25 @@ def test_the_chain_records_what_it_cannot_settle_against_the_stage_that_meets_it
     assert [s.pending for s in again.values()] == [0, 0]
 
 
-def test_only_a_small_load_goes_through_the_stages_in_one_pass(tmp_path: Path, monkeypatch) -> None:
-    """Up to ONE_PASS_DOCUMENTS pending documents fit one pass; one more and the load goes stage by stage."""
+def test_only_a_small_load_goes_through_the_stages_in_one_pass(tmp_path: Path, pool, monkeypatch) -> None:
+    """Up to ONE_PASS_DOCUMENTS pending documents go through the stages in one pass; with one more,
+    run_chain does nothing and says so (None), and the caller runs the stages alone."""
     from warehouse import db
     from warehouse.ingest import ingest_files
     from orchestration.engine import chain as one_pass
-    from orchestration.engine.stages import Stage
+    from orchestration.engine.stages import Stage, StageInput
 
     monkeypatch.setattr(one_pass, "ONE_PASS_DOCUMENTS", 3)
     inbox = tmp_path / "in"
     inbox.mkdir()
-    stage = Stage("first", "SELECT doc_id, rowid AS pos FROM raw.documents", lambda con, ids: [], tasks.marked_rows, ())
+    for i in range(4):
+        (inbox / f"{i}.txt").write_text(f"document {i}", encoding="utf-8")
+    read = lambda con, ids: [StageInput(d, d, ("fine", "first")) for d in ids]  # noqa: E731
+    stage = Stage("first", "SELECT doc_id, rowid AS pos FROM raw.documents", read, tasks.marked_rows, ("staging.parse_issues",))
     with db.connect(tmp_path / "ogi.duckdb") as con:
-        fits = []
-        for i in range(4):
-            (inbox / f"{i}.txt").write_text(f"document {i}", encoding="utf-8")
-            ingest_files(con, [inbox])
-            fits.append(one_pass.fits_one_pass(con, stage))
-    assert fits == [True, True, True, False]
+        ingest_files(con, [inbox])
+        assert one_pass.run_chain(con, (stage,), pool, work=tasks.chain_of_two) is None
+        assert con.execute("SELECT count(*) FROM staging.stage_ledger").fetchone() == (0,)
+        con.execute("DELETE FROM raw.documents WHERE doc_id = (SELECT min(doc_id) FROM raw.documents)")
+        stats = one_pass.run_chain(con, (stage,), pool, work=tasks.chain_of_two)
+    assert stats is not None and (stats["first"].pending, stats["first"].ok) == (3, 3)

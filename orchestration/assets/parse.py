@@ -23,7 +23,7 @@ from orchestration.resources import WarehouseResource
 from transforms import PARSER_VERSION
 from orchestration.engine import loading
 from orchestration.engine.backfill import forget_derivations
-from orchestration.engine.chain import fits_one_pass, run_chain
+from orchestration.engine.chain import run_chain
 from orchestration.engine.stages import Stage, StageStats, run_stage
 
 FACT_ASSETS = (
@@ -66,19 +66,20 @@ def parse_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareho
     """Raw bytes → cleaned text → metadata → sections → facts, for every document still pending."""
     selected = [name for name in _STAGE_ASSETS if dg.AssetKey(name) in context.selected_asset_keys]
     wanted = {_STAGE_ASSETS[name][0] for name in selected}
-    stats: dict[str, StageStats] = {}
+    stats: dict[str, StageStats] | None = None
     with warehouse.connect() as con:
         if config.reparse_all:
             forgotten = forget_derivations(con)
             context.log.info(f"reparse_all: {forgotten} ledger rows forgotten; every stored report is re-derived")
         stages = _stages(con, warehouse, wanted)
-        if len(stages) == 4 and fits_one_pass(con, stages[0]):
+        if len(stages) == 4:  # a small load in one pass (None: too many documents for one)
             stats = run_chain(con, stages, warehouse.pool(), warehouse.progress)
+        if stats is not None:
             counts = {asset: row_count(con, asset) for asset in selected}
-    if not stats:
+    if stats is None:
         # Stage by stage, each with a connection of its own, as when they were steps of their own:
         # a stage's writes are checkpointed into the file when it closes, before the next one reads them.
-        names = [stage.name for stage in stages]
+        stats, names = {}, [stage.name for stage in stages]
         for name in names:
             with warehouse.connect() as con:
                 (stage,) = _stages(con, warehouse, {name})

@@ -68,21 +68,16 @@ CHAIN_PROGRESS = "parse_reports"
 ONE_PASS_DOCUMENTS = 200
 
 
-def fits_one_pass(con: duckdb.DuckDBPyConnection, first: Stage) -> bool:
-    """Whether the documents pending for `first` are few enough to go through the stages in one pass."""
-    return len(pending_doc_ids(con, first.name, first.source_sql)) <= ONE_PASS_DOCUMENTS
-
-
 def run_chain(
     con: duckdb.DuckDBPyConnection,
     chain: tuple[Stage, ...],
     pool: WorkerPool,
     progress: Progress = _no_progress,
     work: Callable[[tuple, str], dict] = derive.chained,
-) -> dict[str, StageStats]:
+) -> dict[str, StageStats] | None:
     """Take every document pending for `chain[0]` through all of `chain` in one pass, then run each
-    stage alone over whatever is still pending for it; the stats of each stage, by name.
-    For a load that `fits_one_pass`.
+    stage alone over whatever is still pending for it; the stats of each stage, by name. None, and
+    nothing done, when more than ONE_PASS_DOCUMENTS are pending: the caller runs the stages alone.
 
     `work(args, parser_version)` takes one document, given as `chain[0]` reads it,
     through the stages in order and returns each one's outcome by stage name, up to
@@ -93,6 +88,8 @@ def run_chain(
     first = chain[0]
     stats = {stage.name: StageStats(stage=stage.name) for stage in chain}
     pending = pending_doc_ids(con, first.name, first.source_sql)
+    if len(pending) > ONE_PASS_DOCUMENTS:
+        return None
     pool.prestart(len(pending))
     done = 0
     progress(CHAIN_PROGRESS, 0, len(pending))
