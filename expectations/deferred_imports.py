@@ -15,6 +15,12 @@ access later. (`importlib.util.LazyLoader` does not do here: the import
 statement itself reads the module's `__spec__`, which makes LazyLoader load
 it at once.)
 
+`defer_functions(name, *functions)` does the same for a module that others
+import functions *from* (`from scipy.integrate import quad`): the stand-in
+holds each named function, which imports the real module when it is first
+called (the parser's fork server defers SciPy's integrators that datasketch
+imports, orchestration/engine/warm.py).
+
 `absent(name)` goes further, for a process that must never use a module GX
 only probes for: `import name` then fails as if it were not installed, and
 GX takes the path it has for that case (the load's GX process hides
@@ -82,6 +88,35 @@ def defer(*names: str) -> list[str]:
         sys.modules[name] = DeferredModule(name, spec)
         deferred.append(name)
     return deferred
+
+
+def defer_functions(name: str, *functions: str) -> bool:
+    """`defer(name)` for a module that others import functions *from*: returns whether it was deferred.
+
+    `from scipy.integrate import quad` reads `quad` from the module at once,
+    which would import a plain stand-in's real module there and then. Here
+    each named function is on the stand-in already, as a function that
+    imports the real module when first *called* and calls the real one
+    (datasketch imports SciPy's integrators at the top of its LSH module for
+    a parameter search that only an LSH index built without explicit bands
+    runs; the parser's workers only hash, orchestration/engine/warm.py).
+    """
+    if not defer(name):
+        return False
+    stand_in = sys.modules[name]
+    for function in functions:
+        setattr(stand_in, function, _deferred_function(stand_in, function))
+    return True
+
+
+def _deferred_function(stand_in: DeferredModule, function: str):  # noqa: ANN202 (any function's signature)
+    def call(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        return getattr(real_module(stand_in), function)(*args, **kwargs)
+
+    call.__name__ = function
+    call.__qualname__ = f"{stand_in.__name__}.{function}"
+    call.__doc__ = f"{stand_in.__name__}.{function}, imported when first called (expectations/deferred_imports.py)."
+    return call
 
 
 def absent(*names: str) -> list[str]:

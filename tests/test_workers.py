@@ -355,3 +355,37 @@ def test_only_a_small_load_goes_through_the_stages_in_one_pass(tmp_path: Path, p
         con.execute("DELETE FROM raw.documents WHERE doc_id = (SELECT min(doc_id) FROM raw.documents)")
         stats = one_pass.run_chain(con, (stage,), pool, work=tasks.chain_of_two)
     assert stats is not None and (stats["first"].pending, stats["first"].ok) == (3, 3)
+
+
+_PARSER_PRELOAD_WITHOUT_SCIPY = """
+import sys
+import orchestration.engine.derive, orchestration.engine.warm  # the fork server's preload
+from transforms import similarity
+stand_in = type(sys.modules["scipy.integrate"]).__name__
+print("preloaded", stand_in, "scipy.special" in sys.modules)
+# what the parser hashes does not need SciPy
+text = "".join(chr(0x4E00 + (n * 7919) % 20000) for n in range(400))  # 400 characters, no 5-gram twice
+print("signature", similarity.signature(text)[0] > 0, "scipy.special" in sys.modules)
+# datasketch's band search, which does: SciPy is imported when its integrator is first called
+from datasketch import MinHashLSH
+lsh = MinHashLSH(threshold=0.8, num_perm=128)
+print("lsh", (lsh.b, lsh.r), type(sys.modules["scipy.integrate"]).__name__)
+"""
+
+
+def test_the_parser_processes_start_without_scipy_and_an_lsh_band_search_still_gets_it() -> None:
+    """The fork server's preload (orchestration/engine/warm.py) defers SciPy's integrators, which
+    datasketch imports for a parameter search the parser never runs (≈0.5 s of CPU and ≈35 MB of each
+    parser process, issue 17); the band search still runs, importing SciPy when it first integrates."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _PARSER_PRELOAD_WITHOUT_SCIPY], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert out[0] == "preloaded DeferredModule False"
+    assert out[1] == "signature True False"
+    # datasketch's own choice of bands for threshold 0.8 over 128 permutations, computed with SciPy's quad
+    from datasketch.lsh import _optimal_param
+
+    assert out[2] == f"lsh {_optimal_param(0.8, 128, 0.5, 0.5)} module"

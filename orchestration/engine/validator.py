@@ -26,11 +26,14 @@ from __future__ import annotations
 import atexit
 import threading
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-
-from expectations.validation import Judged, RuleColumns, run_validations
 from transforms.model import TransformError
 from orchestration.engine.workers import Limits, WorkerPool
+
+if TYPE_CHECKING:  # imported when the check stage judges: this module starts GX's process first thing in
+    # a load, and NumPy's import (≈0.05 s, expectations.validation's) would come before it
+    from expectations.validation import Judged, RuleColumns
 
 # One check batch (≤ 2,500 reports, a hundred thousand rule rows or more) takes GX seconds to
 # minutes on a small machine; an hour means the process is stuck.
@@ -83,6 +86,8 @@ class Validator:
     def judge(self, columns: RuleColumns, suites: Sequence[str]) -> Callable[[], Judged]:
         """expectations.validation.run_validations, started in the GX process: returns at once a function
         that waits for its verdicts (an expectations.suites.Judge)."""
+        from expectations.validation import run_validations
+
         self.start()
         assert self._pool is not None
         batch = self._pool.submit(run_validations, [("batch", (columns, list(suites)))])
