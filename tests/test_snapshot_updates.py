@@ -9,7 +9,7 @@ import duckdb
 
 from conftest import CORPUS, SEEDS
 from orchestration.cli import main as ogi
-from warehouse.snapshot import SNAPSHOT_TABLES, published_path, write_snapshot
+from warehouse.snapshot import SNAPSHOT_TABLES, published_path, spare_path, write_snapshot
 
 
 def _load(paths: list[Path], db: Path, capsys) -> str:
@@ -53,6 +53,67 @@ def test_second_load_updates_the_snapshot_and_a_reload_leaves_it_alone(tmp_path:
     assert "(unchanged: nothing new to publish)" in _load([SEEDS, CORPUS], db, capsys)
     after = snapshot.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def _same_as_a_full_rewrite(db: Path, tmp_path: Path) -> dict[str, int]:
+    full_db = tmp_path / "full" / "ogi.duckdb"
+    full_db.parent.mkdir(exist_ok=True)
+    with duckdb.connect(str(db)) as con:
+        write_snapshot(con, full_db, full=True)
+    return _differences(published_path(db), published_path(full_db))
+
+
+def test_an_update_brings_the_snapshot_before_the_current_one_up_to_date_in_place(tmp_path: Path, capsys) -> None:
+    """The file a publish replaces stays beside it as the spare, and the next update is written into
+    that file (no copy of the whole snapshot), which then becomes the published one."""
+    db = tmp_path / "ogi.duckdb"
+    snapshot = published_path(db)
+    _load([SEEDS], db, capsys)
+    first = snapshot.stat().st_ino
+    assert not spare_path(snapshot).exists()  # a first publish replaces nothing
+    assert "(updated:" in _load([CORPUS / "pingtan_syq_2019.txt"], db, capsys)  # copies: no spare yet
+    second = snapshot.stat().st_ino
+    assert second != first and spare_path(snapshot).stat().st_ino == first
+    out = _load([CORPUS / "pingtan_syq_2021.txt", CORPUS / "pingtan_syq_2023.txt"], db, capsys)
+    # the first file, updated with both loads' documents, is published; the second is the spare
+    assert "(updated:" in out
+    assert (snapshot.stat().st_ino, spare_path(snapshot).stat().st_ino) == (first, second)
+    assert _same_as_a_full_rewrite(db, tmp_path) == {}
+
+
+_READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("SELECT count(*) FROM core.reports").fetchone()[0], flush=True)
+sys.stdin.read()  # until the test is done
+print(con.execute("SELECT count(*) FROM core.reports").fetchone()[0], flush=True)
+"""
+
+
+def test_a_spare_some_reader_still_has_open_is_left_to_it_and_the_update_copies(tmp_path: Path, capsys) -> None:
+    """A reader that opened the snapshot two publishes ago reads on from its file, unchanged:
+    DuckDB's lock refuses the update in place, which copies the published file instead."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "ogi.duckdb"
+    snapshot = published_path(db)
+    _load([SEEDS], db, capsys)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER, str(snapshot)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        seen = int(reader.stdout.readline())
+        first = snapshot.stat().st_ino
+        _load([CORPUS / "pingtan_syq_2019.txt"], db, capsys)
+        assert spare_path(snapshot).stat().st_ino == first  # the reader's file is now the spare
+        assert "(updated:" in _load([CORPUS / "pingtan_syq_2021.txt"], db, capsys)
+        assert snapshot.stat().st_ino != first  # not written in place: copied
+        out, _ = reader.communicate("", timeout=60)
+    finally:
+        reader.kill()
+    assert int(out) == seen  # the reader's file did not change under it
+    assert _same_as_a_full_rewrite(db, tmp_path) == {}
 
 
 def test_a_snapshot_replaced_behind_the_warehouse_is_rewritten_in_full(tmp_path: Path, capsys) -> None:

@@ -65,8 +65,8 @@ CREATE TABLE IF NOT EXISTS staging.snapshot_log (
     changed_since_full BIGINT NOT NULL,
     written_at     TIMESTAMP NOT NULL
 );
-COMMENT ON TABLE staging.snapshot_log IS 'The published snapshot last written from this file: what lets the next publish apply only the reports that changed since (warehouse/snapshot.py).';
-COMMENT ON COLUMN staging.snapshot_log.path IS 'Absolute path of the published snapshot file.';
+COMMENT ON TABLE staging.snapshot_log IS 'The published snapshot last written from this file, and the spare (the snapshot it replaced): what lets the next publish apply only the reports that changed since, in place in the spare (warehouse/snapshot.py).';
+COMMENT ON COLUMN staging.snapshot_log.path IS 'Absolute path of the published snapshot file, or of its spare (ogi.published.duckdb.spare).';
 COMMENT ON COLUMN staging.snapshot_log.watermark IS 'Latest stage_ledger.done_at the snapshot contains: documents processed after it are the ones to re-copy.';
 COMMENT ON COLUMN staging.snapshot_log.layout IS 'Fingerprint of the tables, columns and comments copied; a change forces a full rewrite.';
 COMMENT ON COLUMN staging.snapshot_log.size_bytes IS 'File size right after it was written; a different size means someone else replaced it, so it is rewritten in full.';
