@@ -310,6 +310,27 @@ def planted_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.mark.parametrize("fixture", ["real_db", "planted_db"])
+def test_a_small_batch_fetches_each_rules_rows_as_tuples_into_the_same_frame(fixture: str, request) -> None:
+    """A check batch of a few reports fetches its rules' rows as tuples (expectations/suites.py,
+    TUPLES_UP_TO_REPORTS), a larger one as Arrow: every rule's frame is the same either way, on the
+    seeds and the corpus and on reports with planted errors (failing rows, evidence, shown values)."""
+    from expectations import checked
+    from expectations.suites import reconciliation_frame
+
+    with duckdb.connect(str(request.getfixturevalue(fixture)), read_only=True) as con:
+        doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM core.reports ORDER BY doc_id").fetchall()]
+        with checked.batch(con, doc_ids):
+            for rule in RECONCILIATIONS:
+                # the same rows (a statement without ORDER BY may give them in another order, either way)
+                as_arrow = reconciliation_frame(con, [rule]).drop("row")
+                as_tuples = reconciliation_frame(con, [rule], as_tuples=True).drop("row")
+                assert as_tuples.schema == as_arrow.schema, rule
+                assert as_tuples.sort(pl.all()).equals(as_arrow.sort(pl.all())), rule
+            whole = reconciliation_frame(con, list(RECONCILIATIONS))
+    assert whole.filter(pl.col("observed").is_not_null()).height > 200  # the comparison saw rows of substance
+
+
 @pytest.mark.parametrize("name", sorted(_PLANTS))
 def test_one_planted_error_fails_exactly_its_rule(planted_db: Path, name: str) -> None:
     rule = _PLANTS[name][1]
