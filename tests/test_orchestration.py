@@ -173,6 +173,47 @@ def test_every_catalogue_rule_is_an_asset_check() -> None:
     assert len(RULES) >= 40
 
 
+def test_each_rule_checks_worst_reports_are_those_of_the_plain_ranking() -> None:
+    """WORST_FAILURES_SQL ranks only each rule's failures at or above its fifth-largest value: it names
+    the same reports, in the same order, as ranking every failure, through ties at the cut, NULL values
+    (last), rules with fewer than five values and rules with none."""
+    import random
+
+    import duckdb
+
+    from orchestration.assets.quality import WORST_FAILURES_SQL
+
+    plain = """
+        SELECT rule, source_path, message FROM (
+            SELECT c.rule, r.source_path, c.message,
+                   row_number() OVER (PARTITION BY c.rule ORDER BY c.observed DESC NULLS LAST, r.source_path) AS k
+            FROM core.check_results c JOIN core.reports r USING (doc_id) WHERE c.status = 'fail')
+        WHERE k <= 5 ORDER BY rule, k"""
+    draw = random.Random(17)
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core")
+    con.execute("CREATE TABLE core.reports (doc_id VARCHAR, source_path VARCHAR)")
+    con.execute("CREATE TABLE core.check_results (rule VARCHAR, doc_id VARCHAR, status VARCHAR, observed DOUBLE, message VARCHAR)")
+    paths = [f"p{i:03d}.txt" for i in range(250)]
+    draw.shuffle(paths)  # paths in another order than the documents
+    con.executemany("INSERT INTO core.reports VALUES (?, ?)", [(f"d{i}", path) for i, path in enumerate(paths)])
+    rows = []
+    for rule, values in {
+        "TIES": [9, 7, 7, 7, 7, 7, 3, 1, None],  # the fifth value tied with three others
+        "FEW": [4, 2, None, None, None, None],  # three values: the NULLs fill the list
+        "NULLS": [None] * 7,  # no value at all
+        "EXACT": [5, 4, 3, 2, 1, None, None],  # five values exactly: no NULL listed
+        "MANY": [draw.choice([None, *range(12)]) for _ in range(200)],
+    }.items():
+        for value, doc in zip(values, (f"d{i}" for i in draw.sample(range(250), len(values)))):  # a report once per rule
+            rows.append((rule, doc, "fail", value, f"{rule} {doc} {value}"))
+            rows.append((rule, doc, draw.choice(["pass", "not_assessable"]), 99.0, "not a failure"))
+    con.executemany("INSERT INTO core.check_results VALUES (?, ?, ?, ?, ?)", rows)
+    expected = con.execute(plain).fetchall()
+    assert con.execute(WORST_FAILURES_SQL).fetchall() == expected
+    assert {rule for rule, _, _ in expected} == {"TIES", "FEW", "NULLS", "EXACT", "MANY"} and len(expected) == 25
+
+
 def test_a_planted_error_shows_as_its_rules_check_evaluation(tmp_path: Path) -> None:
     """hongzequ_2023 prints 行政复议 10, 1, 0, 0 with 总计 0: the T4-01 check
     evaluation fails with that report counted and named; the run succeeds and
