@@ -70,10 +70,11 @@ def _checker_cannot_import(monkeypatch) -> str:
 
 def _validator_process_dies(monkeypatch) -> str:
     """Great Expectations' own process (orchestration/engine/validator.py) is killed while it judges a batch."""
-    from orchestration.engine import validator
+    from expectations import validation
     import worker_tasks
 
-    monkeypatch.setattr(validator, "run_validations", worker_tasks.validator_dies)
+    # what the validator hands GX's process (it imports it when it first judges)
+    monkeypatch.setattr(validation, "run_validations", worker_tasks.validator_dies)
     return "Great Expectations could not judge the check batch (worker_crashed)"
 
 
