@@ -81,6 +81,32 @@ def test_an_update_brings_the_snapshot_before_the_current_one_up_to_date_in_plac
     assert _same_as_a_full_rewrite(db, tmp_path) == {}
 
 
+def test_a_spare_that_is_still_the_published_file_is_not_written_in_place(tmp_path: Path, capsys) -> None:
+    """A publish stopped between linking the published file as the spare and renaming the new one
+    over it leaves both names on one file, recorded as the spare: the next update copies, so the file
+    readers open is never the one being written."""
+    import os
+
+    db = tmp_path / "ogi.duckdb"
+    snapshot = published_path(db)
+    _load([SEEDS], db, capsys)
+    _load([CORPUS / "pingtan_syq_2019.txt"], db, capsys)
+    spare = spare_path(snapshot)
+    spare.unlink()
+    os.link(snapshot, spare)
+    with duckdb.connect(str(db)) as con:  # its log row, as the stopped publish wrote it
+        con.execute("DELETE FROM staging.snapshot_log WHERE path = ?", [str(spare.resolve())])
+        con.execute(
+            "INSERT INTO staging.snapshot_log SELECT ?, watermark, layout, size_bytes, mtime_ns, changed_since_full, written_at "
+            "FROM staging.snapshot_log WHERE path = ?",
+            [str(spare.resolve()), str(snapshot.resolve())],
+        )
+    current = snapshot.stat().st_ino
+    assert "(updated:" in _load([CORPUS / "pingtan_syq_2021.txt"], db, capsys)
+    assert snapshot.stat().st_ino != current and spare.stat().st_ino == current  # copied, then kept as the spare
+    assert _same_as_a_full_rewrite(db, tmp_path) == {}
+
+
 _READER = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)

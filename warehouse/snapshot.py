@@ -255,13 +255,15 @@ def _too_many(changed: int, changed_since_full: int, reports: int) -> bool:
     return changed > max(2000, reports // 5) or changed_since_full + changed > max(2000, reports)
 
 
-def _take_spare(con, spare: Path, tmp: Path, layout: str, reports: int) -> tuple[list[str], int] | None:
+def _take_spare(con, published: Path, spare: Path, tmp: Path, layout: str, reports: int) -> tuple[list[str], int] | None:
     """Move the spare to `tmp` and attach it for writing, if it can be brought up to date in place:
     it is the file this warehouse last recorded under that name, few enough documents changed
     since it was written, and no reader has it open (DuckDB's lock refuses the writer then; the
     file is left to the reader). Returns its changed documents and changed_since_full, or None."""
     previous = _previous(con, spare, layout)
-    if previous is None:
+    if previous is None or os.path.samefile(spare, published):
+        # not recorded, or still the published file itself (a publish stopped between the link and
+        # the rename): updating that one in place would lock it against new readers meanwhile
         return None
     changed = _changed_docs(con, previous.watermark)
     if _too_many(len(changed), previous.changed_since_full, reports):
@@ -385,7 +387,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path, *, full:
     attached = False
     try:
         if changed is not None:
-            taken = _take_spare(con, spare, tmp, layout, reports)
+            taken = _take_spare(con, published, spare, tmp, layout, reports)
             attached = taken is not None
             if taken is not None:
                 (changed, since_full), stats.base = taken, "spare"
