@@ -79,12 +79,13 @@ def parse_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareho
     if stats is None:
         # Stage by stage, each with a connection of its own, as when they were steps of their own:
         # a stage's writes are checkpointed into the file when it closes, before the next one reads them.
-        stats, names = {}, [stage.name for stage in stages]
-        for name in names:
+        # (The stages built above serve: they hold no connection, and the clean stage's retries of
+        # documents that waited for LibreOffice or OCR are committed already.)
+        stats = {}
+        for stage in stages:
             with warehouse.connect() as con:
-                (stage,) = _stages(con, warehouse, {name})
-                stats[name] = run_stage(con, stage, warehouse.pool(), warehouse.progress)
-                if name == names[-1]:
+                stats[stage.name] = run_stage(con, stage, warehouse.pool(), warehouse.progress)
+                if stage is stages[-1]:
                     counts = {asset: row_count(con, asset) for asset in selected}
     for name in selected:
         yield dg.MaterializeResult(asset_key=name, metadata=_metadata(name, stats[_STAGE_ASSETS[name][0]], counts[name]))

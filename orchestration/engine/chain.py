@@ -47,7 +47,7 @@ from orchestration.engine.stages import (
     Stage,
     StageInput,
     StageStats,
-    _no_progress,
+    no_progress,
     batches,
     collect,
     pending_doc_ids,
@@ -72,7 +72,7 @@ def run_chain(
     con: duckdb.DuckDBPyConnection,
     chain: tuple[Stage, ...],
     pool: WorkerPool,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     work: Callable[[tuple, str], dict] = derive.chained,
 ) -> dict[str, StageStats] | None:
     """Take every document pending for `chain[0]` through all of `chain` in one pass, then run each

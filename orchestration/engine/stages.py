@@ -30,7 +30,8 @@ from orchestration.engine.workers import Batch, WorkerPool
 Progress = Callable[[str, int, int], None]
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The Progress of a caller that shows none (the default of run_stage and run_chain)."""
     return None
 
 
@@ -311,7 +312,7 @@ def run_stage(
     con: duckdb.DuckDBPyConnection,
     stage: Stage,
     pool: WorkerPool,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> StageStats:
     """Process every pending document of `stage` in batches, two batches in flight.
 
