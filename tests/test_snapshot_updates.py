@@ -206,3 +206,52 @@ def test_a_report_that_no_longer_cleans_loses_every_derived_row_when_published(t
         publish(con, PARSER_VERSION)
         after = rows(con, doc)
     assert after == {table: (0, total - mine) for table, (mine, total) in before.items()}
+
+
+def test_publish_decides_the_statuses_a_decision_over_every_report_would(tmp_path: Path, capsys) -> None:
+    """`publish` re-decides only the reports processed since the last publish and those marked
+    published without current checks, and ends where deciding every report would: after a verdict
+    changed under a report some stage processed since, and after a backfill re-stamped every
+    report's check ledger row (no stage has processed them yet, so each must await its checks)."""
+    from transforms import PARSER_VERSION
+    from orchestration.engine.backfill import forget_derivations
+    from warehouse import db as warehouse_db
+    from warehouse.publish import publish, set_statuses
+
+    path = tmp_path / "ogi.duckdb"
+    _load([SEEDS, CORPUS], path, capsys)
+
+    def statuses(con) -> dict[str, tuple]:
+        return {d: (s, r) for d, s, r in con.execute("SELECT doc_id, status, status_reason FROM core.reports").fetchall()}
+
+    def everywhere(con) -> dict[str, tuple]:
+        con.execute("CREATE OR REPLACE TABLE _saved AS SELECT doc_id, status, status_reason FROM core.reports")
+        set_statuses(con, PARSER_VERSION)
+        decided = statuses(con)
+        con.execute("UPDATE core.reports r SET status = s.status, status_reason = s.status_reason FROM _saved s WHERE r.doc_id = s.doc_id")
+        con.execute("DROP TABLE _saved")
+        return decided
+
+    with warehouse_db.connect(path) as con:
+        published = [d for d, (s, _) in statuses(con).items() if s == "published"]
+        assert len(published) >= 10
+        untouched, failed = published[0], published[1]
+        # a blocking verdict turns to fail under a report the check stage has just processed again …
+        con.execute(
+            "UPDATE core.check_results SET status = 'fail' WHERE doc_id = ? AND rule = "
+            "(SELECT min(rule) FROM core.check_results WHERE doc_id = ? AND severity = 'blocking')",
+            [failed, failed],
+        )
+        con.execute("UPDATE staging.stage_ledger SET done_at = now()::TIMESTAMP WHERE doc_id = ? AND stage = 'check_results'", [failed])
+        expected = everywhere(con)
+        assert expected[failed][0] == "quarantined" and expected[untouched][0] == "published"
+        publish(con, PARSER_VERSION)
+        assert statuses(con) == expected
+
+        # … and a backfill marks every report's checks as not current
+        forget_derivations(con)
+        expected = everywhere(con)
+        assert {s for s, _ in expected.values()} == {"quarantined"}
+        assert {r for _, r in expected.values()} == {"awaiting checks"}
+        publish(con, PARSER_VERSION)
+        assert statuses(con) == expected

@@ -86,45 +86,80 @@ def purge_orphans(con, since=None) -> None:
         )
 
 
-def set_statuses(con, parser_version: str, scope_view: str | None = None) -> None:
-    """Decide `status` / `status_reason` from the stored verdicts: of every report, or of those in `scope_view`.
+# Reports whose stored status may no longer be what their verdicts say although no stage has
+# processed them since the last publish: any whose checks are not current (a backfill re-stamps
+# the ledger's parser version without touching `done_at`) and that do not already await them,
+# or one never decided.
+_UNDECIDED_SINCE = """
+SELECT r.doc_id FROM core.reports r
+WHERE r.status IS NULL
+   OR ((r.status IS DISTINCT FROM 'quarantined' OR r.status_reason IS DISTINCT FROM 'awaiting checks')
+       AND NOT EXISTS (SELECT 1 FROM staging.stage_ledger l
+                       WHERE l.doc_id = r.doc_id AND l.stage = 'check_results' AND l.parser_version = $parser_version))
+"""
+
+
+def set_statuses(con, parser_version: str, scope_view: str | None = None, since=None) -> None:
+    """Decide `status` / `status_reason` from the stored verdicts: of every report, of those in
+    `scope_view`, or of those some stage processed after `since` (a publish's watermark).
 
     The one statement of the gate: published when the report's checks are
     current (`parser_version` in the stage ledger) and no blocking rule
     failed; else quarantined with the failing blocking rules, or 'awaiting
     checks'. The check stage runs it for each batch in the transaction that
     writes the batch's verdicts, so a report's status never lags its
-    verdicts; `publish` runs it over everything before the snapshot.
+    verdicts; `publish` runs it again before the snapshot, over the reports
+    processed since the last snapshot plus any whose checks are not current
+    and that do not say so yet (every other report's verdicts and ledger row
+    are as that publish left them). Why scoped, and the scope pushed into the
+    verdict and ledger reads: over every report it aggregated every failing
+    verdict and rewrote 100,000 rows to decide the 30 reports one more report
+    touches (≈0.2 s of a +1 at 100,000 reports, and of each check batch there).
+    Only rows whose status or reason changes are written.
     """
-    scope = f"AND r2.doc_id IN (SELECT doc_id FROM {scope_view})" if scope_view else ""
-    con.execute(
-        f"""
-        UPDATE core.reports r SET
-            status = CASE WHEN f.doc_id IS NULL AND c.doc_id IS NOT NULL THEN 'published' ELSE 'quarantined' END,
-            status_reason = CASE
-                WHEN c.doc_id IS NULL THEN 'awaiting checks'
-                WHEN f.doc_id IS NOT NULL THEN f.reasons
-                END
-        FROM core.reports r2
-        LEFT JOIN (
-            SELECT doc_id, string_agg(rule, ', ' ORDER BY rule) AS reasons
-            FROM core.check_results WHERE severity = 'blocking' AND status = 'fail'
-            GROUP BY doc_id
-        ) f ON f.doc_id = r2.doc_id
-        LEFT JOIN (
-            SELECT doc_id FROM staging.stage_ledger WHERE stage = 'check_results' AND parser_version = ?
-        ) c ON c.doc_id = r2.doc_id
-        WHERE r.doc_id = r2.doc_id {scope}
-        """,
-        [parser_version],
-    )
+    made = False
+    if scope_view is None and since is not None:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _ogi_status_scope AS {PROCESSED_SINCE} UNION {_UNDECIDED_SINCE}",
+            {"since": since, "parser_version": parser_version},
+        )
+        scope_view, made = "_ogi_status_scope", True
+    within = "" if scope_view is None else f"AND {{}} IN (SELECT doc_id FROM {scope_view})"
+    try:
+        con.execute(
+            f"""
+            UPDATE core.reports r SET status = x.status, status_reason = x.reason
+            FROM (
+                SELECT r2.doc_id,
+                       CASE WHEN f.doc_id IS NULL AND c.doc_id IS NOT NULL THEN 'published' ELSE 'quarantined' END AS status,
+                       CASE WHEN c.doc_id IS NULL THEN 'awaiting checks' WHEN f.doc_id IS NOT NULL THEN f.reasons END AS reason
+                FROM core.reports r2
+                LEFT JOIN (
+                    SELECT doc_id, string_agg(rule, ', ' ORDER BY rule) AS reasons
+                    FROM core.check_results WHERE severity = 'blocking' AND status = 'fail' {within.format('doc_id')}
+                    GROUP BY doc_id
+                ) f ON f.doc_id = r2.doc_id
+                LEFT JOIN (
+                    SELECT doc_id FROM staging.stage_ledger
+                    WHERE stage = 'check_results' AND parser_version = ? {within.format('doc_id')}
+                ) c ON c.doc_id = r2.doc_id
+                WHERE TRUE {within.format('r2.doc_id')}
+            ) x
+            WHERE r.doc_id = x.doc_id AND (r.status IS DISTINCT FROM x.status OR r.status_reason IS DISTINCT FROM x.reason)
+            """,
+            [parser_version],
+        )
+    finally:
+        if made:
+            con.execute("DROP TABLE IF EXISTS _ogi_status_scope")
 
 
 def publish(con, parser_version: str) -> PublishStats:
     started = time.perf_counter()
+    since = last_published_watermark(con)
     with db.transaction(con):
-        purge_orphans(con, last_published_watermark(con))
-        set_statuses(con, parser_version)
+        purge_orphans(con, since)
+        set_statuses(con, parser_version, since=since)
     stats = PublishStats()
     for status, n in con.execute("SELECT status, count(*) FROM core.reports GROUP BY status").fetchall():
         if status == "published":
