@@ -381,3 +381,45 @@ def test_the_blocking_gate_stops_published_when_a_failing_report_is_not_quaranti
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
         assert "check_results" in materialized and "published" not in materialized
     assert snapshot.stat().st_mtime_ns == written
+
+
+def _two_steps(tmp_path: Path, seen: dict) -> list:
+    """Two assets, the second reading what the first wrote, each noting whether the file had a WAL then."""
+    wal = tmp_path / "ogi.duckdb.wal"
+
+    @dg.asset
+    def first(warehouse: WarehouseResource) -> None:
+        with warehouse.connect() as con:
+            con.execute("CREATE TABLE staging.probe AS SELECT range AS i FROM range(1000)")
+
+    @dg.asset(deps=[first])
+    def second(warehouse: WarehouseResource) -> None:
+        seen["wal between the steps"] = wal.exists()
+        with warehouse.connect() as con:
+            seen["rows"] = con.execute("SELECT count(*) FROM staging.probe").fetchone()[0]
+
+    return [first, second]
+
+
+def test_a_run_holds_the_file_open_and_checkpoints_it_once_at_the_end(tmp_path: Path) -> None:
+    """The steps of a run share one open database: a step that wrote little is not checkpointed
+    when it ends (its WAL is still there when the next step starts, which sees its rows), and the
+    file is checkpointed and closed when the run's resources are torn down."""
+    seen: dict = {}
+    path = tmp_path / "ogi.duckdb"
+    result = dg.materialize(_two_steps(tmp_path, seen), resources={"warehouse": WarehouseResource(db_path=str(path))})
+    assert result.success
+    assert seen == {"wal between the steps": True, "rows": 1000}
+    assert not (tmp_path / "ogi.duckdb.wal").exists()  # closed and checkpointed
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.probe").fetchone() == (1000,)
+
+
+def test_a_step_that_wrote_much_is_checkpointed_when_it_ends(tmp_path: Path, monkeypatch) -> None:
+    from orchestration import resources
+
+    monkeypatch.setattr(resources, "CHECKPOINT_AFTER_STEP_BYTES", 0)  # every step writes "much"
+    seen: dict = {}
+    path = tmp_path / "ogi.duckdb"
+    result = dg.materialize(_two_steps(tmp_path, seen), resources={"warehouse": WarehouseResource(db_path=str(path))})
+    assert result.success and seen == {"wal between the steps": False, "rows": 1000}

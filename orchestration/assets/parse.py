@@ -78,7 +78,8 @@ def parse_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareho
             counts = {asset: row_count(con, asset) for asset in selected}
     if stats is None:
         # Stage by stage, each with a connection of its own, as when they were steps of their own:
-        # a stage's writes are checkpointed into the file when it closes, before the next one reads them.
+        # a stage that wrote much is checkpointed when its connection closes (WarehouseResource.connect),
+        # before the next one reads its rows.
         # (The stages built above serve: they hold no connection, and the clean stage's retries of
         # documents that waited for LibreOffice or OCR are committed already.)
         stats = {}
