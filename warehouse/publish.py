@@ -125,33 +125,31 @@ def set_statuses(con, parser_version: str, scope_view: str | None = None, since=
         )
         scope_view, made = "_ogi_status_scope", True
     within = "" if scope_view is None else f"AND {{}} IN (SELECT doc_id FROM {scope_view})"
-    try:
-        con.execute(
-            f"""
-            UPDATE core.reports r SET status = x.status, status_reason = x.reason
-            FROM (
-                SELECT r2.doc_id,
-                       CASE WHEN f.doc_id IS NULL AND c.doc_id IS NOT NULL THEN 'published' ELSE 'quarantined' END AS status,
-                       CASE WHEN c.doc_id IS NULL THEN 'awaiting checks' WHEN f.doc_id IS NOT NULL THEN f.reasons END AS reason
-                FROM core.reports r2
-                LEFT JOIN (
-                    SELECT doc_id, string_agg(rule, ', ' ORDER BY rule) AS reasons
-                    FROM core.check_results WHERE severity = 'blocking' AND status = 'fail' {within.format('doc_id')}
-                    GROUP BY doc_id
-                ) f ON f.doc_id = r2.doc_id
-                LEFT JOIN (
-                    SELECT doc_id FROM staging.stage_ledger
-                    WHERE stage = 'check_results' AND parser_version = ? {within.format('doc_id')}
-                ) c ON c.doc_id = r2.doc_id
-                WHERE TRUE {within.format('r2.doc_id')}
-            ) x
-            WHERE r.doc_id = x.doc_id AND (r.status IS DISTINCT FROM x.status OR r.status_reason IS DISTINCT FROM x.reason)
-            """,
-            [parser_version],
-        )
-    finally:
-        if made:
-            con.execute("DROP TABLE IF EXISTS _ogi_status_scope")
+    con.execute(
+        f"""
+        UPDATE core.reports r SET status = x.status, status_reason = x.reason
+        FROM (
+            SELECT r2.doc_id,
+                   CASE WHEN f.doc_id IS NULL AND c.doc_id IS NOT NULL THEN 'published' ELSE 'quarantined' END AS status,
+                   CASE WHEN c.doc_id IS NULL THEN 'awaiting checks' WHEN f.doc_id IS NOT NULL THEN f.reasons END AS reason
+            FROM core.reports r2
+            LEFT JOIN (
+                SELECT doc_id, string_agg(rule, ', ' ORDER BY rule) AS reasons
+                FROM core.check_results WHERE severity = 'blocking' AND status = 'fail' {within.format('doc_id')}
+                GROUP BY doc_id
+            ) f ON f.doc_id = r2.doc_id
+            LEFT JOIN (
+                SELECT doc_id FROM staging.stage_ledger
+                WHERE stage = 'check_results' AND parser_version = ? {within.format('doc_id')}
+            ) c ON c.doc_id = r2.doc_id
+            WHERE TRUE {within.format('r2.doc_id')}
+        ) x
+        WHERE r.doc_id = x.doc_id AND (r.status IS DISTINCT FROM x.status OR r.status_reason IS DISTINCT FROM x.reason)
+        """,
+        [parser_version],
+    )
+    if made:  # (after a failure it goes with the rolled-back transaction, or the next call replaces it)
+        con.execute("DROP TABLE _ogi_status_scope")
 
 
 def publish(con, parser_version: str) -> PublishStats:
