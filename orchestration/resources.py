@@ -81,8 +81,8 @@ class WarehouseResource(dg.ConfigurableResource):
     DuckDB allows one writer process per file. A run opens the file when its
     resources are set up and closes it when they are torn down (Dagster does
     both once per run and process, whether the run succeeds or fails), and a
-    step's `connect()` is a connection to that open database (DuckDB keeps
-    one database per file and process while any connection to it lives).
+    step's `connect()` is a cursor of that connection: a connection of its own
+    to the open database, which needs no settings or schema check again.
     Why: a step that opened and closed the file itself paid DuckDB's start-up
     and, at the close, a checkpoint that rewrote the last, partly filled row
     group of every table it had appended to, however little it wrote: ten
@@ -110,7 +110,8 @@ class WarehouseResource(dg.ConfigurableResource):
     # OCR of scanned PDFs (orchestration.engine.ocr): 0 = 80% of the document's limit.
     ocr_seconds: float = Settings.ocr_seconds
 
-    _held: contextlib.ExitStack | None = PrivateAttr(default=None)  # the run's open file, see the class docstring
+    # the run's open file (what closes it, and its connection), see the class docstring
+    _held: tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None = PrivateAttr(default=None)
 
     @classmethod
     def from_settings(cls, settings: Settings, **fields: object) -> WarehouseResource:
@@ -155,13 +156,12 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         held = contextlib.ExitStack()
-        self._open(held)
-        self._held = held
+        self._held = (held, self._open(held))
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         held, self._held = self._held, None
         if held is not None:
-            held.close()
+            held[0].close()
 
     def _open(self, stack: contextlib.ExitStack) -> duckdb.DuckDBPyConnection:
         """A writer connection, entered on `stack`; waits for another process to close the file."""
@@ -184,10 +184,14 @@ class WarehouseResource(dg.ConfigurableResource):
         when it ends, as closing the file did: a large load's stages keep no more of their rows
         uncheckpointed (in memory) than one stage's, while a small load's steps, which write little,
         share the run's one checkpoint."""
-        with contextlib.ExitStack() as stack:
-            con = self._open(stack)
+        if self._held is None:
+            with contextlib.ExitStack() as stack:
+                yield self._open(stack)
+            return
+        # a cursor of the run's connection: the file is open, its settings and schema in place
+        with self._held[1].cursor() as con:
             yield con
-            if self._held is not None and _wal_bytes(self.path) > CHECKPOINT_AFTER_STEP_BYTES:
+            if _wal_bytes(self.path) > CHECKPOINT_AFTER_STEP_BYTES:
                 con.execute("CHECKPOINT")
 
     def progress(self, stage: str, done: int, total: int) -> None:
