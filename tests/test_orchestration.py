@@ -10,10 +10,12 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from conftest import REPO, SEEDS
 from orchestration.definitions import build_defs
 from orchestration.resources import InboxResource, WarehouseResource
+from warehouse import db as warehouse_db
 
 defs = build_defs()
 
@@ -391,6 +393,7 @@ def _two_steps(tmp_path: Path, seen: dict) -> list:
     def first(warehouse: WarehouseResource) -> None:
         with warehouse.connect() as con:
             con.execute("CREATE TABLE staging.probe AS SELECT range AS i FROM range(1000)")
+            con.execute("UPDATE staging.probe SET i = i + 1 WHERE i < 10")  # updated rows: what the check stage writes
 
     @dg.asset(deps=[first])
     def second(warehouse: WarehouseResource) -> None:
@@ -415,11 +418,18 @@ def test_a_run_holds_the_file_open_and_checkpoints_it_once_at_the_end(tmp_path: 
         assert con.execute("SELECT count(*) FROM staging.probe").fetchone() == (1000,)
 
 
-def test_a_step_that_wrote_much_is_checkpointed_when_it_ends(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "existing warehouse"])
+def test_a_step_that_wrote_much_is_checkpointed_when_it_ends(tmp_path: Path, monkeypatch, existing: bool) -> None:
+    """Also in a warehouse that exists: opening one reads its schema's hash, and a result left
+    half-read there kept the run's connection in a transaction, so that a step's CHECKPOINT after
+    an UPDATE failed the step (and `ogi check` of a large warehouse with it)."""
     from orchestration import resources
 
     monkeypatch.setattr(resources, "CHECKPOINT_AFTER_STEP_BYTES", 0)  # every step writes "much"
     seen: dict = {}
     path = tmp_path / "ogi.duckdb"
+    if existing:
+        with warehouse_db.connect(path):
+            pass
     result = dg.materialize(_two_steps(tmp_path, seen), resources={"warehouse": WarehouseResource(db_path=str(path))})
     assert result.success and seen == {"wal between the steps": False, "rows": 1000}

@@ -59,11 +59,14 @@ def _ddl_hash(scripts: list[str]) -> str:
 
 
 def _applied_hash(con: duckdb.DuckDBPyConnection) -> str | None:
+    # fetchall, not fetchone: a result read only in part keeps the connection's transaction open, and
+    # a run's steps work on cursors of this connection; that open transaction made every CHECKPOINT
+    # after an UPDATE fail ("there are other write transactions active")
     try:
-        row = con.execute("SELECT max(ddl_sha256) FROM staging.schema_state").fetchone()
+        rows = con.execute("SELECT max(ddl_sha256) FROM staging.schema_state").fetchall()
     except duckdb.CatalogException:
         return None
-    return row[0] if row else None
+    return rows[0][0] if rows else None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
