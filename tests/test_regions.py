@@ -155,6 +155,25 @@ def test_copied_sections_of_another_agency_are_flagged_with_it(related) -> None:
     assert flagged == {"pingxiang_edu_2022.txt", "zanhuang_civil_2022.txt"}
 
 
+def test_a_pending_report_brings_the_reports_whose_checks_read_it(related) -> None:
+    """What a load re-checks with a new report: its agency's neighbouring years, the government
+    report of its region (R-01 counts it), the report it was copied from or to (C-01); and when
+    every stored report is pending, every report and nothing else."""
+    from orchestration.engine.checking import with_neighbours
+
+    ids = dict(
+        (name, doc_id) for name, doc_id in related.execute(
+            "SELECT regexp_extract(source_path, '[^/]+$'), doc_id FROM core.reports"
+        ).fetchall()
+    )
+    edu = set(with_neighbours(related, [ids["longyao_edu_2022.txt"]]))
+    assert {ids["longyao_edu_2022.txt"], ids["longyao_gov_2022.txt"]} <= edu
+    assert ids["zanhuang_civil_2022.txt"] not in edu
+    copy = set(with_neighbours(related, [ids["pingxiang_edu_2022.txt"]]))
+    assert ids["zanhuang_civil_2022.txt"] in copy and ids["longyao_gov_2022.txt"] not in copy
+    assert with_neighbours(related, list(ids.values())) == sorted(ids.values())
+
+
 def test_where_check_batches_split_changes_no_verdict_mark_or_status(tmp_path) -> None:
     """The check stage splits its reports into batches (CHECK_BATCH_REPORTS; an agency is never
     split), and the cross-report rules read the reports outside a batch from `core`. Re-checking a
