@@ -286,6 +286,50 @@ def test_cells_are_verified_by_the_identities_that_cover_them(tmp_path):
         assert published >= 175
 
 
+def test_a_recheck_rewrites_the_fact_rows_of_only_the_reports_whose_marks_change(tmp_path):
+    """The marks are written back report by report (their rows deleted and inserted again from the
+    batch's copy): a re-check that changes no mark leaves every row where it is; a report whose
+    总计 was broken gets its table 三 marks taken away and keeps each of its rows once, and the
+    other report's rows stay as they were."""
+    import shutil
+
+    import duckdb
+
+    from conftest import SEEDS
+    from orchestration.cli import main as ogi
+
+    shutil.copyfile(CORPUS / "huaianshi_2024.pdf", tmp_path / "huaianshi_2024.pdf")
+    shutil.copyfile(next(SEEDS.glob("002_*.txt")), tmp_path / "seed002.txt")
+    db = tmp_path / "ogi.duckdb"
+    assert ogi(["load", str(tmp_path), "--db", str(db), "--quiet"]) == 0
+    rows = "SELECT rowid, * FROM core.fact_requests ORDER BY rowid"
+
+    def stored() -> list[tuple]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(rows).fetchall()
+
+    before = stored()
+    assert ogi(["check", "--db", str(db), "--quiet"]) == 0
+    assert stored() == before  # nothing changed, nothing rewritten
+    with duckdb.connect(str(db)) as con:
+        (huaian,) = con.execute("SELECT doc_id FROM core.reports WHERE source_path LIKE '%huaianshi_2024.pdf'").fetchone()
+        con.execute(
+            "UPDATE core.fact_requests SET value = value + 1 WHERE doc_id = ? AND row_code = 'total_processed' AND applicant = 'total'",
+            [huaian],
+        )
+        planted = [r[1:] for r in con.execute(f"SELECT * FROM ({rows}) WHERE doc_id = ?", [huaian]).fetchall()]
+    assert ogi(["check", "--db", str(db), "--quiet"]) == 0
+    after = stored()
+    # the other report's rows as they were (rowids are positions: a checkpoint after a delete renumbers them)
+    assert sorted(r[1:] for r in after if r[1] != huaian) == sorted(r[1:] for r in before if r[1] != huaian)
+    mine = [r[1:] for r in after if r[1] == huaian]
+    key = lambda r: (r[1], r[2], r[4])  # noqa: E731 (row_code, applicant, source)
+    assert sorted(map(key, mine)) == sorted(map(key, planted))  # each row kept once
+    assert not all(r[-2] for r in mine)  # the broken total takes marks away
+    was = {key(r): r[:-2] for r in planted}
+    assert all(was[key(r)] == r[:-2] for r in mine)  # only the marks changed
+
+
 def test_ogi_show_lays_out_a_report_with_marks_locations_and_failures(tmp_path, capsys):
     import shutil
 
